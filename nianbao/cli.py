@@ -2,9 +2,150 @@
 
 from __future__ import annotations
 
-import typer
+import csv
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
 
-app = typer.Typer(help="年报问答: ingest 政府信息公开工作年度报告 and answer questions about them.", no_args_is_help=True)
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table as RichTable
+from sqlalchemy import func, select
+
+from nianbao import store
+from nianbao.library import Library, collect_files
+from nianbao.settings import Settings
+
+app = typer.Typer(
+    help="年报问答: ingest 政府信息公开工作年度报告 and answer questions about them.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+
+
+def _library(with_index: bool = False) -> Library:
+    settings = Settings()
+    index = None
+    if with_index:
+        from retrieval.index import SearchIndex
+
+        index = SearchIndex(settings)
+    return Library(settings, index)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports")],
+    body: Annotated[str | None, typer.Option(help="Override the body for files whose title lacks it")] = None,
+    year: Annotated[int | None, typer.Option(help="Override the year for files whose title lacks it")] = None,
+    records_only: Annotated[bool, typer.Option(help="Store records without building the search index")] = False,
+) -> None:
+    """Read reports, extract their tables, check their arithmetic, and store them."""
+    library = _library(with_index=not records_only)
+    files = collect_files(paths)
+    counts: Counter[str] = Counter()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        for outcome in library.ingest_paths(files, body=body, year=year):
+            counts[outcome.status] += 1
+            style = {"skipped": "red", "unchanged": "dim", "same_report": "yellow"}.get(outcome.status, "green")
+            progress.console.print(f"[{style}]{outcome.status:<11}[/] {outcome.source}: {outcome.message}")
+            progress.advance(task)
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    console.print(f"{len(files)} files: {summary or 'nothing to do'}")
+
+
+@app.command()
+def reports() -> None:
+    """List the stored reports."""
+    library = _library()
+    with library.engine.connect() as conn:
+        stored = store.list_reports(conn)
+        counts = dict(
+            conn.execute(
+                select(store.cells.c.report_id, func.count()).group_by(store.cells.c.report_id)
+            ).all()
+        )
+    table = RichTable("id", "body", "year", "layout", "source", "cells", "also seen as")
+    for rep in stored:
+        m = rep.meta
+        table.add_row(m.id, m.body, str(m.year or ""), m.layout, m.source, str(counts.get(m.id, 0)),
+                      ", ".join(rep.also_seen_as))
+    console.print(table)
+
+
+@app.command()
+def figures(
+    agency: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
+    year: Annotated[int | None, typer.Option()] = None,
+    key: Annotated[str | None, typer.Option(help="Canonical key prefix, e.g. t3.new_received")] = None,
+    format: Annotated[str, typer.Option(help="table, csv or json")] = "table",
+) -> None:
+    """Print stored cells with their sources."""
+    rows = _figure_rows(_library(), agency, year, key)
+    if format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["source"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = RichTable("agency", "year", "key", "value", "as written", "row", "column", "source")
+        for r in rows:
+            table.add_row(r["agency"], str(r["year"]), r["key"], str(r["value"]), r["as_written"],
+                          r["row_label"], r["column_label"], r["source"])
+        console.print(table)
+
+
+def _figure_rows(library: Library, agency: str | None, year: int | None, key: str | None) -> list[dict]:
+    r, c = store.reports, store.cells
+    query = select(r.c.source, r.c.body, r.c.year, c).join(c, c.c.report_id == r.c.id)
+    if agency:
+        query = query.where(r.c.body.contains(agency))
+    if year:
+        query = query.where(r.c.year == year)
+    if key:
+        query = query.where(c.c.key.startswith(key))
+    with library.engine.connect() as conn:
+        rows = conn.execute(query.order_by(r.c.body, r.c.year, c.c.key)).all()
+    return [
+        {
+            "source": row.source,
+            "agency": row.body,
+            "year": row.year,
+            "key": row.key,
+            "value": int(row.value) if row.value is not None and row.is_int else row.value,
+            "as_written": row.as_written,
+            "table": row.table_name,
+            "row_label": row.row_label,
+            "column_label": row.column_label,
+            "page": row.page,
+        }
+        for row in rows
+    ]
+
+
+@app.command()
+def check(
+    agency: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
+    format: Annotated[str, typer.Option(help="text or json")] = "text",
+) -> None:
+    """List where reports break their own arithmetic (勾稽关系)."""
+    found = [(rep, f) for rep, f in _library().findings() if not agency or agency in rep.meta.body]
+    if format == "json":
+        print(json.dumps([
+            {"source": rep.meta.source, "agency": rep.meta.body, "year": rep.meta.year, "rule": f.rule,
+             "keys": list(f.keys), "numbers": list(f.numbers), "message": f.message}
+            for rep, f in found
+        ], ensure_ascii=False, indent=1))
+        return
+    for rep, f in found:
+        console.print(f"[bold]{rep.meta.body} {rep.meta.year}[/] ({rep.meta.source}) [cyan]{f.rule}[/]: {f.message}")
+    console.print(f"{len(found)} findings")
 
 
 @app.callback()
