@@ -37,12 +37,26 @@ _VAL = f"{_W}val"
 _CONTAINERS = frozenset(f"{_W}{t}" for t in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag"))
 # Subtrees whose text is not the paragraph's own: text boxes (read elsewhere, if ever), the
 # fallback copy of alternate content, moved-away text, properties.
-_SKIP_IN_PARAGRAPH = frozenset({f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}moveFrom", f"{_W}del", f"{_W}pPr"})
+_SKIP_IN_PARAGRAPH = frozenset(
+    {f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}moveFrom", f"{_W}del", f"{_W}pPr"}
+)
 _TEXT_OF = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
 
+# What zipfile raises on a corrupt, truncated or unsupported archive (zlib.error: bad deflate data).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+)
 _MAIN_PART = re.compile(r"^word/document\d*\.xml$")
 # No real Word part has a DTD; one that does is an attack (XXE, billion laughs) or a forgery.
-_DTD_MARKERS = tuple(m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("ascii", "utf-16-le", "utf-16-be"))
+_DTD_MARKERS = tuple(
+    m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("ascii", "utf-16-le", "utf-16-be")
+)
 
 
 def read_docx(data: bytes, source: str, sha256: str) -> Document:
@@ -59,7 +73,10 @@ def read_docx(data: bytes, source: str, sha256: str) -> Document:
             f"{source}: python-docx could not open it ({type(exc).__name__}: {exc}); "
             "open and re-save it in Word or WPS, or ingest its PDF version"
         ) from exc
-    blocks = tuple(body_blocks(body))
+    try:
+        blocks = tuple(body_blocks(body))
+    except UnreadableFile as exc:
+        raise UnreadableFile(f"{source}: {exc}") from exc
     return Document(source=source, format="docx", title=title_of(blocks), blocks=blocks, sha256=sha256)
 
 
@@ -80,7 +97,7 @@ def check_archive(data: bytes, source: str) -> None:
             _check_no_dtd(archive, members, source)
     except UnreadableFile:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except _ZIP_ERRORS as exc:
         raise UnreadableFile(
             f"{source}: not a readable .docx: the zip is corrupt or truncated ({exc}); "
             "download the file again or re-save it in Word"
@@ -100,6 +117,13 @@ def _check_sizes(members: list[zipfile.ZipInfo], source: str) -> None:
             f"{MAX_UNCOMPRESSED_BYTES:,}-byte limit (a zip bomb or a file with huge media); refused"
         )
     for m in members:
+        # Only for stored and deflated members does zipfile bound each decompression step
+        # (bzip2/lzma inflate a whole read at once); Word writes nothing else.
+        if m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise UnreadableFile(
+                f"{source}: member {m.filename!r} uses zip compression method {m.compress_type}, "
+                "which Word never writes; re-save the file in Word or WPS"
+            )
         ratio = m.file_size / max(m.compress_size, 1)
         if m.file_size > _RATIO_EXEMPT_BYTES and ratio > MAX_COMPRESSION_RATIO:
             raise UnreadableFile(
@@ -109,14 +133,16 @@ def _check_sizes(members: list[zipfile.ZipInfo], source: str) -> None:
 
 
 def _check_no_dtd(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], source: str) -> None:
-    """Stream each XML part and refuse a DOCTYPE/ENTITY declaration.
+    """Stream each part python-docx may parse and refuse a DOCTYPE/ENTITY declaration.
 
     python-docx parses with ``resolve_entities=False`` and lxml never fetches over the network
     by default, so entities would not be expanded anyway; refusing is a second lock that also
     gives a clear message. Streaming also verifies every CRC, so truncation shows up here.
     """
     for member in members:
-        if member.is_dir() or not member.filename.endswith((".xml", ".rels", ".vml")):
+        # Every part but media: the rels may point python-docx at an XML part of any name, while
+        # images (an SVG may carry a DOCTYPE) and embedded objects are never parsed by it.
+        if member.is_dir() or "/media/" in member.filename or "/embeddings/" in member.filename:
             continue
         tail = b""
         with archive.open(member) as stream:
@@ -182,7 +208,7 @@ def table_grid(tbl: etree._Element) -> tuple[tuple[str, ...], ...]:
         row = _grid_row(tr, rows[-1] if rows else [])
         size += len(row)
         if size > _MAX_GRID_CELLS:
-            raise UnreadableFile(f"a table expands to over {_MAX_GRID_CELLS:,} cells; the document is malformed")
+            raise UnreadableFile(f"a table expands to over {_MAX_GRID_CELLS:,} cells; the file is malformed")
         rows.append(row)
     declared = len(tbl.findall(f"{_W}tblGrid/{_W}gridCol"))
     width = max([declared, *(len(r) for r in rows)]) if rows else 0

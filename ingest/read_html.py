@@ -29,6 +29,7 @@ _NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
 # and ~30 rows. The cap keeps a hostile span from expanding into millions of grid positions.
 _MAX_GRID_CELLS = 200_000
 
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SPACE_RUN = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # A space between two CJK characters is an artefact of line-wrapped source (a label split over
@@ -52,8 +53,8 @@ def read_html(data: bytes, source: str, sha256: str) -> Document:
         soup = BeautifulSoup(text, "lxml")
         blocks = tuple(_Walker().walk(soup))
         title = _title(soup, blocks)
-    except UnreadableFile:
-        raise
+    except UnreadableFile as exc:
+        raise UnreadableFile(f"{source}: {exc}") from exc
     except Exception as exc:  # the parser and tree are third-party; any failure means bad input
         raise UnreadableFile(
             f"{source}: the HTML could not be parsed ({type(exc).__name__}: {exc}); "
@@ -64,7 +65,7 @@ def read_html(data: bytes, source: str, sha256: str) -> Document:
 
 def decode(data: bytes) -> str:
     """The page's text: a BOM, then ``<meta charset>``, then UTF-8, then GB18030 (lossy last)."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace").lstrip("\ufeff")
     for encoding in _candidate_encodings(data):
@@ -200,7 +201,7 @@ def _place_row(grid: dict[tuple[int, int], str], r: int, tr: Tag, n_rows: int) -
 
 
 def _span(cell: Tag, name: str, limit: int) -> int | None:
-    """The span attribute as an int in [0, limit]; 1 when missing or garbled."""
+    """The span attribute, capped at ``limit``; 1 when missing or garbled, None for ``"0"``."""
     raw = cell.get(name)
     match = re.match(r"\s*(\d+)", raw if isinstance(raw, str) else "")
     if not match:

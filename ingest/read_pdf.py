@@ -165,11 +165,13 @@ def _require_text(pages: list[list[_Item]], source: str, count: int) -> None:
 
 def _read_page(page: Any, source: str) -> list[_Item]:
     """The page's tables and the lines of text outside them, ordered top to bottom."""
-    try:
+    try:  # parsing happens here, on first access
         chars = page.chars
-        tables = page.filter(_is_ruling).find_tables(TABLE_SETTINGS)
+        ruled = page.filter(_is_ruling)
+        edges = ruled.edges
     except Exception as exc:  # pdfminer raises many types on a broken content stream
         raise _unreadable(exc, source) from exc
+    tables = ruled.find_tables({**TABLE_SETTINGS, "explicit_horizontal_lines": _closing_rules(edges)})
     grids: list[_Grid] = []
     boxes: list[tuple[float, float, float, float]] = []
     for table in tables:
@@ -195,6 +197,41 @@ def _is_ruling(obj: dict[str, Any]) -> bool:
         return not _is_white(obj.get("stroking_color"))
     thin = min(obj.get("width", 0), obj.get("height", 0)) <= 2
     return thin and not _is_white(obj.get("non_stroking_color"))
+
+
+def _closing_rules(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rules Word leaves out where a table breaks across pages: there its column rules simply
+    stop, with no horizontal rule under (or over) them. Close each such open end so the last row
+    before the break and the first after it are still cells."""
+    vertical = [e for e in edges if e["orientation"] == "v" and e["height"] >= 3]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    ends = sorted((y, e["x0"], _covered(horizontal, e["x0"], y)) for e in vertical for y in (e["top"], e["bottom"]))
+    rules = []
+    for group in _clusters(ends, tolerance=3):
+        if len(group) < 2 or all(covered for _, _, covered in group):
+            continue
+        y, xs = group[0][0], [x for _, x, _ in group]
+        rules.append(_h_edge(min(xs), max(xs), y))
+    return rules
+
+
+def _covered(horizontal: list[dict[str, Any]], x: float, y: float, tol: float = 3) -> bool:
+    return any(abs(h["top"] - y) <= tol and h["x0"] - tol <= x <= h["x1"] + tol for h in horizontal)
+
+
+def _clusters(ends: list[tuple[float, float, bool]], tolerance: float) -> list[list[tuple[float, float, bool]]]:
+    groups: list[list[tuple[float, float, bool]]] = []
+    for end in ends:
+        if groups and end[0] - groups[-1][0][0] <= tolerance:
+            groups[-1].append(end)
+        else:
+            groups.append([end])
+    return groups
+
+
+def _h_edge(x0: float, x1: float, y: float) -> dict[str, Any]:
+    return {"object_type": "rule_edge", "orientation": "h", "x0": x0, "x1": x1, "top": y,
+            "bottom": y, "width": x1 - x0, "height": 0.0}
 
 
 def _is_white(color: Any) -> bool:

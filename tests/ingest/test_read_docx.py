@@ -22,7 +22,15 @@ CORPUS = SHARED / "corpus"
 SEED_DOCX = CORPUS / "raw" / "2023_zaozhuang_shizhongqu_zfb.docx"
 TEMPLATE_DOCX = CORPUS / "reference" / "template_blank_guobangongkaibanhan_2021_30.docx"
 
-T3_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+T3_COLUMNS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+)
 T4_ROWS = ("review", "suit_direct", "suit_after_review")
 T4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 
@@ -97,7 +105,11 @@ def test_docx_merged_cells_keep_row_group_labels(seed: Document) -> None:
 def test_docx_table_three_rows_carry_gold_figures(seed: Document) -> None:
     table = _table_with(seed, "本年新收")
     gold = _gold_cells("2023_zaozhuang_shizhongqu_zfb")
-    for word, key in (("本年新收", "new_received"), ("上年结转", "carried_over"), ("结转下年度", "carried_forward")):
+    for word, key in (
+        ("本年新收", "new_received"),
+        ("上年结转", "carried_over"),
+        ("结转下年度", "carried_forward"),
+    ):
         row = _row_with(table, word)
         assert [normalise(c) for c in row[-7:]] == [str(gold[f"t3.{key}.{c}"]) for c in T3_COLUMNS]
 
@@ -219,6 +231,15 @@ def test_docx_member_with_absurd_compression_ratio_is_refused() -> None:
     data = _rezip(SEED_DOCX, replace={"word/styles.xml": bytes(20 * 1024 * 1024)})
     with pytest.raises(UnreadableFile, match="zip bomb"):
         read_docx(data, "ratio.docx", "0")
+
+
+def test_docx_member_with_an_unusual_compression_method_is_refused() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(SEED_DOCX) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_BZIP2) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+    with pytest.raises(UnreadableFile, match="compression method"):
+        read_docx(out.getvalue(), "bzip2.docx", "0")
 
 
 def _xxe_docx() -> bytes:

@@ -1,0 +1,1 @@
+"""Answering questions: parse → route (figures tool, text search) → compose with citations."""

@@ -1,0 +1,229 @@
+"""Answer a question: parse, resolve bodies and years, route to figures or text, compose.
+
+The same code path serves ``POST /api/chat``, ``nianbao ask`` and the evaluation harness.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import select
+
+from answer import compose, lexicon
+from answer.model import Answer, Citation
+from answer.parse import Question, follow_up, parse, state_of
+from answer.text import best_sentences, enough, slot_of
+from ingest.model import Finding
+from nianbao import store
+from nianbao.library import Library, same_body
+from retrieval.bodies import BodyResolver
+from retrieval.figures import Figure, FiguresTool
+from retrieval.metrics import metric_for_reports
+
+MAX_CONVERSATIONS = 10_000
+
+
+class Conversations:
+    """Conversation state by id, the oldest forgotten first; safe across threads."""
+
+    def __init__(self, limit: int = MAX_CONVERSATIONS) -> None:
+        self._items: OrderedDict[str, dict] = OrderedDict()
+        self._lock = threading.Lock()
+        self.limit = limit
+
+    def get(self, conversation_id: str) -> dict:
+        with self._lock:
+            return dict(self._items.get(conversation_id, {}))
+
+    def put(self, conversation_id: str, state: dict) -> None:
+        with self._lock:
+            self._items[conversation_id] = state
+            self._items.move_to_end(conversation_id)
+            while len(self._items) > self.limit:
+                self._items.popitem(last=False)
+
+
+class Answerer:
+    def __init__(self, library: Library, search=None, today: date | None = None) -> None:  # noqa: ANN001
+        self.library = library
+        self.search = search
+        self.today = today
+        self.figures = FiguresTool(library.engine)
+        self.conversations = Conversations()
+
+    # --- public --------------------------------------------------------------------------
+
+    def ask(self, question: str, conversation_id: str | None = None) -> Answer:
+        conversation_id = conversation_id or uuid.uuid4().hex
+        catalogue = self._catalogue()
+        parsed = parse(question.strip(), BodyResolver(catalogue), self.today or date.today())
+        parsed = follow_up(parsed, self.conversations.get(conversation_id))
+        answer, bodies, years = self._answer(parsed, catalogue)
+        self.conversations.put(conversation_id, state_of(parsed, bodies, years))
+        return replace(answer, conversation_id=conversation_id, state=state_of(parsed, bodies, years))
+
+    # --- resolution ----------------------------------------------------------------------
+
+    def _catalogue(self) -> dict[str, list[store.StoredReport]]:
+        """Stored reports by body name."""
+        with self.library.engine.connect() as conn:
+            reports = store.list_reports(conn)
+        out: dict[str, list[store.StoredReport]] = {}
+        for rep in reports:
+            out.setdefault(rep.meta.body, []).append(rep)
+        return out
+
+    def _reports_of(self, body: str, catalogue: dict[str, list[store.StoredReport]]) -> list[store.StoredReport]:
+        reps = [r for name, rs in catalogue.items() if same_body(name, body) for r in rs]
+        return sorted(reps, key=lambda r: r.meta.year or 0)
+
+    def _answer(self, q: Question, catalogue: dict) -> tuple[Answer, list[str], list[int]]:
+        if not catalogue:
+            return Answer("not_found", "目前还没有收录任何年度报告。"), [], []
+        if q.unknown_body and not q.mentions:
+            return self._unknown_body(q.unknown_body, catalogue), [], list(q.years)
+        bodies, clarify = self._bodies(q, catalogue)
+        if clarify:
+            return clarify, [], list(q.years)
+        if not bodies:
+            if q.row is None:
+                return self._text(q, [], catalogue), [], list(q.years)
+            names = sorted(catalogue)
+            return Answer("clarify", "请问是哪个机关的年度报告？语料中有：" + "、".join(names) + "。",
+                          options=tuple(names)), [], list(q.years)
+        reports, missing = self._reports(q, bodies, catalogue)
+        years = sorted({r.meta.year for r in reports if r.meta.year})
+        if missing:
+            return missing, bodies, list(q.years)
+        if q.row is not None and q.intent != "text":
+            answer = self._figures(q, reports)
+            if answer.status == "answered" or slot_of(q.text) is None:
+                return answer, bodies, years
+        return self._text(q, reports, catalogue), bodies, years
+
+    def _bodies(self, q: Question, catalogue: dict) -> tuple[list[str], Answer | None]:
+        bodies = list(q.bodies)
+        for mention, names in q.ambiguous:
+            fitting = [n for n in names if not q.years or any(
+                r.meta.year in q.years for r in self._reports_of(n, catalogue))]
+            if len(fitting) == 1:
+                bodies.append(fitting[0])
+                continue
+            return [], Answer("clarify", f"「{mention}」可以指：{'、'.join(names)}。请问是哪一个？",
+                              options=tuple(names))
+        return bodies, None
+
+    def _reports(self, q: Question, bodies: list[str], catalogue: dict) -> tuple[list, Answer | None]:
+        chosen = []
+        for body in bodies:
+            reps = self._reports_of(body, catalogue)
+            have = [r.meta.year for r in reps]
+            if q.recent:
+                chosen += reps[-q.recent :]
+            elif q.years:
+                lacking = [y for y in q.years if y not in have]
+                if lacking and len(lacking) == len(q.years) or lacking and len(bodies) == 1:
+                    years = "、".join(str(y) for y in have)
+                    return [], Answer(
+                        "not_found",
+                        f"语料中没有{body}{'、'.join(str(y) for y in lacking)}年的年度报告；"
+                        f"现有该机关{years}年的报告。",
+                        options=tuple(str(y) for y in have),
+                    )
+                chosen += [r for r in reps if r.meta.year in q.years]
+            else:
+                chosen += reps[-1:] if q.intent in ("value", "text") else reps
+        return chosen, None
+
+    def _unknown_body(self, mention: str, catalogue: dict) -> Answer:
+        names = sorted(catalogue)
+        return Answer("not_found", f"语料中没有「{mention}」的年度报告，无法回答。现有的机关：{'、'.join(names)}。",
+                      options=tuple(names))
+
+    # --- figures -------------------------------------------------------------------------
+
+    def _findings(self, report_ids: Sequence[str]) -> list[tuple[str, Finding]]:
+        return [(rep.meta.id, f) for rep, f in self.library.findings() if rep.meta.id in report_ids]
+
+    def _figures(self, q: Question, reports: list) -> Answer:
+        ids = [r.meta.id for r in reports]
+        metric = metric_for_reports(q, reports)
+        figures = [f for f in self.figures.get(ids, metric) if f.value is not None]
+        findings = self._findings(ids)
+        if not figures:
+            return self._no_figure(q, reports, metric)
+        if q.intent == "check":
+            return self._check(q, figures, findings)
+        if len(figures) == 1:
+            return compose.value_answer(figures, findings)
+        return compose.compare_answer(figures, q.intent, findings)
+
+    def _no_figure(self, q: Question, reports: list, metric: str) -> Answer:
+        which = "、".join(f"{r.meta.body}{r.meta.year}年" for r in reports)
+        label = lexicon.find_row(q.text) or metric
+        from retrieval.figures import metric_label
+
+        return Answer("not_found", f"{which}的报告表格中没有「{metric_label(metric)}」这一项的数字"
+                      f"（{label}）。", ())
+
+    def _check(self, q: Question, figures: list[Figure], findings: list) -> Answer:
+        """Does the text agree with the table? Quote both and say."""
+        ids = {f.report_id for f in figures}
+        keys = {c.key for f in figures for c in f.cells}
+        with self.library.engine.connect() as conn:
+            rows = conn.execute(select(store.narrative).where(store.narrative.c.report_id.in_(ids))).all()
+        base = compose.value_answer(figures, findings)
+        metric = figures[0].metric
+        stated = [r for r in rows if r.key and (r.key in keys or r.key in (metric, metric.rsplit(".", 1)[0]))]
+        if not stated and not base.text.count("不一致"):
+            return replace(base, text=base.text + "正文中没有与此对应的数字，表内各项相加一致。")
+        extra = []
+        cites = list(base.citations)
+        for r in stated:
+            same = r.value == figures[0].value
+            verdict = "与表格一致" if same else f"与表格的{compose.number(figures[0].value)}不一致"
+            extra.append(f"正文写的是「{r.quote}」，即{compose.number(r.value)}件，{verdict}。")
+            fig = figures[0]
+            cites.append(Citation(fig.source, fig.agency, fig.year, "正文", r.quote, fig.report_id))
+        return replace(base, text=base.text + "".join(extra), citations=tuple(cites))
+
+    # --- text ----------------------------------------------------------------------------
+
+    def _text(self, q: Question, reports: list, catalogue: dict) -> Answer:
+        if not reports:
+            reports = self._search_reports(q, catalogue)
+        best: list[tuple[float, Citation]] = []
+        with self.library.engine.connect() as conn:
+            for rep in reports:
+                text = store.report_text(conn, rep.meta.id)
+                sections = store.load_sections(conn, rep.meta.id)
+                for score, s in best_sentences(q.text, text):
+                    path = _section_path(sections, s.start)
+                    best.append((score, Citation(rep.meta.source, rep.meta.body, rep.meta.year,
+                                                 path or "正文", s.text, rep.meta.id)))
+        best.sort(key=lambda pair: -pair[0])
+        if not best or not enough(q.text, best[0][0]):
+            which = "、".join(f"{r.meta.body}{r.meta.year}年" for r in reports) or "语料中的报告"
+            return Answer("not_found", f"{which}的报告中没有找到能回答这个问题的内容。")
+        top = [c for score, c in best[:2] if score >= 0.6 * best[0][0]]
+        text = "".join(f"据{c.agency}{c.year}年报告（{c.locator}）：「{c.quote}」" for c in top)
+        return Answer("answered", text, tuple(top))
+
+    def _search_reports(self, q: Question, catalogue: dict) -> list:
+        reps = [r for rs in catalogue.values() for r in rs]
+        if q.years:
+            reps = [r for r in reps if r.meta.year in q.years]
+        return reps
+
+
+def _section_path(sections, offset: int) -> str:  # noqa: ANN001
+    best: tuple[str, ...] = ()
+    for s in sections:
+        if s.start <= offset < s.end and len(s.path) >= len(best):
+            best = s.path
+    return " › ".join(best)

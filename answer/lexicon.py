@@ -1,0 +1,133 @@
+"""Everyday wording mapped onto canonical keys.
+
+Order matters: the more specific phrase comes first (本机关不掌握 before 无法提供, 部分公开
+before 公开). A metric is ``table.row`` here; the column comes from the applicant words or the
+table-4 result words.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: (pattern, metric row). The first pattern found in the question wins.
+ROWS: list[tuple[str, str]] = [
+    # table 3, most specific first
+    (r"国家秘密", "t3.denied_state_secret"),
+    (r"法律行政法规禁止|法律法规禁止|禁止公开", "t3.denied_law_prohibited"),
+    (r"三安全|一稳定", "t3.denied_three_safeties"),
+    (r"第三方", "t3.denied_third_party"),
+    (r"内部事务", "t3.denied_internal_affairs"),
+    (r"过程性", "t3.denied_process_info"),
+    (r"执法案卷", "t3.denied_enforcement_file"),
+    (r"查询事项", "t3.denied_query_item"),
+    (r"不掌握", "t3.unavailable_not_held"),
+    (r"另行制作|没有现成", "t3.unavailable_needs_creation"),
+    (r"不明确", "t3.unavailable_unclear"),
+    (r"信访|举报投诉", "t3.rejected_petition"),
+    (r"重复申请", "t3.rejected_duplicate"),
+    (r"出版物", "t3.rejected_publication"),
+    (r"大量反复", "t3.rejected_mass_repeated"),
+    (r"确认或重新|重新出具", "t3.rejected_confirm_existing"),
+    (r"不补正|逾期未补正", "t3.other_no_correction"),
+    (r"缴纳费用|收费通知", "t3.other_no_fee"),
+    (r"上年结转|去年结转|上一年结转|结转过来|上年度结转", "t3.carried_over"),
+    (r"结转下|结转到下|转入下一?年|下年度继续|留到下一?年|结转至下", "t3.carried_forward"),
+    (r"部分公开", "t3.partly_granted"),
+    (r"不予公开|不公开|不予以公开", "t3.denied"),
+    (r"无法提供", "t3.unavailable"),
+    (r"不予处理", "t3.rejected"),
+    (r"其他处理", "t3.other"),
+    (r"予以公开|同意公开|全部公开|公开了多少|决定公开", "t3.granted"),
+    (r"办结|办理完|答复了|办理结果|总计办理|处理了多少|办理了|共办理", "t3.total_processed"),
+    (r"新收|收到|受理|接收|提交|提出|提了|申请了|申请数|申请量|多少.{0,6}申请|申请.{0,6}多少|几件申请|申请.{0,4}几件",
+     "t3.new_received"),
+    # table 4
+    (r"复议后起诉|复议后.{0,4}诉讼|经复议.{0,4}起诉", "t4.suit_after_review"),
+    (r"直接起诉|未经复议", "t4.suit_direct"),
+    (r"行政诉讼|诉讼|起诉|打官司", "t4.suit"),
+    (r"行政复议|复议", "t4.review"),
+    # table 2
+    (r"规范性文件", "t2.normative_docs"),
+    (r"规章", "t2.rules"),
+    (r"行政许可|许可", "t2.licensing"),
+    (r"行政处罚|处罚", "t2.punishment"),
+    (r"行政强制|强制", "t2.coercion"),
+    (r"事业性收费|收费金额|行政收费", "t2.fees"),
+    (r"集中采购|政府采购", "t2.procurement"),
+    (r"对外管理服务", "t2.other_services"),
+]
+
+#: Applicant-type words → table-3 column.
+APPLICANTS: list[tuple[str, str]] = [
+    (r"自然人|个人|公民|群众", "natural_person"),
+    (r"商业企业|企业|公司", "commercial"),
+    (r"科研机构", "research"),
+    (r"社会公益", "social_welfare"),
+    (r"法律服务|律师", "legal_service"),
+    (r"法人或其他组织|法人和其他组织|法人", "org"),
+    (r"其他组织|其他机构", "other_org"),
+]
+
+#: Table-4 result words → column.
+T4_RESULTS: list[tuple[str, str]] = [
+    (r"维持", "upheld"),
+    (r"纠正|纠错|撤销", "corrected"),
+    (r"其他结果", "other"),
+    (r"尚未审结|未审结|没审结|未结|审理中|还在审", "pending"),
+]
+
+#: Table-2 column words, by row family.
+T2_COLUMNS: list[tuple[str, str]] = [
+    (r"新制作", "made_new"),
+    (r"新公开", "published_new"),
+    (r"对外公开总数|公开总数", "published_total"),
+    (r"制发|出台|发布|印发|新增", "made"),
+    (r"废止|废除|失效", "repealed"),
+    (r"现行有效|有效", "in_force"),
+    (r"上一年项目|上年项目", "items_prev_year"),
+    (r"增减|增/减|增加或减少", "items_change"),
+    (r"采购项目", "projects"),
+    (r"采购.{0,4}金额|总金额", "amount_yuan"),
+]
+
+_T2_DEFAULT = {
+    "t2.rules": "made",
+    "t2.normative_docs": "made",
+    "t2.licensing": "decisions",
+    "t2.punishment": "decisions",
+    "t2.coercion": "decisions",
+    "t2.fees": "amount_10k_yuan",
+    "t2.procurement": "amount_yuan",
+    "t2.other_services": "decisions",
+}
+
+_compiled = [(re.compile(p), v) for p, v in ROWS]
+
+
+def find_row(text: str) -> str | None:
+    for pattern, row in _compiled:
+        if pattern.search(text):
+            return row
+    return None
+
+
+def find_in(table: list[tuple[str, str]], text: str) -> str | None:
+    for pattern, value in table:
+        if re.search(pattern, text):
+            return value
+    return None
+
+
+def metric_for(row: str, text: str, applicant: str | None, layout_2019: bool = False) -> str:
+    """The full metric key for a row given the question's words: ``t3.new_received.natural_person``."""
+    table = row.split(".")[0]
+    if table == "t3":
+        return f"{row}.{applicant or 'total'}"
+    if table == "t4":
+        return f"{row}.{find_in(T4_RESULTS, text) or 'total'}"
+    column = find_in(T2_COLUMNS, text)
+    if row in ("t2.rules", "t2.normative_docs") and layout_2019 and column in (None, "made"):
+        column = "published_new" if column is None else "made_new"
+    if column is None or (row.startswith("t2.fees") and column not in ("items_prev_year", "items_change")):
+        column = _T2_DEFAULT.get(row, "decisions") if column is None or row.startswith("t2.fees") else column
+    return f"{row}.{column}"

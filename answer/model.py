@@ -1,0 +1,32 @@
+"""The values an answer is made of. The API returns them as they are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["answered", "not_found", "clarify"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a number or sentence came from: the file as ingested and the place in it."""
+
+    source: str
+    agency: str
+    year: int | None
+    locator: str
+    quote: str
+    report_id: str = ""
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: Status
+    text: str
+    citations: tuple[Citation, ...] = ()
+    figures: tuple[dict, ...] = ()
+    options: tuple[str, ...] = ()
+    conversation_id: str = ""
+    state: dict = field(default_factory=dict)

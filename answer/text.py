@@ -1,0 +1,85 @@
+"""Answers that live in the narrative: pick the sentences that answer, and quote them exactly.
+
+A sentence is scored by the question's content bigrams it contains (weighted by how rare they
+are in the report); some questions ask for a kind of fact with a form (a phone number, an
+e-mail address): a sentence without that form cannot answer them, and when no sentence of the
+report has it, the honest answer is that the report does not say.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+_STOP = set("的了吗呢么是有在和与及对于年度多少几个哪些什么怎么如何为何为什么请问报告政府信息公开工作")
+
+#: Question words → the form an answering sentence must contain.
+SLOTS: list[tuple[str, re.Pattern[str]]] = [
+    (r"电话|联系方式|热线", re.compile(r"(?<!\d)(?:0\d{2,3}[-－—]?\d{7,8}|1[3-9]\d{9})(?!\d)")),
+    (r"邮箱|电子邮件|e-?mail|Email", re.compile(r"[\w.\-]+@[\w\-]+(?:\.[\w\-]+)+")),
+    (r"邮编|邮政编码", re.compile(r"(?<!\d)\d{6}(?!\d)")),
+    (r"地址|在哪|办公地点", re.compile(r"地址|路\d+号|号楼|大厦|中心")),
+    (r"网址|网站地址|在哪.*下载|哪里.*查", re.compile(r"https?://|www\.|网站")),
+]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+def sentences(text: str) -> list[Sentence]:
+    out = []
+    for match in _SENTENCE.finditer(text):
+        raw = match.group(0)
+        stripped = raw.strip()
+        if len(stripped) >= 4:
+            offset = match.start() + raw.index(stripped)
+            out.append(Sentence(stripped, offset, offset + len(stripped)))
+    return out
+
+
+def bigrams(text: str) -> set[str]:
+    chars = [c for c in re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", " ", text) if c != " "]
+    grams = {a + b for a, b in zip(chars, chars[1:], strict=False)}
+    return {g for g in grams if not (g[0] in _STOP and g[1] in _STOP)}
+
+
+def slot_of(question: str) -> re.Pattern[str] | None:
+    return next((form for words, form in SLOTS if re.search(words, question)), None)
+
+
+def best_sentences(question: str, text: str, limit: int = 2) -> list[tuple[float, Sentence]]:
+    """The report's sentences that best answer the question, best first; [] when none does."""
+    pool = sentences(text)
+    if not pool:
+        return []
+    slot = slot_of(question)
+    if slot is not None:
+        pool = [s for s in pool if slot.search(s.text)]
+    wanted = bigrams(question)
+    df = Counter(g for s in pool for g in bigrams(s.text) & wanted)
+    scored = []
+    for s in pool:
+        hits = bigrams(s.text) & wanted
+        score = sum(math.log(1 + len(pool) / df[g]) for g in hits)
+        if slot is not None:
+            score += 1.0
+        if score > 0:
+            scored.append((score, s))
+    scored.sort(key=lambda pair: -pair[0])
+    if not scored:
+        return []
+    top = scored[0][0]
+    return [pair for pair in scored[:limit] if pair[0] >= 0.6 * top]
+
+
+def enough(question: str, score: float) -> bool:
+    """Whether the best sentence shares enough of the question to count as an answer."""
+    wanted = bigrams(question)
+    return score >= min(4.0, 0.8 * math.log(2 + len(wanted)))
