@@ -158,7 +158,8 @@ class MarkdownRegion:
 
     def add_row(self, line: str) -> None:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if all(is_value_text(c) for c in cells) and _has_number(cells):
+        label_less = all(is_value_text(c) for c in cells) and _has_number(cells)
+        if label_less and (self.kind != "t4" or len(cells) == 5):
             label = self._take_label()
             if label:
                 cells = [label, *cells]

@@ -26,7 +26,15 @@ SHI = RAW / "2024_huaian_shi.pdf"
 HONGZE_2023 = RAW / "2023_huaian_hongzequ.pdf"
 HONGZE_2024 = RAW / "2024_huaian_hongzequ.pdf"
 
-T3_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+T3_COLUMNS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+)
 T4_ROWS = ("review", "suit_direct", "suit_after_review")
 T4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 
@@ -287,13 +295,20 @@ def _pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        trailer,
+        xref,
+    )
     return bytes(out)
 
 
 def _blank_pdf(pages: int) -> bytes:
     kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(pages))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages)]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+    ]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
     return _pdf(objects)
 
@@ -323,7 +338,9 @@ def _encrypted_pdf(user_password: bytes, text: bytes) -> bytes:
     doc_id, permissions = b"0123456789abcdef", -44
     owner_key = hashlib.md5((b"owner" + _PAD)[:32]).digest()[:5]
     o_entry = _rc4(owner_key, (user_password + _PAD)[:32])
-    key = hashlib.md5((user_password + _PAD)[:32] + o_entry + struct.pack("<i", permissions) + doc_id).digest()[:5]
+    key = hashlib.md5(
+        (user_password + _PAD)[:32] + o_entry + struct.pack("<i", permissions) + doc_id
+    ).digest()[:5]
     u_entry = _rc4(key, _PAD)
     content_number = 4
     object_key = hashlib.md5(key + struct.pack("<i", content_number)[:3] + b"\x00\x00").digest()[:10]

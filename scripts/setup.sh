@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up .venv/ in the repo root with the `nianbao` command in it. Safe to run again.
+# Usage: scripts/setup.sh [--test]   (--test adds what the test suite needs: pytest, a browser)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+if [ "${1:-}" = "--test" ]; then
+  # torch first, pinned: a range would let pip pull a multi-GB CUDA build.
+  .venv/bin/python -m pip install --quiet "torch==2.13.0"
+  .venv/bin/python -m pip install --quiet -e '.[test,st]'
+  if ! command -v chromium >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1; then
+      (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "setup: chromium not installed; browser tests will be skipped" >&2
+    fi
+  fi
+else
+  .venv/bin/python -m pip install --quiet -e .
+fi
+.venv/bin/nianbao --help >/dev/null
+echo "setup: .venv ready ($(.venv/bin/python --version))"
