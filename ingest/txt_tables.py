@@ -58,7 +58,17 @@ def read_cell_region(lines: Sequence[str]) -> Table:
             current = []
     if current:
         rows.append(current)
-    return Table(rows=tuple(tuple(row) for row in fill_merged_labels(rows)))
+    return Table(rows=tuple(_trim_header(row) for row in fill_merged_labels(rows)))
+
+
+def _trim_header(row: Sequence[str]) -> tuple[str, ...]:
+    """A row without numbers loses its trailing empty cells (merged header cells), so that no
+    header word such as 其他 looks like a row label with a blank value."""
+    cells = list(row)
+    if not _has_number(cells):
+        while cells and not clean(cells[-1]):
+            cells.pop()
+    return tuple(cells)
 
 
 def fill_merged_labels(rows: list[list[str]]) -> list[list[str]]:
@@ -164,7 +174,7 @@ class MarkdownRegion:
             if label:
                 cells = [label, *cells]
         cells = self._attach_notes(_join_wrapped_labels(cells))
-        self.items.append(_Item(self._trim(cells), is_row=True))
+        self.items.append(_Item(list(_trim_header(self._trim(cells))), is_row=True))
 
     def add_text(self, line: str) -> None:
         plain = _PLAIN_ROW.match(line)
@@ -186,7 +196,7 @@ class MarkdownRegion:
         for i, item in enumerate(self.items):
             if item.used:
                 continue
-            if item.is_row or (i < last and not _is_number_text(item.text)):
+            if item.is_row or (i < last and not (self.kind == "t4" and _is_number_text(item.text))):
                 rows.append(tuple(item.cells))
             else:
                 after.append(Paragraph(item.text))
@@ -245,9 +255,8 @@ class MarkdownRegion:
             return
         if any(_trailing_values(item.cells) != 5 for item in data):
             return
-        first = data[0]
-        first.cells = [c for item in data for c in item.cells[-5:]]
-        for item in data[1:]:
+        data[-1].cells = [c for item in data for c in item.cells[-5:]]
+        for item in data[:-1]:
             item.used = True
 
 

@@ -33,31 +33,33 @@ class VectorStoreMismatch(RuntimeError):
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict a search: exact body name(s), year, top-level section (or table name), kind."""
+    """Restrict a search to exact values: body names, a year, top-level sections (or table
+    names), a kind. ``None`` leaves a field free; an empty tuple matches nothing."""
 
-    body: str | tuple[str, ...] | None = None
+    bodies: tuple[str, ...] | None = None
     year: int | None = None
-    section: str | None = None
+    sections: tuple[str, ...] | None = None
     kind: str | None = None
-
-    @property
-    def bodies(self) -> tuple[str, ...] | None:
-        if self.body is None:
-            return None
-        return (self.body,) if isinstance(self.body, str) else tuple(self.body)
 
     def where(self) -> dict[str, Any] | None:
         """The Chroma ``where`` clause, or None for no filter."""
         terms: list[dict[str, Any]] = []
         if self.bodies is not None:
             terms.append({"body": {"$in": list(self.bodies)}})
-        for field in ("year", "section", "kind"):
-            value = getattr(self, field)
-            if value is not None:
-                terms.append({field: value})
+        if self.year is not None:
+            terms.append({"year": self.year})
+        if self.sections is not None:
+            terms.append({"section": {"$in": list(self.sections)}})
+        if self.kind is not None:
+            terms.append({"kind": self.kind})
         if not terms:
             return None
         return terms[0] if len(terms) == 1 else {"$and": terms}
+
+    @property
+    def empty(self) -> bool:
+        """True when a field can match nothing, so a search need not run."""
+        return self.bodies == () or self.sections == ()
 
 
 @register_embedding_function
