@@ -107,16 +107,27 @@ class Answerer:
         return self._text(q, reports, catalogue), bodies, years
 
     def _bodies(self, q: Question, catalogue: dict) -> tuple[list[str], Answer | None]:
-        bodies = list(q.bodies)
-        for mention, names in q.ambiguous:
-            fitting = [n for n in names if not q.years or any(
-                r.meta.year in q.years for r in self._reports_of(n, catalogue))]
+        """One stored body per mention; a mention that fits several bodies is asked back."""
+        bodies: list[str] = []
+        resolver = BodyResolver(catalogue)
+        for mention in q.mentions:
+            fitting = self._fitting(mention.exact, q, catalogue) or self._fitting(mention.near, q, catalogue)
+            if len(fitting) > 1:
+                fitting = resolver.prefer_government(fitting, mention.text)
+            if not fitting:
+                fitting = list(mention.exact or mention.near)
             if len(fitting) == 1:
                 bodies.append(fitting[0])
                 continue
-            return [], Answer("clarify", f"「{mention}」可以指：{'、'.join(names)}。请问是哪一个？",
-                              options=tuple(names))
+            return [], Answer("clarify", f"「{mention.text}」可以指：{'、'.join(fitting)}。请问是哪一个？",
+                              options=tuple(fitting))
         return bodies, None
+
+    def _fitting(self, names: Sequence[str], q: Question, catalogue: dict) -> list[str]:
+        """The names that have a report for the years asked (all of them when none is asked)."""
+        if not q.years:
+            return list(names)
+        return [n for n in names if any(r.meta.year in q.years for r in self._reports_of(n, catalogue))]
 
     def _reports(self, q: Question, bodies: list[str], catalogue: dict) -> tuple[list, Answer | None]:
         chosen = []

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from answer import lexicon
+from retrieval.bodies import Mention
 
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
@@ -30,20 +31,11 @@ class Question:
     text: str
     years: tuple[int, ...] = ()
     recent: int | None = None
-    mentions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    mentions: tuple[Mention, ...] = ()
     unknown_body: str | None = None
     row: str | None = None
     applicant: str | None = None
     intent: str = "value"
-
-    @property
-    def bodies(self) -> tuple[str, ...]:
-        """Bodies named without ambiguity, in the order of mention."""
-        return tuple(names[0] for _, names in self.mentions if len(names) == 1)
-
-    @property
-    def ambiguous(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        return tuple(m for m in self.mentions if len(m[1]) > 1)
 
 
 def parse_years(text: str, today: date) -> tuple[tuple[int, ...], int | None]:
@@ -68,8 +60,8 @@ def parse(text: str, resolver, today: date | None = None) -> Question:  # noqa: 
     """A Question from its text; bodies come from the stored ones the resolver knows."""
     today = today or date.today()
     years, recent = parse_years(text, today)
-    mentions = tuple((alias, tuple(names)) for alias, names in resolver.resolve(text))
-    stripped = _without(text, [alias for alias, _ in mentions])
+    mentions = tuple(resolver.resolve(text))
+    stripped = _without(text, [m.text for m in mentions])
     row = lexicon.find_row(stripped)
     applicant = lexicon.find_in(lexicon.APPLICANTS, stripped)
     intent = next((name for name, pattern in INTENTS if re.search(pattern, text)), "value")
@@ -90,7 +82,7 @@ def follow_up(question: Question, state: dict) -> Question:
         return question
     updates: dict = {}
     if not question.mentions and not question.unknown_body and state.get("bodies"):
-        updates["mentions"] = tuple((b, (b,)) for b in state["bodies"])
+        updates["mentions"] = tuple(Mention(b, (b,), ()) for b in state["bodies"])
     if not question.years and not question.recent and state.get("years"):
         updates["years"] = tuple(state["years"])
     if question.row is None and state.get("row"):

@@ -52,7 +52,7 @@ def has_number(text: str, value: int | float) -> bool:
     (True, False, False)
     """
     written = re.escape(number_text(value))
-    pattern = rf"(?<![\d.])(?<!\d\.){written}(?!\.?\d)"
+    pattern = rf"(?<!\d)(?<!\d\.){written}(?!\.?\d)"
     return re.search(pattern, normalise(text)) is not None
 
 
@@ -76,7 +76,8 @@ def score(expect: Mapping, sources: Sequence[str], status: str, text: str,
     want = expected_status(expect)
     if status != want:
         reasons.append(f"status {status}, expected {want}")
-    reasons += [f"number {number_text(n)} missing" for n in expected_numbers(expect) if not has_number(text, n)]
+    numbers = expected_numbers(expect)
+    reasons += [f"number {number_text(n)} missing" for n in numbers if not has_number(text, n)]
     flat = normalise(text)
     reasons += [f"text 「{s}」 missing" for s in expect.get("contains") or [] if normalise(s) not in flat]
     wanted_any = expect.get("any") or []

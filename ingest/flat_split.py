@@ -87,7 +87,7 @@ def split_row(digits: str, n: int) -> list[list[int]]:
     a negative cell. Anything else in the string (a decimal point, a letter) allows no cut.
 
     >>> split_row("1020", 3)
-    [[10, 2, 0]]
+    [[1, 0, 20], [10, 2, 0]]
     >>> split_row("35-15", 2)
     [[35, -15]]
     """
@@ -185,7 +185,7 @@ def _keyed_candidates(
         else:
             candidates[key] = found
             if broken:
-                warnings.append(f"表三 {key}: {digits!r} only splits as {found[0]}, whose parts miss the total")
+                warnings.append(f"表三 {key}: {digits!r} only splits as {found[0]}, parts ≠ total")
     return candidates, unsplit, warnings
 
 
@@ -271,8 +271,10 @@ def split_t4(digits: str) -> FlatSplit:
         warnings.append(f"表四: {digits!r} only splits as {cuts[0]}, whose groups miss their totals")
     if not good:
         return FlatSplit("t4", unsplit={g: digits for g in groups}, columns=columns, warnings=tuple(warnings))
-    solutions = [{g: tuple(c[5 * i : 5 * i + 5]) for i, g in enumerate(groups)} for c in good]
-    own = {g: [s[g] for s in solutions] for g in groups}
+    solutions: list[dict[str, Values]] = [
+        {g: tuple(c[5 * i : 5 * i + 5]) for i, g in enumerate(groups)} for c in good
+    ]
+    own: dict[str, list[Values]] = {g: [s[g] for s in solutions] for g in groups}
     values, ambiguous = _agreement(own, solutions)
     return FlatSplit("t4", values, ambiguous, {}, columns, tuple(warnings))
 

@@ -46,9 +46,8 @@ def read_txt(data: bytes, source: str, sha256: str) -> Document:
     ('某某局2023年度政府信息公开工作年度报告', '一、总体情况')
     """
     text = decode(data, source)
-    lines = [_strip_residue(line) for line in text.splitlines()]
-    lines = [line for line in lines if line is not None]
-    header_title, lines = _split_crawler_header(lines)
+    cleaned = (_strip_residue(line) for line in text.splitlines())
+    header_title, lines = _split_crawler_header([line for line in cleaned if line is not None])
     blocks = read_blocks(lines)
     if not blocks:
         raise UnreadableFile(f"{source}: no text in the file after decoding; nothing to ingest")

@@ -37,8 +37,8 @@ def cell_region_end(lines: Sequence[str], start: int) -> int:
         if is_cell_line(line):
             end = i + 1
         elif line.strip():
-            between = i > 0 and is_cell_line(lines[i - 1]) and i + 1 < len(lines) and is_cell_line(lines[i + 1])
-            if not between:
+            after = i + 1 < len(lines) and is_cell_line(lines[i + 1])
+            if not (i > 0 and is_cell_line(lines[i - 1]) and after):  # not a wrapped cell: the end
                 break
         i += 1
     return end
@@ -98,7 +98,9 @@ _SECTION_WORDS = re.compile(r"总体情况|存在的?主要问题|存在问题|�
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}")
 _CONVERTER_HEADING = re.compile(r"^#+\s*表[一二三四]")
 _NUMBER = r"-?\d+(?:\.\d+)?"
-_PLAIN_ROW = re.compile(rf"^(?P<label>[^|，。；：]{{0,20}}[\u4e00-\u9fff）)])\s+(?P<values>{_NUMBER}(?:\s+{_NUMBER})*)$")
+_PLAIN_ROW = re.compile(  # "行政许可 97": a short label, then numbers only
+    rf"^(?P<label>[^|，。；：]{{0,20}}[\u4e00-\u9fff）)])\s+(?P<values>{_NUMBER}(?:\s+{_NUMBER})*)$"
+)
 _BARE_NUMBER = re.compile(rf"^{_NUMBER}$")
 _ANNOTATION = re.compile(r"^[（(][^（()）]*(?:其中|含|件)[^（()）]*[）)]$")
 _ROW_MARKER = re.compile(r"\d+\s*[.．、](?=\D)")
@@ -188,7 +190,11 @@ class MarkdownRegion:
         self.items.append(_Item([line], is_row=False))
 
     def blocks(self) -> list[Block]:
-        """The Table, then the lines after its last row as Paragraphs."""
+        """The Table, then the lines after its last row as Paragraphs.
+
+        Unused lines between rows stay in the table as one-cell rows (header fragments, a note
+        no cell took); in table 4 a stray number goes to the paragraphs instead, so that the
+        fifteen figures are never joined by a sixteenth."""
         self._merge_t4_groups()
         last = max((i for i, item in enumerate(self.items) if item.is_row), default=-1)
         rows: list[tuple[str, ...]] = []

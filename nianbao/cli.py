@@ -148,6 +148,82 @@ def check(
     console.print(f"{len(found)} findings")
 
 
+@app.command("eval")
+def eval_command(
+    questions: Annotated[Path, typer.Argument(help="A question set, e.g. eval/questions/dev.jsonl")],
+    corpus: Annotated[Path | None, typer.Option(help="Ingest this folder into a fresh temp data dir")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Ask an existing data dir instead")] = None,
+    with_index: Annotated[bool, typer.Option(help="Build the search index too (slower)")] = False,
+    min_pass: Annotated[float, typer.Option(help="Exit 1 when the pass rate is under this")] = 0.0,
+    out: Annotated[Path, typer.Option(help="Where the JSON and Markdown reports go")] = Path("eval/reports"),
+) -> None:
+    """Ask every question, score the answers, and report pass rates by tag (see eval/README.md)."""
+    from eval import report
+    from eval.harness import run_eval
+
+    if corpus and data_dir:
+        raise typer.BadParameter("give --corpus or --data-dir, not both")
+    run = run_eval(questions, corpus=corpus, data_dir=data_dir, with_index=with_index)
+    table = RichTable("tag", "pass", "total", "rate")
+    for tag, passed, total, rate in report.tag_rows(run):
+        table.add_row(tag, str(passed), str(total), rate, style="bold" if tag == "overall" else None)
+    console.print(table)
+    for name, value in report.figure_rows(run):
+        console.print(f"{name}: {value}")
+    for note in run.notes:
+        console.print(f"[dim]{note}[/]")
+    json_path, md_path = report.write(run, out)
+    console.print(f"reports: {json_path}, {md_path}")
+    if run.summary.pass_rate < min_pass:
+        console.print(f"[red]pass rate {run.summary.pass_rate:.4f} is under the minimum {min_pass}[/]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    with_index: Annotated[bool, typer.Option(help="Attach the search index when it is available")] = True,
+) -> None:
+    """Serve the web page and the HTTP API (uvicorn)."""
+    import logging
+
+    import uvicorn
+
+    from api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(Settings(), with_index=with_index), host=host, port=port)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, e.g. 市中区政府办2023年收到多少信息公开申请？")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the /api/chat response shape")] = False,
+    conversation_id: Annotated[str | None, typer.Option(help="Continue a conversation (in this process)")] = None,
+) -> None:
+    """Answer one question from the stored reports, with its citations."""
+    from answer.engine import Answerer
+    from api import catalog
+    from api.app import build_library
+    from api.schemas import ChatResponse
+
+    library = build_library(Settings())
+    answer = Answerer(library, search=library.index).ask(question, conversation_id)
+    response = ChatResponse.from_answer(answer, catalog.cited_keys(library, answer.citations))
+    if json_output:
+        print(response.model_dump_json(indent=1))
+        return
+    style = {"answered": "green", "not_found": "red", "clarify": "yellow"}[response.status]
+    console.print(response.status, style=style, end=" ")
+    console.print(response.answer, markup=False, highlight=False)  # report text is not markup
+    for option in response.options:
+        console.print(f"  · {option}", markup=False, highlight=False)
+    for i, c in enumerate(response.citations, 1):
+        console.print(f"[{i}] {c.agency} {c.year or ''} · {c.locator}\n    「{c.quote}」 ({c.source})",
+                      markup=False, highlight=False)
+
+
 @app.callback()
 def main() -> None:
     """年报问答 command line."""

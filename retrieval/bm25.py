@@ -30,6 +30,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from retrieval.chunks import squeeze
 from retrieval.vectors import Filters
 
 DEFAULT_TOKENIZER = "bigram"
@@ -40,8 +41,8 @@ _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 
 
 def normalise(text: str) -> str:
-    """Full-width digits and letters to ASCII, lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """Breaks inside Chinese text dropped, full-width digits and letters to ASCII, lower case."""
+    return unicodedata.normalize("NFKC", squeeze(text)).lower()
 
 
 def bigram_tokens(text: str) -> list[str]:

@@ -26,7 +26,15 @@ _PLACE_TAIL = re.compile(r"(省|市|区|县|自治区)$")
 #: A name of an administrative body in a question: place + (government | a department word).
 MENTION = re.compile(
     r"[\u4e00-\u9fff]{1,8}?(?:省|市|区|县|州)(?:人民)?(?:政府|[\u4e00-\u9fff]{0,6}?(?:局|委|厅|办|委员会|办公室))"
+    r"|(?<![全本该各我此])[\u4e00-\u9fff]{2,4}(?:省|市|区|县)(?![\u4e00-\u9fff]*(?:局|委|厅|办))"
 )
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+    exact: tuple[str, ...]
+    near: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -88,30 +96,34 @@ class BodyResolver:
             body = self.bodies[name]
             self.bodies[name] = Body(name, body.place, body.aliases | aliases(stored))
 
-    def resolve(self, text: str) -> list[tuple[str, list[str]]]:
-        """Each body mention in text order, with the stored bodies it fits (several: ask)."""
-        spans: list[tuple[int, int, str]] = []
-        for body in self.bodies.values():
-            for alias in body.aliases:
-                spans += [(m.start(), m.end(), alias) for m in re.finditer(re.escape(alias), text)]
-        chosen: list[tuple[int, int, str]] = []
-        for start, end, alias in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
-            if all(end <= a or start >= b for a, b, _ in chosen):
-                chosen.append((start, end, alias))
-        out: list[tuple[str, list[str]]] = []
-        for _, _, alias in sorted(chosen):
-            names = sorted(n for n, b in self.bodies.items() if alias in b.aliases)
-            names = self._prefer_government(names, alias) if len(names) > 1 else names
-            if all(names != seen for _, seen in out):
-                out.append((alias, names))
+    def resolve(self, text: str) -> list[Mention]:
+        """Each body mention in text order, with the stored bodies it names.
+
+        ``exact`` bodies have the name as written; ``near`` bodies differ in one character
+        that is not the place suffix (沭阳县 and an OCR's 沐阳县): the caller uses them only
+        when no exact body fits.
+        """
+        spans = [(m.start(), m.end(), name, exact) for name, body in self.bodies.items()
+                 for alias in body.aliases for m, exact in _matches(alias, text)]
+        chosen: list[tuple[int, int]] = []
+        for start, end, _, _ in sorted(spans, key=lambda s: (s[0] - s[1], not s[3], s[0])):
+            if all(end <= a or start >= b for a, b in chosen):
+                chosen.append((start, end))
+        out: list[Mention] = []
+        for start, end in sorted(chosen):
+            here = [(n, exact) for a, b, n, exact in spans if (a, b) == (start, end)]
+            exact_names = tuple(sorted({n for n, e in here if e}))
+            near = tuple(sorted({n for n, e in here if not e} - set(exact_names)))
+            if all((exact_names, near) != (m.exact, m.near) for m in out):
+                out.append(Mention(text[start:end], exact_names, near))
         return out
 
-    def _prefer_government(self, names: list[str], mention: str) -> list[str]:
+    def prefer_government(self, names: list[str], mention: str) -> list[str]:
         """A bare place (淮安市) means its people's government when that is stored."""
-        governments = [n for n in names if n.endswith("人民政府") and self.bodies[n].place == mention]
+        governments = [n for n in names if n.endswith("人民政府") and _alike(self.bodies[n].place, mention)]
         if len(governments) == 1:
             return governments
-        governments = [n for n in names if n.endswith("人民政府") and _place(n).endswith(mention)]
+        governments = [n for n in names if n.endswith("人民政府") and _alike(_place(n)[-len(mention):], mention)]
         return governments if len(governments) == 1 else names
 
     def unknown_mention(self, text: str) -> str | None:
@@ -124,3 +136,27 @@ class BodyResolver:
 
     def name_of(self, stored_name: str) -> str:
         return self.canonical.get(stored_name, stored_name)
+
+
+_ADMIN_CHARS = "省市区县州"
+
+
+def _matches(alias: str, text: str) -> list[tuple[re.Match[str], bool]]:
+    """Occurrences of an alias: exact (True), or with one character changed before its last."""
+    found = [m for m in re.finditer(re.escape(alias), text) if not _cut_place(alias, text, m.end())]
+    if len(alias) < 3:
+        return [(m, True) for m in found]
+    variants = "|".join(re.escape(alias[:i]) + "[^" + re.escape(alias[i]) + "]" + re.escape(alias[i + 1 :])
+                        for i in range(len(alias) - 1))
+    near = [m for m in re.finditer(variants, text) if "\u4e00" <= m.group(0)[0] <= "\u9fff"]
+    return [(m, True) for m in found] + [(m, False) for m in near]
+
+
+def _cut_place(alias: str, text: str, end: int) -> bool:
+    """淮安 inside 淮安区 names another place: a bare stem followed by a place suffix."""
+    return alias[-1] not in _ADMIN_CHARS and end < len(text) and text[end] in _ADMIN_CHARS
+
+
+def _alike(a: str, b: str) -> bool:
+    """Equal, or of one length and one character apart."""
+    return a == b or (len(a) == len(b) >= 3 and sum(x != y for x, y in zip(a, b, strict=True)) == 1)

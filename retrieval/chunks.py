@@ -28,6 +28,8 @@ PATH_SEPARATOR = " › "
 _SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)]*|\n+")
 _SOFT_BREAK = re.compile(r"[，、,：:]")
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]")
+_WIDE = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+_BROKEN_LINE = re.compile(rf"(?<={_WIDE})\s+(?={_WIDE})")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,12 @@ class Chunk:
             "page": self.page,
             "kind": self.kind,
         }
+
+
+def squeeze(text: str) -> str:
+    """The text as matched (embedded, tokenised): line breaks and spaces that a PDF or a text file
+    put between two Chinese characters are dropped, so 行\n政规范性文件 reads 行政规范性文件."""
+    return _BROKEN_LINE.sub("", text)
 
 
 def chunk_id(report_id: str, kind: str, where: str) -> str:

@@ -1,0 +1,1 @@
+"""HTTP routes, one module per area; each translates HTTP to a call into the domain and back."""

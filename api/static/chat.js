@@ -1,0 +1,153 @@
+// 问答: ask, show each answer with its status, text and citations; a citation opens its passage,
+// or its table with the cited cell highlighted.
+
+import { api, append, clear, el, getReport, yearText } from "./dom.js";
+import { recordGrid, tableRecords } from "./grid.js";
+
+const EXAMPLES = [
+  "市中区政府办2023年收到多少信息公开申请？",
+  "市中区政府办2023年因为本机关不掌握相关信息而无法提供的有多少件？",
+  "市中区政府办2023年行政复议有几件？",
+  "市中区政府办政务公开办的联系电话是多少？",
+];
+const STATUS = { answered: "已回答", not_found: "没有找到", clarify: "请选择", error: "出错了" };
+
+let conversationId = null;
+let busy = false;
+
+export function setupChat() {
+  const form = document.getElementById("ask-form");
+  const box = document.getElementById("question");
+  const count = document.getElementById("char-count");
+  const examples = document.getElementById("examples");
+  for (const text of EXAMPLES) {
+    const button = el("button", { type: "button", class: "example" }, text);
+    button.addEventListener("click", () => ask(text));
+    examples.appendChild(button);
+  }
+  box.addEventListener("input", () => { count.textContent = `${box.value.length}/500`; });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = box.value.trim();
+    if (!text) return;
+    box.value = "";
+    count.textContent = "0/500";
+    ask(text);
+  });
+  document.getElementById("new-conversation").addEventListener("click", () => {
+    conversationId = null;
+    clear(document.getElementById("conversation"));
+    box.focus();
+  });
+}
+
+/** Ask a question in the current conversation and show the answer under it. */
+export async function ask(question) {
+  if (busy) return;
+  busy = true;
+  const button = document.getElementById("ask-button");
+  button.disabled = true;
+  const answerBox = el("article", { class: "answer pending", "aria-busy": "true" }, "正在查找……");
+  const turn = el("li", { class: "turn" }, el("div", { class: "question" }, question), answerBox);
+  document.getElementById("conversation").appendChild(turn);
+  turn.scrollIntoView({ block: "nearest" });
+  try {
+    const reply = await api("/api/chat", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ question, conversation_id: conversationId }),
+    });
+    conversationId = reply.conversation_id;
+    renderAnswer(answerBox, reply);
+  } catch (error) {
+    renderAnswer(answerBox, { status: "error", answer: error.message, citations: [], options: [] });
+  } finally {
+    busy = false;
+    button.disabled = false;
+    answerBox.scrollIntoView({ block: "nearest" });
+  }
+}
+
+function renderAnswer(box, reply) {
+  clear(box);
+  box.className = `answer ${reply.status}`;
+  box.removeAttribute("aria-busy");
+  box.dataset.status = reply.status;
+  append(box, [
+    el("span", { class: "badge" }, STATUS[reply.status] || reply.status),
+    el("p", { class: "answer-text" }, reply.answer),
+  ]);
+  if (reply.options && reply.options.length) box.appendChild(optionButtons(reply));
+  if (reply.citations && reply.citations.length) {
+    append(box, [
+      el("h3", { class: "citations-title" }, `出处（${reply.citations.length}）`),
+      el("ol", { class: "citations" }, reply.citations.map(citationItem)),
+    ]);
+  }
+}
+
+function optionButtons(reply) {
+  const row = el("div", { class: "options" });
+  for (const option of reply.options) {
+    const isYear = /^\d{4}$/.test(option);
+    const button = el("button", { type: "button", class: "option" }, isYear ? `改问${option}年` : option);
+    button.addEventListener("click", () => ask(isYear ? `那${option}年呢？` : option));
+    row.appendChild(button);
+  }
+  return row;
+}
+
+function citationItem(citation) {
+  const detail = el("div", { class: "cite-detail", hidden: true });
+  const button = el("button", { type: "button", class: "cite", "aria-expanded": "false" },
+    `${citation.agency} ${yearText(citation.year)} · ${citation.locator}`);
+  button.addEventListener("click", () => toggle(button, detail, citation));
+  return el("li", {}, button, el("span", { class: "cite-source" }, `来源文件：${citation.source}`), detail);
+}
+
+async function toggle(button, detail, citation) {
+  const open = detail.hidden;
+  detail.hidden = !open;
+  button.setAttribute("aria-expanded", String(open));
+  if (!open || detail.dataset.loaded) return;
+  detail.dataset.loaded = "1";
+  if (!citation.key || !citation.report_id) {
+    showQuote(detail, citation);
+    return;
+  }
+  detail.appendChild(el("p", { class: "muted" }, "正在打开表格……"));
+  try {
+    const report = await getReport(citation.report_id);
+    showCell(detail, citation, report);
+  } catch (error) {
+    showQuote(detail, citation, `无法打开表格：${error.message}`);
+  }
+}
+
+function showQuote(detail, citation, note) {
+  clear(detail);
+  append(detail, [
+    note ? el("p", { class: "muted" }, note) : null,
+    el("blockquote", { class: "quote" }, citation.quote),
+    el("p", { class: "where muted" }, `位置：${citation.locator}${citation.page ? `（第${citation.page}页）` : ""}`),
+  ]);
+}
+
+function showCell(detail, citation, report) {
+  const records = tableRecords(report.records, citation.key.split(".")[0]);
+  const hit = records.find((r) => r.key === citation.key);
+  clear(detail);
+  append(detail, [
+    el("p", { class: "grid-caption" }, hit ? hit.table : citation.locator),
+    recordGrid(records, citation.key),
+    el("p", { class: "where muted" }, `报告原文：${citation.quote}`),
+  ]);
+  const cell = detail.querySelector("td.hit");
+  if (cell) cell.scrollIntoView({ block: "nearest", inline: "center" });
+}

@@ -1,0 +1,46 @@
+// A report table drawn from its records: row labels down the side, column labels across the top.
+
+import { el } from "./dom.js";
+
+/** The records of one table (t2, t3 or t4), in the report's order. */
+export function tableRecords(records, table) {
+  return records.filter((r) => r.key.split(".")[0] === table);
+}
+
+/**
+ * A <table> of the records, rows and columns in first-seen order, keyed by the canonical key's
+ * row and column parts (labels can repeat across groups). The cell whose key is `hitKey` is
+ * marked `hit`.
+ */
+export function recordGrid(records, hitKey) {
+  const rows = new Map();
+  const columns = new Map();
+  const cells = new Map();
+  for (const r of records) {
+    const [, row, column] = r.key.split(".");
+    if (!rows.has(row)) rows.set(row, r.row_label);
+    if (!columns.has(column)) columns.set(column, r.column_label);
+    cells.set(`${row}.${column}`, r);
+  }
+  const head = el("tr", {}, el("th", { scope: "col" }, "项目"),
+    [...columns.values()].map((label) => el("th", { scope: "col" }, label)));
+  const body = [...rows.entries()].map(([row, label]) => {
+    const hitRow = hitKey && hitKey.split(".")[1] === row;
+    return el("tr", { class: hitRow ? "hit-row" : null },
+      el("th", { scope: "row" }, label),
+      [...columns.keys()].map((column) => gridCell(cells.get(`${row}.${column}`), hitKey)));
+  });
+  return el("div", { class: "grid-wrap" },
+    el("table", { class: "grid" }, el("thead", {}, head), el("tbody", {}, body)));
+}
+
+function gridCell(record, hitKey) {
+  if (!record) return el("td", { class: "empty" }, "");
+  const hit = record.key === hitKey;
+  return el("td", {
+    class: hit ? "hit" : null,
+    "data-key": record.key,
+    "aria-current": hit ? "true" : null,
+    title: `${record.row_label} · ${record.column_label}`,
+  }, record.as_written === "" ? "（空白）" : record.as_written);
+}
