@@ -191,21 +191,45 @@ def _extract_t2(rows: list[Row], out: Extraction) -> None:
         key = labels.t2_row_key(row.label)
         if key is None or not row.values:
             continue
-        for col, text in _t2_columns(key, row, header):
+        pairs = _t2_columns(key, row, header)
+        if not pairs:
+            out.warnings.append(f"表二 row {clean(row.label)!r}: {len(row.values)} values fit no column layout")
+        for col, text in pairs:
             cell = _cell(f"t2.{key}.{col}", text, row, T2_COLUMNS.get(col, col))
             out.add(Cell(**{**cell.__dict__, "value": 0}) if cell.value is None and cell.note is None else cell)
 
 
-def _t2_columns(key: str, row: Row, header: list[str | None]) -> Iterator[tuple[str, str]]:
-    """Pair a data row's values with the column keys of the header above it."""
-    width = len(row.labels) + len(row.values)
-    if header and len(header) == width:
-        columns = header[len(row.labels) :]
+def _t2_columns(key: str, row: Row, header: list[str | None]) -> list[tuple[str, str]]:
+    """Pair a data row's values with the column keys of the header above it.
+
+    By grid position when the header row is as wide as the data row; else by order, and only
+    when there are as many values as columns (after folding a merged cell's repeats): a row
+    that lost a cell must not shift the rest. [] when the row cannot be placed.
+    """
+    if header and len(header) == len(row.labels) + len(row.values):
+        pairs = zip(header[len(row.labels) :], row.values, strict=True)
     else:
         named = [c for c in dict.fromkeys(header) if c]
-        columns = named if len(named) == len(row.values) else list(_T2_DEFAULT_COLUMNS.get(key, ()))
+        default = list(_T2_DEFAULT_COLUMNS.get(key, ()))
+        pairs = iter(())
+        for values in (list(row.values), _distinct(row.values)):
+            columns = next((c for c in (named, default) if len(c) == len(values)), None)
+            if columns:
+                pairs = zip(columns, values, strict=True)
+                break
     seen: set[str] = set()
-    for col, text in zip(columns, row.values, strict=False):
+    out = []
+    for col, text in pairs:
         if col and col not in seen:
             seen.add(col)
-            yield col, text
+            out.append((col, text))
+    return out
+
+
+def _distinct(values: tuple[str, ...]) -> list[str]:
+    """Values with the repeats of a merged cell folded (a cell spread over three columns)."""
+    out: list[str] = []
+    for text in values:
+        if not out or text != out[-1] or not clean(text):
+            out.append(text)
+    return out
