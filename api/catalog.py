@@ -87,8 +87,8 @@ def matching_reports(library: Library, agency: str | None, years: Sequence[int])
     with library.engine.connect() as conn:
         reports = store.list_reports(conn)
     if agency:
-        resolved = {name for _, names in BodyResolver({r.meta.body for r in reports}).resolve(agency)
-                    for name in names}
+        mentions = BodyResolver({r.meta.body for r in reports}).resolve(agency)
+        resolved = {name for m in mentions for name in (m.exact or m.near)}
         reports = [r for r in reports
                    if agency in r.meta.body or any(same_body(r.meta.body, name) for name in resolved)]
     if years:

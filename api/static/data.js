@@ -107,8 +107,9 @@ async function query() {
     status.textContent = "";
     const metric = metrics.find((m) => m.key === key);
     rows.sort((a, b) => (a.year || 0) - (b.year || 0));
+    const missing = years.filter((y) => !rows.some((r) => String(r.year) === y));
     append(result, [
-      chartPanel(group, metric, rows),
+      chartPanel(group, metric, rows, missing),
       tablePanel(rows, params, group, years),
       findingsPanel(findings.filter((f) => group.names.includes(f.agency)
         && (!years.length || years.includes(String(f.year))))),
@@ -118,11 +119,14 @@ async function query() {
   }
 }
 
-function chartPanel(group, metric, rows) {
+function chartPanel(group, metric, rows, missing) {
   const title = `${group.name} · ${metric.row_label} · ${metric.column_label}`;
   const panel = el("section", { class: "panel" }, el("h2", {}, title));
   if (!rows.length) return append(panel, [el("p", { class: "muted" }, "所选年份的报告里没有这一项。")]);
   panel.appendChild(barChart(rows, title));
+  if (missing.length) {
+    panel.appendChild(el("p", { class: "muted" }, `${missing.map((y) => `${y}年`).join("、")}的报告里没有这一项。`));
+  }
   return panel;
 }
 
@@ -133,9 +137,12 @@ function barChart(rows, title) {
   const top = 28;
   const base = height - 34;
   const max = Math.max(1, ...rows.map((r) => (typeof r.value === "number" ? r.value : 0)));
-  const chart = svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title },
+  const chart = svg("svg", { class: "chart", width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
+    "aria-label": title },
     svg("title", {}, title), svg("line", { class: "axis", x1: 20, x2: width - 20, y1: base, y2: base }));
   const points = [];
+  const line = svg("polyline", { class: "trend" });
+  chart.appendChild(line); // behind the bars and their labels
   rows.forEach((r, i) => {
     const x = 40 + i * 90;
     const numeric = typeof r.value === "number";
@@ -147,7 +154,7 @@ function barChart(rows, title) {
     chart.appendChild(svg("text", { class: "value", x: x + 25, y: base - h - 6 }, numeric ? r.value : "空"));
     chart.appendChild(svg("text", { class: "label", x: x + 25, y: base + 20 }, yearText(r.year)));
   });
-  if (points.length > 1) chart.appendChild(svg("polyline", { class: "trend", points: points.join(" ") }));
+  if (points.length > 1) line.setAttribute("points", points.join(" "));
   return chart;
 }
 

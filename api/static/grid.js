@@ -2,6 +2,9 @@
 
 import { el } from "./dom.js";
 
+// Table 3's row groups, whose sub-rows are printed as 1. 2. 3. under a group label.
+const GROUPS = { denied: "（三）不予公开", unavailable: "（四）无法提供", rejected: "（五）不予处理", other: "（六）其他处理" };
+
 /** The records of one table (t2, t3 or t4), in the report's order. */
 export function tableRecords(records, table) {
   return records.filter((r) => r.key.split(".")[0] === table);
@@ -24,12 +27,19 @@ export function recordGrid(records, hitKey) {
   }
   const head = el("tr", {}, el("th", { scope: "col" }, "项目"),
     [...columns.values()].map((label) => el("th", { scope: "col" }, label)));
-  const body = [...rows.entries()].map(([row, label]) => {
+  const body = [];
+  let group = null;
+  for (const [row, label] of rows) {
+    const heading = records[0].key.startsWith("t3.") ? GROUPS[row.split("_")[0]] : undefined;
+    if (heading && heading !== group && row !== "other_total") {
+      body.push(el("tr", { class: "group" }, el("th", { scope: "rowgroup", colspan: columns.size + 1 }, heading)));
+    }
+    group = heading || null;
     const hitRow = hitKey && hitKey.split(".")[1] === row;
-    return el("tr", { class: hitRow ? "hit-row" : null },
+    body.push(el("tr", { class: hitRow ? "hit-row" : null },
       el("th", { scope: "row" }, label),
-      [...columns.keys()].map((column) => gridCell(cells.get(`${row}.${column}`), hitKey)));
-  });
+      [...columns.keys()].map((column) => gridCell(cells.get(`${row}.${column}`), hitKey))));
+  }
   return el("div", { class: "grid-wrap" },
     el("table", { class: "grid" }, el("thead", {}, head), el("tbody", {}, body)));
 }

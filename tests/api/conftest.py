@@ -58,7 +58,8 @@ def live_server(settings: Settings, *, with_index: bool = True) -> Iterator[Serv
 
 def settings_for(data_dir: Path, *, admin_key: str | None = ADMIN_KEY, **extra: object) -> Settings:
     """Settings for a test server; explicit values win over any NIANBAO_* in the environment."""
-    return Settings(data_dir=data_dir, database_url=None, admin_key=admin_key, cors_origins=[], **extra)
+    values: dict = {"database_url": None, "cors_origins": [], **extra}
+    return Settings(data_dir=data_dir, admin_key=admin_key, **values)
 
 
 def upload(client: httpx.Client, files: list[tuple[str, bytes]], key: str | None = ADMIN_KEY,
