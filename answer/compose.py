@@ -21,10 +21,11 @@ def unit_of(metric: str) -> str:
 
 
 def number(value: float | int | None) -> str:
+    """A value as the report wrote it: every decimal kept (18651.06, 4166.241619), no exponent."""
     if value is None:
         return "（未填写）"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:g}" if abs(value) < 1e15 else str(value)
+        return f"{value:.6f}".rstrip("0").rstrip(".")
     return str(int(value))
 
 
@@ -63,6 +64,39 @@ def value_answer(figures: Sequence[Figure], findings: Sequence[tuple[str, Findin
     lines = [describe(f) + "。" for f in figures]
     return Answer("answered", "".join(lines + flags(figures, findings)), citations(figures),
                   tuple(f.as_row() for f in figures))
+
+
+def breakdown(total: Figure, parts: Sequence[Figure]) -> str:
+    """（其中结果维持1件、尚未审结2件）: the non-zero parts of a table-4 total."""
+    named = [f"{p.label.split('（')[-1].rstrip('）')}{number(p.value)}{unit_of(p.metric)}"
+             for p in parts if p.value]
+    return f"（其中{'、'.join(named)}）" if named and total.value else ""
+
+
+def several_answer(
+    table: Sequence[tuple[str, Sequence[Figure]]],
+    intent: str,
+    findings: Sequence[tuple[str, Finding]],
+    extra: dict[int, str] | None = None,
+) -> Answer:
+    """Several metrics: one sentence each (or a comparison line each), and their sum if asked."""
+    extra = extra or {}
+    lines: list[str] = []
+    used: list[Figure] = []
+    for metric, figures in table:
+        if len(figures) == 1:
+            lines.append(describe(figures[0]) + extra.get(id(figures[0]), "") + "。")
+        else:
+            lines.append(compare_answer(figures, intent, ()).text)
+        used += figures
+    singles = [figs[0] for _, figs in table if len(figs) == 1]
+    if intent == "sum" and len(singles) == len(table) > 1 and len({unit_of(f.metric) for f in singles}) == 1:
+        values = [f.value for f in singles]
+        if all(v is not None for v in values):
+            lines.append(f"合计{number(sum(values))}{unit_of(singles[0].metric)}"  # type: ignore[arg-type]
+                         f"（{'＋'.join(number(v) for v in values)}）。")
+    return Answer("answered", "".join(lines + flags(used, findings)), citations(used),
+                  tuple(f.as_row() for f in used))
 
 
 def compare_answer(

@@ -5,6 +5,7 @@ The same code path serves ``POST /api/chat``, ``nianbao ask`` and the evaluation
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -14,7 +15,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from answer import compose, lexicon
+from answer import compose
 from answer.model import Answer, Citation
 from answer.parse import Question, follow_up, parse, state_of
 from answer.text import best_sentences, enough, slot_of
@@ -22,8 +23,8 @@ from ingest.model import Finding
 from nianbao import store
 from nianbao.library import Library, same_body
 from retrieval.bodies import BodyResolver
-from retrieval.figures import Figure, FiguresTool
-from retrieval.metrics import metric_for_reports
+from retrieval.figures import Figure, FiguresTool, metric_label
+from retrieval.metrics import metrics_for_reports
 
 MAX_CONVERSATIONS = 10_000
 
@@ -163,24 +164,36 @@ class Answerer:
 
     def _figures(self, q: Question, reports: list) -> Answer:
         ids = [r.meta.id for r in reports]
-        metric = metric_for_reports(q, reports)
-        figures = [f for f in self.figures.get(ids, metric) if f.value is not None]
+        metrics = metrics_for_reports(q, reports)
+        table = [(m, [f for f in self.figures.get(ids, m) if f.value is not None]) for m in metrics]
+        if all(f.value == 0 for _, figs in table for f in figs) and metrics[0].startswith("t3.") and \
+                len(metrics) > 1 and q.asks[0][0] == "t3.results":
+            table = table[-1:]
+        table = [(m, figs) for m, figs in table if figs]
+        if q.asks and q.asks[0][0] == "t3.results":
+            table = [(m, figs) for m, figs in table if any(f.value for f in figs)] or table
         findings = self._findings(ids)
-        if not figures:
-            return self._no_figure(q, reports, metric)
+        if not table:
+            return self._no_figure(q, reports, metrics[0])
         if q.intent == "check":
-            return self._check(q, figures, findings)
-        if len(figures) == 1:
-            return compose.value_answer(figures, findings)
-        return compose.compare_answer(figures, q.intent, findings)
+            return self._check(q, [f for _, figs in table for f in figs], findings)
+        extra = self._breakdowns(ids, table)
+        if len(table) == 1 and len(table[0][1]) > 1 and not extra:
+            return compose.compare_answer(table[0][1], q.intent, findings)
+        return compose.several_answer(table, q.intent, findings, extra)
 
-    def _no_figure(self, q: Question, reports: list, metric: str) -> Answer:
-        which = "、".join(f"{r.meta.body}{r.meta.year}年" for r in reports)
-        label = lexicon.find_row(q.text) or metric
-        from retrieval.figures import metric_label
-
-        return Answer("not_found", f"{which}的报告表格中没有「{metric_label(metric)}」这一项的数字"
-                      f"（{label}）。", ())
+    def _breakdowns(self, ids: list[str], table: list) -> dict[int, str]:
+        """For a table-4 total, the results it is made of (结果维持1件…), keyed by figure id."""
+        out: dict[int, str] = {}
+        for metric, figures in table:
+            table_name, row, column = metric.split(".")
+            if table_name != "t4" or column != "total":
+                continue
+            for fig in figures:
+                parts = [p for col in ("upheld", "corrected", "other", "pending")
+                         for p in self.figures.get([fig.report_id], f"t4.{row}.{col}")]
+                out[id(fig)] = compose.breakdown(fig, parts)
+        return out
 
     def _check(self, q: Question, figures: list[Figure], findings: list) -> Answer:
         """Does the text agree with the table? Quote both and say."""
@@ -206,22 +219,26 @@ class Answerer:
     # --- text ----------------------------------------------------------------------------
 
     def _text(self, q: Question, reports: list, catalogue: dict) -> Answer:
+        """Quote the sentences of the reports that answer the question."""
         if not reports:
             reports = self._search_reports(q, catalogue)
+        words = topic_of(q)
         best: list[tuple[float, Citation]] = []
         with self.library.engine.connect() as conn:
             for rep in reports:
                 text = store.report_text(conn, rep.meta.id)
                 sections = store.load_sections(conn, rep.meta.id)
-                for score, s in best_sentences(q.text, text):
-                    path = _section_path(sections, s.start)
+                found = best_sentences(words, text, section_of=lambda at, s=sections: _section_path(s, at))
+                for score, sentence in found:
+                    path = _section_path(sections, sentence.start)
                     best.append((score, Citation(rep.meta.source, rep.meta.body, rep.meta.year,
-                                                 path or "正文", s.text, rep.meta.id)))
+                                                 path or "正文", sentence.text, rep.meta.id)))
         best.sort(key=lambda pair: -pair[0])
-        if not best or not enough(q.text, best[0][0]):
+        if not best or not enough(words, best[0][1].quote):
             which = "、".join(f"{r.meta.body}{r.meta.year}年" for r in reports) or "语料中的报告"
             return Answer("not_found", f"{which}的报告中没有找到能回答这个问题的内容。")
-        top = [c for score, c in best[:2] if score >= 0.6 * best[0][0]]
+        top = [c for score, c in best[:2] if score >= 0.6 * best[0][0] and enough(words, c.quote)]
+        top = list({c.quote: c for c in top}.values())
         text = "".join(f"据{c.agency}{c.year}年报告（{c.locator}）：「{c.quote}」" for c in top)
         return Answer("answered", text, tuple(top))
 
@@ -230,6 +247,14 @@ class Answerer:
         if q.years:
             reps = [r for r in reps if r.meta.year in q.years]
         return reps
+
+
+def topic_of(q: Question) -> str:
+    """The question without the body's name and the year: what the sentence must be about."""
+    text = q.text
+    for mention in q.mentions:
+        text = text.replace(mention.text, " ")
+    return re.sub(r"(19|20)\d{2}\s*年?度?", " ", text)
 
 
 def _section_path(sections, offset: int) -> str:  # noqa: ANN001

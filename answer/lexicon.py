@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-#: (pattern, metric row). The first pattern found in the question wins.
+#: (pattern, metric row), most specific first. A span a pattern takes is not matched again.
 ROWS: list[tuple[str, str]] = [
-    # table 3, most specific first
+    # table 3
+    (r"含上年结转|包括上年结转|连同上年结转", "t3.intake"),
+    (r"怎么处理|如何处理|处理结果|办理结果|办理情况|怎么办理|结果如何|处理情况", "t3.results"),
     (r"国家秘密", "t3.denied_state_secret"),
     (r"法律行政法规禁止|法律法规禁止|禁止公开", "t3.denied_law_prohibited"),
     (r"三安全|一稳定", "t3.denied_three_safeties"),
@@ -20,6 +22,7 @@ ROWS: list[tuple[str, str]] = [
     (r"过程性", "t3.denied_process_info"),
     (r"执法案卷", "t3.denied_enforcement_file"),
     (r"查询事项", "t3.denied_query_item"),
+    (r"不掌握等原因|等原因无法提供", "t3.unavailable"),
     (r"不掌握", "t3.unavailable_not_held"),
     (r"另行制作|没有现成", "t3.unavailable_needs_creation"),
     (r"不明确", "t3.unavailable_unclear"),
@@ -31,19 +34,19 @@ ROWS: list[tuple[str, str]] = [
     (r"不补正|逾期未补正", "t3.other_no_correction"),
     (r"缴纳费用|收费通知", "t3.other_no_fee"),
     (r"上年结转|去年结转|上一年结转|结转过来|上年度结转", "t3.carried_over"),
-    (r"结转下|结转到下|转入下一?年|下年度继续|留到下一?年|结转至下", "t3.carried_forward"),
+    (r"结转下|结转到下|转入下一?年|下年度继续|留到下一?年|结转至下|顺延|结转多少|结转了?几", "t3.carried_forward"),
+    (r"予以公开(?:和|及|与)部分公开", "t3.granted_or_partly"),
     (r"部分公开", "t3.partly_granted"),
     (r"不予公开|不公开|不予以公开", "t3.denied"),
     (r"无法提供", "t3.unavailable"),
     (r"不予处理", "t3.rejected"),
     (r"其他处理", "t3.other"),
-    (r"予以公开|同意公开|全部公开|公开了多少|决定公开", "t3.granted"),
-    (r"办结|办理完|答复了|办理结果|总计办理|处理了多少|办理了|共办理", "t3.total_processed"),
-    (r"新收|收到|受理|接收|提交|提出|提了|申请了|申请数|申请量|多少.{0,6}申请|申请.{0,6}多少|几件申请|申请.{0,4}几件",
-     "t3.new_received"),
+    (r"予以公开|同意公开|全部公开|决定公开", "t3.granted"),
+    (r"办结|办理完|答复了|总计办理|处理了多少|办理了|共办理", "t3.total_processed"),
+    (r"新收|收到|受理|接收|提交|提出|提了|申请了", "t3.new_received"),
     # table 4
-    (r"复议后起诉|复议后.{0,4}诉讼|经复议.{0,4}起诉", "t4.suit_after_review"),
-    (r"直接起诉|未经复议", "t4.suit_direct"),
+    (r"未经复议|直接起诉", "t4.suit_direct"),
+    (r"复议后起诉|复议后.{0,4}诉讼|(?<!未)经复议.{0,4}起诉", "t4.suit_after_review"),
     (r"行政诉讼|诉讼|起诉|打官司", "t4.suit"),
     (r"行政复议|复议", "t4.review"),
     # table 2
@@ -57,15 +60,28 @@ ROWS: list[tuple[str, str]] = [
     (r"对外管理服务", "t2.other_services"),
 ]
 
+#: Used only when no other row is named: a question about applications in general.
+WEAK_ROWS: list[tuple[str, str]] = [
+    (r"多少.{0,6}申请|申请.{0,6}多少|几件申请|申请.{0,4}几件|申请数|申请量|申请情况", "t3.new_received"),
+]
+
+#: A group row and the rows inside it: naming both means the inner one.
+_INNER = {
+    "t4.suit": ("t4.suit_direct", "t4.suit_after_review"),
+    "t3.denied": tuple(f"t3.denied_{r}" for r in ("state_secret", "law_prohibited", "three_safeties",
+                       "third_party", "internal_affairs", "process_info", "enforcement_file", "query_item")),
+    "t3.unavailable": ("t3.unavailable_not_held", "t3.unavailable_needs_creation", "t3.unavailable_unclear"),
+}
+
 #: Applicant-type words → table-3 column.
 APPLICANTS: list[tuple[str, str]] = [
     (r"自然人|个人|公民|群众", "natural_person"),
-    (r"商业企业|企业|公司", "commercial"),
+    (r"商业企业|(?<!法人或其他组织和)企业|公司", "commercial"),
     (r"科研机构", "research"),
     (r"社会公益", "social_welfare"),
     (r"法律服务|律师", "legal_service"),
     (r"法人或其他组织|法人和其他组织|法人", "org"),
-    (r"其他组织|其他机构", "other_org"),
+    (r"(?<!法人或)(?<!法人和)其他.{0,2}类?组织|其他机构", "other_org"),
 ]
 
 #: Table-4 result words → column.
@@ -102,13 +118,32 @@ _T2_DEFAULT = {
 }
 
 _compiled = [(re.compile(p), v) for p, v in ROWS]
+_weak = [(re.compile(p), v) for p, v in WEAK_ROWS]
+
+
+def find_rows(text: str) -> list[str]:
+    """Every row the text names, in the order named; a span is taken by its most specific row."""
+    taken: list[tuple[int, int, str]] = []
+    for pattern, row in _compiled:
+        for m in pattern.finditer(text):
+            if all(m.end() <= a or m.start() >= b for a, b, _ in taken):
+                taken.append((m.start(), m.end(), row))
+    if not taken:
+        taken = [(m.start(), m.end(), row) for pattern, row in _weak for m in pattern.finditer(text)][:1]
+    rows = [row for _, _, row in sorted(taken)]
+    rows = [r for r in rows if not any(inner in rows for inner in _INNER.get(r, ()))]
+    return list(dict.fromkeys(rows))
 
 
 def find_row(text: str) -> str | None:
-    for pattern, row in _compiled:
-        if pattern.search(text):
-            return row
-    return None
+    rows = find_rows(text)
+    return rows[0] if rows else None
+
+
+def find_all(table: list[tuple[str, str]], text: str) -> list[str]:
+    """Every value of a word table found in the text, in the order found, once each."""
+    found = sorted((m.start(), value) for pattern, value in table for m in re.finditer(pattern, text))
+    return list(dict.fromkeys(value for _, value in found))
 
 
 def find_in(table: list[tuple[str, str]], text: str) -> str | None:
@@ -118,16 +153,27 @@ def find_in(table: list[tuple[str, str]], text: str) -> str | None:
     return None
 
 
-def metric_for(row: str, text: str, applicant: str | None, layout_2019: bool = False) -> str:
-    """The full metric key for a row given the question's words: ``t3.new_received.natural_person``."""
+def metrics_for(row: str, text: str, applicant: str | None, layout_2019: bool = False) -> list[str]:
+    """The metric keys a row and the question's words ask for; several columns give several."""
     table = row.split(".")[0]
     if table == "t3":
-        return f"{row}.{applicant or 'total'}"
+        return [f"{row}.{applicant or 'total'}"]
     if table == "t4":
-        return f"{row}.{find_in(T4_RESULTS, text) or 'total'}"
-    column = find_in(T2_COLUMNS, text)
-    if row in ("t2.rules", "t2.normative_docs") and layout_2019 and column in (None, "made"):
-        column = "published_new" if column is None else "made_new"
-    if column is None or (row.startswith("t2.fees") and column not in ("items_prev_year", "items_change")):
-        column = _T2_DEFAULT.get(row, "decisions") if column is None or row.startswith("t2.fees") else column
-    return f"{row}.{column}"
+        results = find_all(T4_RESULTS, text)
+        return [f"{row}.{col}" for col in results] or [f"{row}.total"]
+    columns = find_all(T2_COLUMNS, text)
+    if row in ("t2.rules", "t2.normative_docs"):
+        if layout_2019:
+            columns = ["made_new" if c == "made" else c for c in columns] or ["published_new"]
+        columns = [c for c in columns if c not in ("items_prev_year", "items_change", "projects", "amount_yuan")]
+    elif row == "t2.procurement":
+        columns = [c for c in columns if c in ("projects", "amount_yuan")]
+    elif row == "t2.fees":
+        columns = [c for c in columns if c in ("items_prev_year", "items_change")]
+    else:
+        columns = [c for c in columns if c in ("items_prev_year", "items_change")]
+    return [f"{row}.{c}" for c in columns] or [f"{row}.{_T2_DEFAULT.get(row, 'decisions')}"]
+
+
+def metric_for(row: str, text: str, applicant: str | None, layout_2019: bool = False) -> str:
+    return metrics_for(row, text, applicant, layout_2019)[0]

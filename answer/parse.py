@@ -33,9 +33,14 @@ class Question:
     recent: int | None = None
     mentions: tuple[Mention, ...] = ()
     unknown_body: str | None = None
-    row: str | None = None
+    asks: tuple[tuple[str, str], ...] = ()
     applicant: str | None = None
     intent: str = "value"
+
+    @property
+    def row(self) -> str | None:
+        """The first row asked for: what a follow-up inherits."""
+        return self.asks[0][0] if self.asks else None
 
 
 def parse_years(text: str, today: date) -> tuple[tuple[int, ...], int | None]:
@@ -62,11 +67,31 @@ def parse(text: str, resolver, today: date | None = None) -> Question:  # noqa: 
     years, recent = parse_years(text, today)
     mentions = tuple(resolver.resolve(text))
     stripped = _without(text, [m.text for m in mentions])
-    row = lexicon.find_row(stripped)
     applicant = lexicon.find_in(lexicon.APPLICANTS, stripped)
     intent = next((name for name, pattern in INTENTS if re.search(pattern, text)), "value")
     unknown = resolver.unknown_mention(text) if not mentions else None
-    return Question(text, years, recent, mentions, unknown, row, applicant, intent)
+    return Question(text, years, recent, mentions, unknown, asks_of(stripped), applicant, intent)
+
+
+_SEGMENT = re.compile(r"[？?。；;！!，,]")
+_GENERIC_T3 = {"t3.new_received", "t3.total_processed", "t3.results"}
+_COLUMN_WORDS = [lexicon.T4_RESULTS, lexicon.T2_COLUMNS, lexicon.APPLICANTS]
+
+
+def asks_of(text: str) -> tuple[tuple[str, str], ...]:
+    """(row, the words of its clause) for every row asked; a clause naming only a column
+    (其中结果维持多少？) asks it of the row before."""
+    asks: list[tuple[str, str]] = []
+    for segment in _SEGMENT.split(text):
+        rows = lexicon.find_rows(segment)
+        if any(not r.startswith("t3.") for r in rows):  # 复议…办理了 asks of the review, not of table 3
+            rows = [r for r in rows if r not in _GENERIC_T3]
+        if rows == ["t3.results"] and asks and asks[-1][0].startswith("t4."):
+            continue  # 行政复议…结果如何: the answer gives a review's results anyway
+        if not rows and asks and any(lexicon.find_in(t, segment) for t in _COLUMN_WORDS):
+            rows = [asks[-1][0]]
+        asks += [(row, segment) for row in rows if (row, segment) not in asks]
+    return tuple(asks)
 
 
 def _without(text: str, aliases: list[str]) -> str:
@@ -86,7 +111,7 @@ def follow_up(question: Question, state: dict) -> Question:
     if not question.years and not question.recent and state.get("years"):
         updates["years"] = tuple(state["years"])
     if question.row is None and state.get("row"):
-        updates["row"] = state["row"]
+        updates["asks"] = ((state["row"], question.text),)
         if question.applicant is None and question.intent in ("value", "diff", "sum", "compare", "ratio"):
             updates["applicant"] = state.get("applicant")
     if question.intent == "value" and state.get("intent") in ("compare", "diff", "sum") and not question.years:

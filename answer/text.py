@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[.、．]\s*\D)")
 _STOP = set("的了吗呢么是有在和与及对于年度多少几个哪些什么怎么如何为何为什么请问报告政府信息公开工作")
 
 #: Question words → the form an answering sentence must contain.
@@ -33,14 +34,33 @@ class Sentence:
     end: int
 
 
-def sentences(text: str) -> list[Sentence]:
+def _unwrap(text: str) -> str:
+    """Join lines that a PDF conversion wrapped mid-sentence (same length: spans stay valid).
+
+    A line break stays a break after a stop, before a heading, or after a short line (a
+    heading); elsewhere it becomes a zero-width join marker that sentence splitting ignores.
+    """
+    lines = text.split("\n")
     out = []
-    for match in _SENTENCE.finditer(text):
+    for i, line in enumerate(lines[:-1]):
+        nxt = lines[i + 1]
+        keep = len(line.strip()) < 20 or line.rstrip()[-1:] in "。！？；：:」”）)" or _HEADING.match(nxt)
+        out.append(line + ("\n" if keep else "\u2060"))
+    out.append(lines[-1])
+    return "".join(out)
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences with their spans in ``text``; wrapped lines are read as one sentence."""
+    joined = _unwrap(text)
+    out = []
+    for match in _SENTENCE.finditer(joined):
         raw = match.group(0)
         stripped = raw.strip()
         if len(stripped) >= 4:
             offset = match.start() + raw.index(stripped)
-            out.append(Sentence(stripped, offset, offset + len(stripped)))
+            quote = text[offset : offset + len(stripped)].replace("\n", "")
+            out.append(Sentence(quote, offset, offset + len(stripped)))
     return out
 
 
@@ -54,7 +74,23 @@ def slot_of(question: str) -> re.Pattern[str] | None:
     return next((form for words, form in SLOTS if re.search(words, question)), None)
 
 
-def best_sentences(question: str, text: str, limit: int = 2) -> list[tuple[float, Sentence]]:
+_SECTION_WORDS: list[tuple[str, str]] = [
+    (r"问题|不足|差距|短板|薄弱|改进|整改|措施|打算|下一步|解决", "五"),
+    (r"收费|处理费|其他需要报告|建议|提案|创新|要点", "六"),
+]
+
+
+def section_boost(question: str, path: str) -> float:
+    """Questions about problems and fixes are answered in section 五, fees in 六."""
+    for words, numeral in _SECTION_WORDS:
+        if re.search(words, question) and path.startswith(numeral):
+            return 3.0
+    return 0.0
+
+
+def best_sentences(
+    question: str, text: str, limit: int = 2, section_of=None  # noqa: ANN001 - offset → path
+) -> list[tuple[float, Sentence]]:
     """The report's sentences that best answer the question, best first; [] when none does."""
     pool = sentences(text)
     if not pool:
@@ -70,6 +106,10 @@ def best_sentences(question: str, text: str, limit: int = 2) -> list[tuple[float
         score = sum(math.log(1 + len(pool) / df[g]) for g in hits)
         if slot is not None:
             score += 1.0
+        if score > 0 and section_of is not None:
+            score += section_boost(question, section_of(s.start))
+        if score > 0 and len(s.text) < 30 and not slot:
+            score *= 0.5  # a heading or a title names the topic; it does not answer
         if score > 0:
             scored.append((score, s))
     scored.sort(key=lambda pair: -pair[0])
@@ -79,7 +119,15 @@ def best_sentences(question: str, text: str, limit: int = 2) -> list[tuple[float
     return [pair for pair in scored[:limit] if pair[0] >= 0.6 * top]
 
 
-def enough(question: str, score: float) -> bool:
-    """Whether the best sentence shares enough of the question to count as an answer."""
+def enough(question: str, sentence: str) -> bool:
+    """Whether a sentence shares enough of the question to count as an answer.
+
+    A question that asks for a form (a phone number) is answered by a sentence with that form;
+    otherwise the sentence must carry at least two of the question's word pairs and a third of
+    them, so that a question about something the report never mentions (经费) finds nothing.
+    """
+    if slot_of(question) is not None:
+        return True
     wanted = bigrams(question)
-    return score >= min(4.0, 0.8 * math.log(2 + len(wanted)))
+    hits = wanted & bigrams(sentence)
+    return len(hits) >= 2 and len(hits) >= len(wanted) / 3

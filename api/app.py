@@ -54,8 +54,11 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
         library = build_library(settings, with_index)
         app.state.library = library
         app.state.answerer = Answerer(library, search=library.index)
-        log.info("nianbao api ready: data in %s, search index %s", settings.data_dir,
-                 "on" if library.index else "off")
+        log.info(
+            "nianbao api ready: data in %s, search index %s",
+            settings.data_dir,
+            "on" if library.index else "off",
+        )
         yield
         library.engine.dispose()
 
@@ -73,13 +76,20 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     app.add_api_route("/", _index_page, include_in_schema=False)
 
     app.add_middleware(PageHeaders)
-    app.add_middleware(BodyLimit, limits={
-        ("POST", "/api/chat"): CHAT_BODY_LIMIT,
-        ("POST", "/api/reports"): settings.max_upload_bytes + UPLOAD_OVERHEAD,
-    })
+    app.add_middleware(
+        BodyLimit,
+        limits={
+            ("POST", "/api/chat"): CHAT_BODY_LIMIT,
+            ("POST", "/api/reports"): settings.max_upload_bytes + UPLOAD_OVERHEAD,
+        },
+    )
     if settings.cors_origins:  # outermost, so error responses carry the CORS headers too
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["GET", "POST", "DELETE"], allow_headers=["Content-Type", "X-Admin-Key"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Content-Type", "X-Admin-Key"],
+        )
     return app
 
 

@@ -60,8 +60,16 @@ def report_detail(library: Library, report_id: str) -> dict | None:
         "warnings": list(rep.warnings),
         "sections": [{"path": list(s.path), "start": s.start, "end": s.end} for s in sections],
         "records": [
-            {**where, "key": c.key, "value": c.value, "as_written": c.as_written, "table": c.table,
-             "row_label": c.row_label, "column_label": c.column_label, "page": c.page}
+            {
+                **where,
+                "key": c.key,
+                "value": c.value,
+                "as_written": c.as_written,
+                "table": c.table,
+                "row_label": c.row_label,
+                "column_label": c.column_label,
+                "page": c.page,
+            }
             for c in cells
         ],
         "findings": [
@@ -74,8 +82,16 @@ def report_detail(library: Library, report_id: str) -> dict | None:
 def _summary(rep: store.StoredReport, cells: int) -> dict:
     m = rep.meta
     return {
-        "id": m.id, "body": m.body, "year": m.year, "layout": m.layout, "source": m.source, "format": m.format,
-        "also_seen_as": list(rep.also_seen_as), "cells": cells, "title": m.title, "ingested_at": rep.ingested_at,
+        "id": m.id,
+        "body": m.body,
+        "year": m.year,
+        "layout": m.layout,
+        "source": m.source,
+        "format": m.format,
+        "also_seen_as": list(rep.also_seen_as),
+        "cells": cells,
+        "title": m.title,
+        "ingested_at": rep.ingested_at,
     }
 
 
@@ -89,8 +105,11 @@ def matching_reports(library: Library, agency: str | None, years: Sequence[int])
     if agency:
         mentions = BodyResolver({r.meta.body for r in reports}).resolve(agency)
         resolved = {name for m in mentions for name in (m.exact or m.near)}
-        reports = [r for r in reports
-                   if agency in r.meta.body or any(same_body(r.meta.body, name) for name in resolved)]
+        reports = [
+            r
+            for r in reports
+            if agency in r.meta.body or any(same_body(r.meta.body, name) for name in resolved)
+        ]
     if years:
         reports = [r for r in reports if r.meta.year in set(years)]
     return sorted(reports, key=lambda r: (r.meta.body, r.meta.year or 0))
@@ -108,17 +127,31 @@ def figure_rows(library: Library, agency: str | None, years: Sequence[int], key:
 
 def _record(ref: CellRef) -> dict:
     return {
-        "source": ref.source, "agency": ref.agency, "year": ref.year, "key": ref.key, "value": ref.value,
-        "as_written": ref.as_written, "table": ref.table, "row_label": ref.row_label,
-        "column_label": ref.column_label, "page": ref.page,
+        "source": ref.source,
+        "agency": ref.agency,
+        "year": ref.year,
+        "key": ref.key,
+        "value": ref.value,
+        "as_written": ref.as_written,
+        "table": ref.table,
+        "row_label": ref.row_label,
+        "column_label": ref.column_label,
+        "page": ref.page,
     }
 
 
 def finding_rows(library: Library) -> list[dict]:
     """Every arithmetic finding, with the report it was found in."""
     return [
-        {"source": rep.meta.source, "agency": rep.meta.body, "year": rep.meta.year, "rule": f.rule,
-         "keys": list(f.keys), "numbers": list(f.numbers), "message": f.message}
+        {
+            "source": rep.meta.source,
+            "agency": rep.meta.body,
+            "year": rep.meta.year,
+            "rule": f.rule,
+            "keys": list(f.keys),
+            "numbers": list(f.numbers),
+            "message": f.message,
+        }
         for rep, f in library.findings()
     ]
 
@@ -134,8 +167,15 @@ def metrics() -> list[dict]:
     combos += [("t3", row, col, T3_ROWS, T3_COLUMNS) for row in T3_ROWS for col in T3_COLUMNS]
     combos += [("t4", row, col, T4_ROWS, T4_COLUMNS) for row in T4_ROWS for col in T4_COLUMNS]
     return [
-        {"key": f"{table}.{row}.{col}", "table": table, "table_name": TABLE_NAMES[table], "row": row,
-         "column": col, "row_label": rows[row], "column_label": cols[col]}
+        {
+            "key": f"{table}.{row}.{col}",
+            "table": table,
+            "table_name": TABLE_NAMES[table],
+            "row": row,
+            "column": col,
+            "row_label": rows[row],
+            "column_label": cols[col],
+        }
         for table, row, col, rows, cols in combos
     ]
 

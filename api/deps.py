@@ -34,8 +34,12 @@ def require_admin(
     if not expected:
         raise ApiError(403, "admin_disabled", "admin operations are disabled: set NIANBAO_ADMIN_KEY")
     if not x_admin_key or not secrets.compare_digest(x_admin_key.encode(), expected.encode()):
-        raise ApiError(401, "unauthorized", "a valid admin key is required in the X-Admin-Key header",
-                       headers={"WWW-Authenticate": "X-Admin-Key"})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "a valid admin key is required in the X-Admin-Key header",
+            headers={"WWW-Authenticate": "X-Admin-Key"},
+        )
 
 
 LibraryDep = Annotated[Library, Depends(get_library)]

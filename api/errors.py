@@ -37,12 +37,16 @@ class ApiError(StarletteHTTPException):
     >>> raise ApiError(404, "report_not_found", "no report with id 'abc'")
     """
 
-    def __init__(self, status_code: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status_code: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(status_code, message, headers)
         self.code = code
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     """The error shape as a response."""
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 

@@ -16,7 +16,9 @@ from api.errors import ApiError, error_response
 
 class BodyTooLarge(ApiError):
     def __init__(self, limit: int) -> None:
-        super().__init__(413, "payload_too_large", f"the request body is larger than {limit} bytes, the limit here")
+        super().__init__(
+            413, "payload_too_large", f"the request body is larger than {limit} bytes, the limit here"
+        )
 
 
 class BodyLimit:
@@ -27,7 +29,11 @@ class BodyLimit:
         self.limits = dict(limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = self.limits.get((scope.get("method", ""), scope.get("path", ""))) if scope["type"] == "http" else None
+        limit = (
+            self.limits.get((scope.get("method", ""), scope.get("path", "")))
+            if scope["type"] == "http"
+            else None
+        )
         if limit is None:
             await self.app(scope, receive, send)
             return

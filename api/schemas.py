@@ -36,9 +36,9 @@ class ErrorResponse(BaseModel):
 class ChatRequest(BaseModel):
     model_config = _example(question="市中区政府办2023年收到多少信息公开申请？", conversation_id=None)
 
-    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)] = (
-        Field(description=f"The question in Chinese, 1–{MAX_QUESTION_CHARS} characters after trimming.")
-    )
+    question: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)
+    ] = Field(description=f"The question in Chinese, 1–{MAX_QUESTION_CHARS} characters after trimming.")
     conversation_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = Field(
         None, description="Send back the id of an earlier answer to ask a follow-up (其中自然人呢？)."
     )
@@ -50,7 +50,9 @@ class CitationOut(BaseModel):
     source: str = Field(description="The file name the report was ingested from.")
     agency: str = Field(description="The body (机关) whose report it is.")
     year: int | None = Field(description="The report's year.")
-    locator: str = Field(description="The place in the report: a section path, or table · row · column · page.")
+    locator: str = Field(
+        description="The place in the report: a section path, or table · row · column · page."
+    )
     quote: str = Field(description="The passage or the cell exactly as written in the report.")
     report_id: str = Field("", description="Use with GET /api/reports/{id} to see the whole table or report.")
     page: int | None = Field(None, description="The page, for PDF reports.")
@@ -62,13 +64,21 @@ class ChatResponse(BaseModel):
         conversation_id="9f2c…",
         status="answered",
         answer=f"{_BODY}2023年本年新收政府信息公开申请数量为27件。",
-        citations=[{
-            "source": _SEED, "agency": _BODY, "year": 2023,
-            "locator": "表三 收到和处理政府信息公开申请情况 · 一、本年新收政府信息公开申请数量 · 总计",
-            "quote": "一、本年新收政府信息公开申请数量 · 总计：27", "report_id": "2589b7eeb1d8f24a",
-            "page": None, "key": "t3.new_received.total",
-        }],
-        figures=[{"source": _SEED, "agency": _BODY, "year": 2023, "key": "t3.new_received.total", "value": 27}],
+        citations=[
+            {
+                "source": _SEED,
+                "agency": _BODY,
+                "year": 2023,
+                "locator": "表三 收到和处理政府信息公开申请情况 · 一、本年新收政府信息公开申请数量 · 总计",
+                "quote": "一、本年新收政府信息公开申请数量 · 总计：27",
+                "report_id": "2589b7eeb1d8f24a",
+                "page": None,
+                "key": "t3.new_received.total",
+            }
+        ],
+        figures=[
+            {"source": _SEED, "agency": _BODY, "year": 2023, "key": "t3.new_received.total", "value": 27}
+        ],
         options=[],
     )
 
@@ -89,8 +99,16 @@ class ChatResponse(BaseModel):
             status=answer.status,
             answer=answer.text,
             citations=[
-                CitationOut(source=c.source, agency=c.agency, year=c.year, locator=c.locator, quote=c.quote,
-                            report_id=c.report_id, page=c.page, key=key)
+                CitationOut(
+                    source=c.source,
+                    agency=c.agency,
+                    year=c.year,
+                    locator=c.locator,
+                    quote=c.quote,
+                    report_id=c.report_id,
+                    page=c.page,
+                    key=key,
+                )
                 for c, key in zip(answer.citations, keys, strict=True)
             ],
             figures=[dict(f) for f in answer.figures],
@@ -102,9 +120,18 @@ class ChatResponse(BaseModel):
 
 
 class ReportSummary(BaseModel):
-    model_config = _example(id="2589b7eeb1d8f24a", body=_BODY, year=2023, layout="2021-30", source=_SEED,
-                            format="docx", also_seen_as=["2023_zaozhuang_shizhongqu_zfb.txt"], cells=200,
-                            title=f"{_BODY}2023年度政府信息公开工作年度报告", ingested_at="2026-11-28T08:27:00+00:00")
+    model_config = _example(
+        id="2589b7eeb1d8f24a",
+        body=_BODY,
+        year=2023,
+        layout="2021-30",
+        source=_SEED,
+        format="docx",
+        also_seen_as=["2023_zaozhuang_shizhongqu_zfb.txt"],
+        cells=200,
+        title=f"{_BODY}2023年度政府信息公开工作年度报告",
+        ingested_at="2026-11-28T08:27:00+00:00",
+    )
 
     id: str = Field(description="Content hash of the file the records come from.")
     body: str
@@ -121,9 +148,18 @@ class ReportSummary(BaseModel):
 class Record(BaseModel):
     """One table cell under its canonical key, with where it sat."""
 
-    model_config = _example(source=_SEED, agency=_BODY, year=2023, key="t3.new_received.total", value=27,
-                            as_written="27", table="表三 收到和处理政府信息公开申请情况",
-                            row_label="一、本年新收政府信息公开申请数量", column_label="总计", page=None)
+    model_config = _example(
+        source=_SEED,
+        agency=_BODY,
+        year=2023,
+        key="t3.new_received.total",
+        value=27,
+        as_written="27",
+        table="表三 收到和处理政府信息公开申请情况",
+        row_label="一、本年新收政府信息公开申请数量",
+        column_label="总计",
+        page=None,
+    )
 
     source: str
     agency: str
@@ -146,9 +182,15 @@ class SectionOut(BaseModel):
 class FindingOut(BaseModel):
     """A place where a report breaks its own arithmetic (勾稽关系)."""
 
-    model_config = _example(source="2023_huaian_hongzequ.pdf", agency="洪泽区人民政府", year=2023,
-                            rule="t3.column_balance", keys=["t3.new_received.total"], numbers=[21, 20],
-                            message="…")
+    model_config = _example(
+        source="2023_huaian_hongzequ.pdf",
+        agency="洪泽区人民政府",
+        year=2023,
+        rule="t3.column_balance",
+        keys=["t3.new_received.total"],
+        numbers=[21, 20],
+        message="…",
+    )
 
     source: str
     agency: str
@@ -169,9 +211,15 @@ class ReportDetail(ReportSummary):
 class Metric(BaseModel):
     """A canonical key with its Chinese labels, for choosing what to chart."""
 
-    model_config = _example(key="t3.new_received.total", table="t3", table_name="表三 收到和处理政府信息公开申请情况",
-                            row="new_received", column="total", row_label="一、本年新收政府信息公开申请数量",
-                            column_label="总计")
+    model_config = _example(
+        key="t3.new_received.total",
+        table="t3",
+        table_name="表三 收到和处理政府信息公开申请情况",
+        row="new_received",
+        column="total",
+        row_label="一、本年新收政府信息公开申请数量",
+        column_label="总计",
+    )
 
     key: str
     table: str
@@ -188,8 +236,13 @@ class Metric(BaseModel):
 class UploadOutcome(BaseModel):
     """What happened to one uploaded file."""
 
-    model_config = _example(source=_SEED, status="ingested", message=f"{_BODY} 2023: 200 cells, 0 findings",
-                            report_id="2589b7eeb1d8f24a", cells=200)
+    model_config = _example(
+        source=_SEED,
+        status="ingested",
+        message=f"{_BODY} 2023: 200 cells, 0 findings",
+        report_id="2589b7eeb1d8f24a",
+        cells=200,
+    )
 
     source: str = Field(description="The uploaded file's name, without any folder part.")
     status: Literal["ingested", "replaced", "unchanged", "same_report", "skipped"]

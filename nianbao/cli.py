@@ -198,9 +198,9 @@ def serve(
 
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="The question, e.g. 市中区政府办2023年收到多少信息公开申请？")],
+    question: Annotated[str, typer.Argument(help="The question, e.g. 市中区政府办2023年收到多少申请？")],
     json_output: Annotated[bool, typer.Option("--json", help="Print the /api/chat response shape")] = False,
-    conversation_id: Annotated[str | None, typer.Option(help="Continue a conversation (in this process)")] = None,
+    conversation_id: Annotated[str | None, typer.Option(help="Continue a conversation")] = None,
 ) -> None:
     """Answer one question from the stored reports, with its citations."""
     from answer.engine import Answerer

@@ -30,7 +30,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from retrieval.chunks import squeeze
+from retrieval.chunks import report_header, squeeze
 from retrieval.vectors import Filters
 
 DEFAULT_TOKENIZER = "bigram"
@@ -128,21 +128,21 @@ class KeywordIndex:
         return len(self.ids)
 
     @classmethod
-    def build(cls, docs: Iterable[KeywordDoc], tokenizer: str = DEFAULT_TOKENIZER,
-              token_cache: dict[str, list[int]] | None = None) -> KeywordIndex:
-        """Index the docs. ``token_cache`` (text → token ids) lets a caller with repeated texts
-        (the scaled benchmark) tokenise each distinct text once."""
+    def build(cls, docs: Iterable[KeywordDoc], tokenizer: str = DEFAULT_TOKENIZER) -> KeywordIndex:
+        """Index the docs: each is tokenised as its report header (body, year) plus its text, as
+        ``matching_text`` is embedded. Each distinct string is tokenised once (headers repeat)."""
         docs = list(docs)
         tokenize = TOKENIZERS[tokenizer]
         vocab: dict[str, int] = {}
-        cache_: dict[str, list[int]] = {} if token_cache is None else token_cache
-        corpus: list[list[int]] = []
-        for doc in docs:
-            ids = cache_.get(doc.text)
+        cache_: dict[str, list[int]] = {}
+
+        def ids_of(text: str) -> list[int]:
+            ids = cache_.get(text)
             if ids is None:
-                ids = [vocab.setdefault(t, len(vocab)) for t in tokenize(doc.text)]
-                cache_[doc.text] = ids
-            corpus.append(ids)
+                ids = cache_[text] = [vocab.setdefault(t, len(vocab)) for t in tokenize(text)]
+            return ids
+
+        corpus = [ids_of(report_header(d.body, d.year)) + ids_of(d.text) for d in docs]
         retriever = None
         if docs:
             retriever = bm25s.BM25()

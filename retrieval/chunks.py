@@ -69,6 +69,18 @@ def squeeze(text: str) -> str:
     return _BROKEN_LINE.sub("", text)
 
 
+def matching_text(text: str, body: str, year: int | None) -> str:
+    """What is embedded and tokenised for a chunk: a header naming the report's body and year,
+    then the squeezed text. Questions name the body and year (平潭2022年…); chunks seldom do,
+    so without the header a same-topic chunk of another year ranks as high as the right one."""
+    return f"{report_header(body, year)}｜{squeeze(text)}"
+
+
+def report_header(body: str, year: int | None) -> str:
+    """``平潭综合实验区 2022年``: the words by which a question names a report."""
+    return f"{body} {year}年" if year else body
+
+
 def chunk_id(report_id: str, kind: str, where: str) -> str:
     """A content address: the same report, kind and place always give the same id."""
     return hashlib.sha1(f"{report_id}|{kind}|{where}".encode()).hexdigest()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from ingest.labels import strip_numbering
-from ingest.keys import T3_COLUMNS, T3_OTHER_SUBROWS, T3_ROWS, T4_ROWS, label_of
+from ingest.keys import T2_COLUMNS, T3_COLUMNS, T3_OTHER_SUBROWS, T3_ROWS, T4_COLUMNS, T4_ROWS, label_of
 from ingest.narrative import GROUPS
 from nianbao import store
 
@@ -27,6 +27,8 @@ ROW_GROUPS: dict[str, tuple[str, ...]] = {
     "t3.unavailable": tuple(k.split(".")[1] for k in GROUPS["t3.unavailable"]),
     "t3.rejected": tuple(k.split(".")[1] for k in GROUPS["t3.rejected"]),
     "t3.other": ("other_total",),
+    "t3.intake": ("new_received", "carried_over"),
+    "t3.granted_or_partly": ("granted", "partly_granted"),
     "t4.suit": ("suit_direct", "suit_after_review"),
 }
 GROUP_LABELS = {
@@ -35,6 +37,8 @@ GROUP_LABELS = {
     "t3.rejected": "不予处理",
     "t3.other": "其他处理",
     "t4.suit": "行政诉讼",
+    "t3.intake": "收到的申请（新收加上年结转）",
+    "t3.granted_or_partly": "予以公开及部分公开",
 }
 
 
@@ -86,20 +90,31 @@ class Figure:
         }
 
 
+#: Row names that read well in a sentence where the table's own label does not.
+_SPOKEN_ROWS = {
+    "t3.new_received": "新收政府信息公开申请",
+    "t3.carried_over": "上年结转的申请",
+    "t3.total_processed": "办理结果总计（办结）",
+    "t3.carried_forward": "结转下年度继续办理的申请",
+    "t4.suit_direct": "未经复议直接起诉的行政诉讼",
+    "t4.suit_after_review": "复议后起诉的行政诉讼",
+}
+_T2_ONE_COLUMN = {"decisions", "amount_10k_yuan"}
+
+
 def metric_label(metric: str) -> str:
-    """Chinese words for a metric: ``t3.new_received.natural_person`` → 本年新收…·自然人."""
+    """Chinese words for a metric: ``t3.new_received.natural_person`` → 新收政府信息公开申请（自然人）."""
     table, row, column = metric.split(".")
     group = f"{table}.{row}"
-    row_label = GROUP_LABELS.get(group) or label_of(f"{table}.{row}.total" if table != "t2" else metric)[0]
-    row_label = strip_numbering(row_label.split(" ")[-1])
+    row_label = _SPOKEN_ROWS.get(group) or GROUP_LABELS.get(group)
+    if row_label is None:
+        row_label = strip_numbering(label_of(f"{table}.{row}.total" if table != "t2" else metric)[0].split(" ")[-1])
     if column == "org":
         return f"{row_label}（法人或其他组织）"
-    col_label = label_of(metric)[1] if group not in ROW_GROUPS else (T3_COLUMNS.get(column) or column)
-    if table == "t4" and column != "total":
-        return f"{row_label}（{col_label}）"
-    if table == "t3" and column != "total":
-        return f"{row_label}（{col_label}）"
-    return row_label
+    if column == "total" or (table == "t2" and column in _T2_ONE_COLUMN):
+        return row_label
+    columns = {"t2": T2_COLUMNS, "t3": T3_COLUMNS, "t4": T4_COLUMNS}[table]
+    return f"{row_label}（{columns.get(column, column)}）"
 
 
 def concrete_keys(metric: str, present: set[str]) -> list[str]:

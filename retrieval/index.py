@@ -30,7 +30,7 @@ from ingest.model import Report, ReportMeta
 from nianbao import store
 from nianbao.settings import Settings
 from retrieval.bm25 import DEFAULT_TOKENIZER, KeywordDoc, KeywordIndex
-from retrieval.chunks import chunk_report, squeeze
+from retrieval.chunks import chunk_report, matching_text
 from retrieval.embed import E5Embeddings
 from retrieval.hybrid import FusionWeights, Hit, HybridSearcher
 from retrieval.vectors import Filters, VectorStore
@@ -82,7 +82,7 @@ class SearchIndex:
         """Embed the rows' texts and upsert them into Chroma; mark the keyword index stale."""
         meta = self._pending.pop(report_id, None) or self._stored_meta(report_id)
         if rows:
-            vectors = self.embeddings.passages([squeeze(row["text"]) for row in rows])
+            vectors = self.embeddings.passages([matching_text(row["text"], meta.body, meta.year) for row in rows])
             self.vectors.upsert([row["id"] for row in rows], vectors, [vector_metadata(meta, row) for row in rows])
         self.mark_stale()
 

@@ -33,16 +33,29 @@ _ADMIN_ERRORS: dict[int | str, dict] = {
 _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object",
-            "required": ["files"],
-            "properties": {
-                "files": {"type": "array", "items": {"type": "string", "format": "binary"},
-                          "description": "One or more report files (.docx .html .pdf .txt)."},
-                "body": {"type": "string", "description": "The body, for files whose title lacks it."},
-                "year": {"type": "integer", "description": "The year, for files whose title lacks it."},
-            },
-        }}},
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["files"],
+                    "properties": {
+                        "files": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "One or more report files (.docx .html .pdf .txt).",
+                        },
+                        "body": {
+                            "type": "string",
+                            "description": "The body, for files whose title lacks it.",
+                        },
+                        "year": {
+                            "type": "integer",
+                            "description": "The year, for files whose title lacks it.",
+                        },
+                    },
+                }
+            }
+        },
     }
 }
 
@@ -59,7 +72,9 @@ async def upload(request: Request, library: LibraryDep, settings: SettingsDep) -
     form = await request.form(max_files=MAX_FILES, max_fields=10)
     files = [v for k, v in form.multi_items() if k in ("files", "file") and isinstance(v, UploadFile)]
     if not files:
-        raise ApiError(422, "validation_error", "files: send one or more files in the multipart field 'files'")
+        raise ApiError(
+            422, "validation_error", "files: send one or more files in the multipart field 'files'"
+        )
     body = _text_field(form.get("body"))
     year = _year_field(form.get("year"))
     outcomes = []
@@ -99,8 +114,11 @@ async def _read_bounded(upload_file: UploadFile, limit: int, name: str) -> bytes
     while chunk := await upload_file.read(CHUNK):
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, "payload_too_large",
-                           f"{name}: the file is larger than {limit} bytes (NIANBAO_MAX_UPLOAD_BYTES)")
+            raise ApiError(
+                413,
+                "payload_too_large",
+                f"{name}: the file is larger than {limit} bytes (NIANBAO_MAX_UPLOAD_BYTES)",
+            )
         parts.append(chunk)
     return b"".join(parts)
 

@@ -26,6 +26,7 @@ def chat(request: ChatRequest, answerer: AnswererDep, library: LibraryDep) -> Ch
     A plain ``def``: FastAPI runs it in the threadpool, so the blocking answer code never stalls
     the event loop.
     """
+    log.info("chat question %r", request.question[:100])  # %r: a newline cannot forge a log line
     answer = answerer.ask(request.question, request.conversation_id)
-    log.info("chat %s %s: %s", answer.conversation_id[:12], answer.status, request.question[:100])
+    log.info("chat answer %s in conversation %s", answer.status, answer.conversation_id[:12])
     return ChatResponse.from_answer(answer, catalog.cited_keys(library, answer.citations))

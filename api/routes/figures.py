@@ -23,18 +23,38 @@ _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 @router.get(
     "/api/figures",
     response_model=list[Record],
-    responses={200: {"content": {"text/csv": {"example": ",".join(CSV_COLUMNS) + "\r\n"}},
-                     "description": "JSON records, or a CSV download with `format=csv`."}},
+    responses={
+        200: {
+            "content": {"text/csv": {"example": ",".join(CSV_COLUMNS) + "\r\n"}},
+            "description": "JSON records, or a CSV download with `format=csv`.",
+        }
+    },
     summary="Stored table cells, filtered by body, year and key",
 )
 def figures(
     library: LibraryDep,
-    agency: Annotated[str | None, Query(max_length=100, description="Part of a body's name, or a name people "
-                                        "use for it (市中区政府办).", examples=["市中区政府办"])] = None,
-    year: Annotated[list[int] | None, Query(description="A year; repeat for several.", examples=[2023])] = None,
-    key: Annotated[str | None, Query(max_length=64, description="Canonical key prefix, e.g. `t3.new_received`.",
-                                     examples=["t3.new_received"])] = None,
-    format: Annotated[Literal["json", "csv"], Query(description="`csv` downloads the rows for Excel.")] = "json",
+    agency: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Part of a body's name, or a name people use for it (市中区政府办).",
+            examples=["市中区政府办"],
+        ),
+    ] = None,
+    year: Annotated[
+        list[int] | None, Query(description="A year; repeat for several.", examples=[2023])
+    ] = None,
+    key: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="Canonical key prefix, e.g. `t3.new_received`.",
+            examples=["t3.new_received"],
+        ),
+    ] = None,
+    format: Annotated[
+        Literal["json", "csv"], Query(description="`csv` downloads the rows for Excel.")
+    ] = "json",
 ) -> list[dict] | Response:
     rows = catalog.figure_rows(library, agency, year or [], key)
     if format == "csv":

@@ -62,11 +62,16 @@ def settings_for(data_dir: Path, *, admin_key: str | None = ADMIN_KEY, **extra: 
     return Settings(data_dir=data_dir, admin_key=admin_key, **values)
 
 
-def upload(client: httpx.Client, files: list[tuple[str, bytes]], key: str | None = ADMIN_KEY,
-           **fields: str) -> httpx.Response:
+def upload(
+    client: httpx.Client, files: list[tuple[str, bytes]], key: str | None = ADMIN_KEY, **fields: str
+) -> httpx.Response:
     headers = {"X-Admin-Key": key} if key is not None else {}
-    return client.post("/api/reports", headers=headers, data=fields,
-                       files=[("files", (name, data, "application/octet-stream")) for name, data in files])
+    return client.post(
+        "/api/reports",
+        headers=headers,
+        data=fields,
+        files=[("files", (name, data, "application/octet-stream")) for name, data in files],
+    )
 
 
 def raw_files(*names: str) -> list[tuple[str, bytes]]:

@@ -21,18 +21,27 @@ from tests.api.conftest import GOLD, SEED, Served, live_server, raw_files, setti
 pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+)
 if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu",
-        "--no-first-run", "--disable-sync", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 CELLS = json.loads((GOLD / f"{SEED}.json").read_text(encoding="utf-8"))["cells"]
 QUESTION = "市中区政府办2023年收到多少信息公开申请？"
 MARKUP = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 #: A small report whose closing paragraph quotes markup; the page must show it as text.
-CRAFTED = f"""<html><head><meta charset="utf-8"><title>试验县人民政府办公室2023年政府信息公开工作年度报告</title>
-</head><body><h1>试验县人民政府办公室2023年政府信息公开工作年度报告</h1>
+CRAFTED = f"""<html><head><meta charset="utf-8">
+<title>试验县人民政府办公室2023年政府信息公开工作年度报告</title></head><body><h1>试验县人民政府办公室2023年政府信息公开工作年度报告</h1>
 <p>本报告根据《中华人民共和国政府信息公开条例》编制。</p>
 <h2>六、其他需要报告的事项</h2>
 <p>如有疑问请联系政务公开科，联系电话：0530-7654321，{MARKUP.replace("<", "&lt;").replace(">", "&gt;")}。</p>
@@ -46,7 +55,11 @@ OTHER_BODY = CRAFTED.replace("试验县人民政府办公室".encode(), "试验�
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with live_server(settings_for(tmp_path_factory.mktemp("browser") / "data")) as srv:
         with srv.client() as c:
-            files = [*raw_files(f"{SEED}.docx"), ("xss_test_report.html", CRAFTED), ("other_body.html", OTHER_BODY)]
+            files = [
+                *raw_files(f"{SEED}.docx"),
+                ("xss_test_report.html", CRAFTED),
+                ("other_body.html", OTHER_BODY),
+            ]
             outcomes = upload(c, files).json()
         assert [o["status"] for o in outcomes["outcomes"]] == ["ingested"] * 3, outcomes
         yield srv
@@ -56,8 +69,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     with sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
-            args=ARGS, viewport={"width": 1100, "height": 900}, locale="zh-CN",
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1100, "height": 900},
+            locale="zh-CN",
         )
         yield context
         context.close()

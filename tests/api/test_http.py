@@ -18,7 +18,17 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import errors
-from tests.api.conftest import ADMIN_KEY, GOLD, RAW, SEED, Served, live_server, raw_files, settings_for, upload
+from tests.api.conftest import (
+    ADMIN_KEY,
+    GOLD,
+    RAW,
+    SEED,
+    Served,
+    live_server,
+    raw_files,
+    settings_for,
+    upload,
+)
 
 GOLD_SEED = json.loads((GOLD / f"{SEED}.json").read_text(encoding="utf-8"))
 CELLS = GOLD_SEED["cells"]
@@ -88,7 +98,9 @@ def test_upload_returns_one_outcome_per_file(outcomes: dict[str, dict]) -> None:
     assert txt["status"] in ("same_report", "replaced", "skipped"), txt
 
 
-def test_seed_txt_is_the_same_report_as_the_docx_once_its_reader_exists(outcomes: dict[str, dict], seed: dict) -> None:
+def test_seed_txt_is_the_same_report_as_the_docx_once_its_reader_exists(
+    outcomes: dict[str, dict], seed: dict
+) -> None:
     txt = outcomes[f"{SEED}.txt"]
     if txt["status"] == "skipped" and "read_txt" in txt["message"]:
         pytest.skip("the .txt reader is not there yet")
@@ -132,7 +144,9 @@ FIGURE_QUESTIONS = [
 
 
 @pytest.mark.parametrize(("question", "key"), FIGURE_QUESTIONS, ids=[k for _, k in FIGURE_QUESTIONS])
-def test_chat_answers_a_figure_with_its_cell_cited(client: httpx.Client, seed: dict, question: str, key: str) -> None:
+def test_chat_answers_a_figure_with_its_cell_cited(
+    client: httpx.Client, seed: dict, question: str, key: str
+) -> None:
     reply = ask(client, question)
     assert reply["status"] == "answered", reply
     assert has_number(reply["answer"], CELLS[key]), (CELLS[key], reply["answer"])
@@ -205,8 +219,9 @@ def test_figures_csv_has_a_bom_a_header_and_the_rows(client: httpx.Client, seed:
     assert by_key["t3.new_received.total"][1] == GOLD_SEED["agency"]
 
 
-def test_findings_list_the_arithmetic_breaks_of_the_stored_reports(client: httpx.Client, seed: dict,
-                                                                   outcomes: dict) -> None:
+def test_findings_list_the_arithmetic_breaks_of_the_stored_reports(
+    client: httpx.Client, seed: dict, outcomes: dict
+) -> None:
     found = client.get("/api/findings").json()
     assert all(set(f) == {"source", "agency", "year", "rule", "keys", "numbers", "message"} for f in found)
     assert {f["source"] for f in found} <= {seed["source"], *OTHER_FILES}
@@ -232,7 +247,10 @@ def test_upload_without_or_with_a_wrong_key_is_401(client: httpx.Client) -> None
 
 
 def test_admin_routes_are_refused_when_no_admin_key_is_set(tmp_path: Path) -> None:
-    with live_server(settings_for(tmp_path / "data", admin_key=None), with_index=False) as srv, srv.client() as c:
+    with (
+        live_server(settings_for(tmp_path / "data", admin_key=None), with_index=False) as srv,
+        srv.client() as c,
+    ):
         message = assert_error(upload(c, raw_files(f"{SEED}.docx"), key="anything"), 403, "admin_disabled")
         assert message == "admin operations are disabled: set NIANBAO_ADMIN_KEY"
         assert_error(c.delete("/api/reports/x", headers={"X-Admin-Key": ""}), 403)
@@ -240,7 +258,9 @@ def test_admin_routes_are_refused_when_no_admin_key_is_set(tmp_path: Path) -> No
 
 
 def test_empty_and_unreadable_files_are_skipped_outcomes(client: httpx.Client) -> None:
-    response = upload(client, [("empty.docx", b""), ("garbage.pdf", b"%PDF-nonsense"), ("../../evil.html", b"<p>")])
+    response = upload(
+        client, [("empty.docx", b""), ("garbage.pdf", b"%PDF-nonsense"), ("../../evil.html", b"<p>")]
+    )
     assert response.status_code == 200
     got = {o["source"]: o for o in response.json()["outcomes"]}
     assert set(got) == {"empty.docx", "garbage.pdf", "evil.html"}  # folders stripped from names
@@ -297,7 +317,9 @@ def test_cors_is_off_unless_origins_are_set(client: httpx.Client, tmp_path: Path
     assert "access-control-allow-origin" not in client.get("/healthz", headers=origin).headers
     settings = settings_for(tmp_path / "data", cors_origins=["https://example.org"])
     with live_server(settings, with_index=False) as srv, srv.client() as c:
-        assert c.get("/healthz", headers=origin).headers["access-control-allow-origin"] == "https://example.org"
+        assert (
+            c.get("/healthz", headers=origin).headers["access-control-allow-origin"] == "https://example.org"
+        )
 
 
 def test_an_unexpected_error_is_500_in_the_shape_without_internals() -> None:
