@@ -195,6 +195,10 @@ class Answerer:
                 out[id(fig)] = compose.breakdown(fig, parts)
         return out
 
+    def _no_figure(self, q: Question, reports: list, metric: str) -> Answer:
+        which = "、".join(f"{r.meta.body}{r.meta.year}年" for r in reports)
+        return Answer("not_found", f"{which}的报告表格中没有「{metric_label(metric)}」这一项可以读出的数字。")
+
     def _check(self, q: Question, figures: list[Figure], findings: list) -> Answer:
         """Does the text agree with the table? Quote both and say."""
         ids = {f.report_id for f in figures}
@@ -224,9 +228,10 @@ class Answerer:
             reports = self._search_reports(q, catalogue)
         words = topic_of(q)
         best: list[tuple[float, Citation]] = []
+        texts: dict[str, str] = {}
         with self.library.engine.connect() as conn:
             for rep in reports:
-                text = store.report_text(conn, rep.meta.id)
+                text = texts[rep.meta.id] = store.report_text(conn, rep.meta.id)
                 sections = store.load_sections(conn, rep.meta.id)
                 found = best_sentences(words, text, section_of=lambda at, s=sections: _section_path(s, at))
                 for score, sentence in found:
@@ -234,10 +239,13 @@ class Answerer:
                     best.append((score, Citation(rep.meta.source, rep.meta.body, rep.meta.year,
                                                  path or "正文", sentence.text, rep.meta.id)))
         best.sort(key=lambda pair: -pair[0])
-        if not best or not enough(words, best[0][1].quote):
+        def answers(c: Citation) -> bool:
+            return enough(words, c.quote, texts[c.report_id])
+
+        if not best or not answers(best[0][1]):
             which = "、".join(f"{r.meta.body}{r.meta.year}年" for r in reports) or "语料中的报告"
             return Answer("not_found", f"{which}的报告中没有找到能回答这个问题的内容。")
-        top = [c for score, c in best[:2] if score >= 0.6 * best[0][0] and enough(words, c.quote)]
+        top = [c for score, c in best[:2] if score >= 0.6 * best[0][0] and answers(c)]
         top = list({c.quote: c for c in top}.values())
         text = "".join(f"据{c.agency}{c.year}年报告（{c.locator}）：「{c.quote}」" for c in top)
         return Answer("answered", text, tuple(top))

@@ -22,7 +22,7 @@ SLOTS: list[tuple[str, re.Pattern[str]]] = [
     (r"电话|联系方式|热线", re.compile(r"(?<!\d)(?:0\d{2,3}[-－—]?\d{7,8}|1[3-9]\d{9})(?!\d)")),
     (r"邮箱|电子邮件|e-?mail|Email", re.compile(r"[\w.\-]+@[\w\-]+(?:\.[\w\-]+)+")),
     (r"邮编|邮政编码", re.compile(r"(?<!\d)\d{6}(?!\d)")),
-    (r"地址|在哪|办公地点", re.compile(r"地址|路\d+号|号楼|大厦|中心")),
+    (r"地址|在哪里|什么地方|办公地点", re.compile(r"地址|路\d+号|号楼|大厦|中心")),
     (r"网址|网站地址|在哪.*下载|哪里.*查", re.compile(r"https?://|www\.|网站")),
 ]
 
@@ -41,6 +41,10 @@ def _unwrap(text: str) -> str:
     heading); elsewhere it becomes a zero-width join marker that sentence splitting ignores.
     """
     lines = text.split("\n")
+    long_lines = [line.strip() for line in lines if len(line.strip()) >= 15]
+    open_ended = [line for line in long_lines if line[-1] not in "。！？；：:」”）)"]
+    if len(open_ended) < 0.4 * max(1, len(long_lines)):
+        return text  # paragraphs, not lines wrapped at a page's width
     out = []
     for i, line in enumerate(lines[:-1]):
         nxt = lines[i + 1]
@@ -119,15 +123,24 @@ def best_sentences(
     return [pair for pair in scored[:limit] if pair[0] >= 0.6 * top]
 
 
-def enough(question: str, sentence: str) -> bool:
-    """Whether a sentence shares enough of the question to count as an answer.
+_ASKING = set("了吗呢么几多少哪些什么怎样如何是否有没请问")
 
-    A question that asks for a form (a phone number) is answered by a sentence with that form;
-    otherwise the sentence must carry at least two of the question's word pairs and a third of
-    them, so that a question about something the report never mentions (经费) finds nothing.
+
+def enough(question: str, sentence: str, report: str) -> bool:
+    """Whether a sentence covers enough of the question to count as an answer.
+
+    A question that asks for a form (a phone number) is answered by a sentence with that form.
+    Otherwise the question's word pairs are weighted by how rare they are in the report — a
+    pair the report never uses (经费) weighs most — and the sentence must cover over a third of
+    that weight: a question about something the report does not mention finds nothing.
     """
     if slot_of(question) is not None:
         return True
-    wanted = bigrams(question)
+    pool = sentences(report)
+    wanted = {g for g in bigrams(question) if not set(g) & _ASKING}
+    if not wanted or not pool:
+        return False
+    grams = [bigrams(s.text) for s in pool]
+    weight = {g: math.log(1 + len(pool) / (1 + sum(g in gs for gs in grams))) for g in wanted}
     hits = wanted & bigrams(sentence)
-    return len(hits) >= 2 and len(hits) >= len(wanted) / 3
+    return len(hits) >= 2 and sum(weight[g] for g in hits) >= 0.35 * sum(weight.values())

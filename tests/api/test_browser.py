@@ -149,7 +149,7 @@ def test_quoted_markup_is_shown_as_text_and_never_run(page) -> None:  # noqa: AN
 
 
 def test_clarify_offers_the_bodies_as_buttons_that_ask_again(page) -> None:  # noqa: ANN001
-    answer = ask(page, "试验县2023年收到多少申请？")
+    answer = ask(page, "试验县的联系电话是多少？")
     assert answer.get_attribute("data-status") == "clarify"
     options = answer.locator("button.option")
     assert sorted(options.all_inner_texts()) == ["试验县人民政府办公室", "试验县发展和改革局"]
@@ -159,6 +159,7 @@ def test_clarify_offers_the_bodies_as_buttons_that_ask_again(page) -> None:  # n
     assert page.locator(".question").nth(1).inner_text() == "试验县发展和改革局"
     assert follow.get_attribute("data-status") != "clarify"
     assert "试验县发展和改革局" in follow.locator(".answer-text").inner_text()
+    assert "0530-7654321" in follow.locator(".answer-text").inner_text()
     screenshot(page, "chat-clarify")
 
 

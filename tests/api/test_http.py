@@ -178,6 +178,21 @@ def test_chat_follow_up_keeps_the_conversation(client: httpx.Client, seed: dict)
     assert [c["key"] for c in reply["citations"]] == ["t3.new_received.natural_person"]
 
 
+TEXT_ONLY = """<html><head><meta charset="utf-8"><title>无表县人民政府2023年政府信息公开工作年度报告</title></head>
+<body><p>本报告根据《中华人民共和国政府信息公开条例》编制。</p><p>表格见附件图片。</p></body></html>"""
+
+
+def test_a_figure_question_about_a_report_without_tables_is_not_found(client: httpx.Client) -> None:
+    outcome = upload(client, [("text_only.html", TEXT_ONLY.encode())]).json()["outcomes"][0]
+    assert outcome["status"] == "ingested" and outcome["cells"] == 0
+    try:
+        response = client.post("/api/chat", json={"question": "无表县2023年收到多少信息公开申请？"})
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == "not_found"
+    finally:
+        client.delete(f"/api/reports/{outcome['report_id']}", headers={"X-Admin-Key": ADMIN_KEY})
+
+
 def test_chat_question_over_500_characters_is_422_naming_the_field(client: httpx.Client) -> None:
     message = assert_error(client.post("/api/chat", json={"question": "多" * 501}), 422, "validation_error")
     assert "question" in message and "500" in message

@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from answer.parse import INTENTS, Question, parse
+from ingest import labels
 from ingest.errors import IngestError, NotAReport
 from ingest.flat_split import split_row, split_t3, split_t4
 from ingest.keys import T3_OTHER_SUBROWS, T3_RESULT_ROWS, T3_ROWS, T4_ROWS
@@ -713,6 +714,8 @@ def test_chinese_questions_parse_with_years_in_range(text: str) -> None:
     check_parse(text)
 
 
-def test_the_subrow_labels_exist() -> None:
-    """The generators above use the short sub-row labels; they must be the keys' own."""
-    assert set(T3_OTHER_SUBROWS) <= set(_T3_SHORT_LABEL)
+def test_the_generated_t3_labels_name_their_rows() -> None:
+    """The generators write each row under its short label; the truth checks need it read back
+    as the same key, or a lost row would go unnoticed."""
+    assert {labels.t3_row_key(label) for label in _T3_SHORT_LABEL.values()} == set(T3_ROWS)
+    assert all(labels.t3_row_key(_T3_SHORT_LABEL[k]) == k for k in T3_OTHER_SUBROWS)
