@@ -15,10 +15,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from answer import compose
+from answer import check, compose
 from answer.model import Answer, Citation
 from answer.parse import Question, follow_up, parse, state_of
-from answer.text import best_sentences, enough, slot_of
+from answer.text import best_sentences, enough, prefers_text
 from ingest.model import Finding
 from nianbao import store
 from nianbao.library import Library, same_body
@@ -101,11 +101,19 @@ class Answerer:
         years = sorted({r.meta.year for r in reports if r.meta.year})
         if missing:
             return missing, bodies, list(q.years)
-        if q.row is not None and q.intent != "text":
+        if q.intent == "check":
+            return self._check(q, reports), bodies, years
+        if q.asks and not prefers_text(q.text):
             answer = self._figures(q, reports)
-            if answer.status == "answered" or slot_of(q.text) is None:
+            if answer.status == "answered":
                 return answer, bodies, years
-        return self._text(q, reports, catalogue), bodies, years
+            text = self._text(q, reports, catalogue)
+            return (text if text.status == "answered" else answer), bodies, years
+        answer = self._text(q, reports, catalogue)
+        if answer.status != "answered" and q.asks:
+            figures = self._figures(q, reports)
+            answer = figures if figures.status == "answered" else answer
+        return answer, bodies, years
 
     def _bodies(self, q: Question, catalogue: dict) -> tuple[list[str], Answer | None]:
         """One stored body per mention; a mention that fits several bodies is asked back."""
@@ -117,8 +125,8 @@ class Answerer:
                 fitting = resolver.prefer_government(fitting, mention.text)
             if not fitting:
                 fitting = list(mention.exact or mention.near)
-            if len(fitting) == 1:
-                bodies.append(fitting[0])
+            if len(fitting) == 1 or (fitting and not q.asks):  # a text question may read them all
+                bodies += fitting
                 continue
             return [], Answer("clarify", f"「{mention.text}」可以指：{'、'.join(fitting)}。请问是哪一个？",
                               options=tuple(fitting))
@@ -174,10 +182,10 @@ class Answerer:
             table = [(m, figs) for m, figs in table if any(f.value for f in figs)] or table
         findings = self._findings(ids)
         if not table:
-            return self._no_figure(q, reports, metrics[0])
-        if q.intent == "check":
-            return self._check(q, [f for _, figs in table for f in figs], findings)
+            return self._from_narrative(reports, metrics) or self._no_figure(q, reports, metrics[0])
         extra = self._breakdowns(ids, table)
+        if q.intent == "ratio" and len(table) == 1 and len(table[0][1]) == 1:
+            extra[id(table[0][1][0])] = self._share(table[0][1][0])
         if len(table) == 1 and len(table[0][1]) > 1 and not extra:
             return compose.compare_answer(table[0][1], q.intent, findings)
         return compose.several_answer(table, q.intent, findings, extra)
@@ -199,26 +207,62 @@ class Answerer:
         which = "、".join(f"{r.meta.body}{r.meta.year}年" for r in reports)
         return Answer("not_found", f"{which}的报告表格中没有「{metric_label(metric)}」这一项可以读出的数字。")
 
-    def _check(self, q: Question, figures: list[Figure], findings: list) -> Answer:
-        """Does the text agree with the table? Quote both and say."""
-        ids = {f.report_id for f in figures}
-        keys = {c.key for f in figures for c in f.cells}
+    def _check(self, q: Question, reports: list) -> Answer:
+        """Does it add up? Name the breaks the question is about, or show the balance."""
+        ids = [r.meta.id for r in reports]
+        metrics = metrics_for_reports(q, reports) if q.asks else []
+        figures = [f for m in metrics for f in self.figures.get(ids, m) if f.value is not None]
+        keys = {c.key for f in figures for c in f.cells} | set(metrics)
+        found = check.related_findings(q.text, self._findings(ids), keys)
+        if found:
+            return check.findings_answer(found, figures)
+        if check.wants_balance(q.text) or not figures:
+            answer = check.balance_answer(self.figures, ids)
+            if answer:
+                return answer
+        if not figures:
+            return self._no_figure(q, reports, metrics[0]) if metrics else Answer(
+                "not_found", "报告中没有可以核对的表格数字。")
+        base = compose.value_answer(figures, [])
+        stated = self._stated(ids, figures[0].metric, keys)
+        if not stated:
+            return replace(base, text=base.text + "正文没有给出与此对应的数字；未发现这一项的数字不一致。")
+        lines, cites = [], list(base.citations)
+        fig = figures[0]
+        for row in stated:
+            verdict = "与表格一致" if row.value == fig.value else f"与表格的{compose.number(fig.value)}不一致"
+            lines.append(f"正文写的是「{row.quote}」，即{compose.number(row.value)}件，{verdict}。")
+            cites.append(Citation(fig.source, fig.agency, fig.year, "正文", row.quote, fig.report_id))
+        return replace(base, text=base.text + "".join(lines), citations=tuple(cites))
+
+    def _stated(self, ids: Sequence[str], metric: str, keys: set[str]) -> list:
+        """Narrative figures stored for these reports that state this metric."""
         with self.library.engine.connect() as conn:
-            rows = conn.execute(select(store.narrative).where(store.narrative.c.report_id.in_(ids))).all()
-        base = compose.value_answer(figures, findings)
-        metric = figures[0].metric
-        stated = [r for r in rows if r.key and (r.key in keys or r.key in (metric, metric.rsplit(".", 1)[0]))]
-        if not stated and not base.text.count("不一致"):
-            return replace(base, text=base.text + "正文中没有与此对应的数字，表内各项相加一致。")
-        extra = []
-        cites = list(base.citations)
-        for r in stated:
-            same = r.value == figures[0].value
-            verdict = "与表格一致" if same else f"与表格的{compose.number(figures[0].value)}不一致"
-            extra.append(f"正文写的是「{r.quote}」，即{compose.number(r.value)}件，{verdict}。")
-            fig = figures[0]
-            cites.append(Citation(fig.source, fig.agency, fig.year, "正文", r.quote, fig.report_id))
-        return replace(base, text=base.text + "".join(extra), citations=tuple(cites))
+            rows = conn.execute(select(store.narrative).where(store.narrative.c.report_id.in_(list(ids)))).all()
+        return [r for r in rows if r.key and (r.key in keys or r.key in (metric, metric.rsplit(".", 1)[0]))]
+
+    def _from_narrative(self, reports: list, metrics: list[str]) -> Answer | None:
+        """A figure the table cannot give but the text states (无法提供的 10 件): quote the text."""
+        for rep in reports:
+            stated = self._stated([rep.meta.id], metrics[0], set(metrics))
+            if stated:
+                row = stated[0]
+                text = (f"{rep.meta.body}{rep.meta.year}年报告的表格中这一项无法读出；"
+                        f"报告正文写的是：「{row.quote}」（{compose.number(row.value)}件）。")
+                cite = Citation(rep.meta.source, rep.meta.body, rep.meta.year, "正文", row.quote, rep.meta.id)
+                return Answer("answered", text, (cite,))
+        return None
+
+    def _share(self, fig: Figure) -> str:
+        """（占办理结果总计81件的51.85%）: a table-3 figure as a share of its column's total."""
+        column = fig.metric.split(".")[-1]
+        if not fig.metric.startswith("t3.") or fig.value is None:
+            return ""
+        [total] = self.figures.get([fig.report_id], f"t3.total_processed.{column}") or [None]
+        if total is None or not total.value:
+            return ""
+        share = round(100 * fig.value / total.value, 2)
+        return f"（占办理结果总计{compose.number(total.value)}件的{compose.number(share)}%）"
 
     # --- text ----------------------------------------------------------------------------
 

@@ -144,3 +144,14 @@ def enough(question: str, sentence: str, report: str) -> bool:
     weight = {g: math.log(1 + len(pool) / (1 + sum(g in gs for gs in grams))) for g in wanted}
     hits = wanted & bigrams(sentence)
     return len(hits) >= 2 and sum(weight[g] for g in hits) >= 0.35 * sum(weight.values())
+
+
+_TEXT_ONLY = re.compile(
+    r"[几多少]\s*(?:条|次|期|篇|场|家|名|人|个语种|个新媒体|个单位|个账号)|主动公开(?!.{0,12}(?:规章|规范性文件))"
+    r"|网络问政|问政|撤回|催办|留言|热线|培训|解读|发布会|公报|粉丝|关注|浏览|联系|电话|邮箱|地址|网站"
+)
+
+
+def prefers_text(question: str) -> bool:
+    """Questions about things the tables do not count (条 of information, training sessions)."""
+    return _TEXT_ONLY.search(question) is not None

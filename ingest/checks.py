@@ -184,12 +184,17 @@ def _upheld_claims(v: Mapping[str, float], text: str) -> list[Finding]:
                 continue
             total, upheld = v.get(f"t4.{group}.total"), v.get(f"t4.{group}.upheld")
             if total and upheld is not None and upheld != total:
+                others = "".join(
+                    f"、{label}{_fmt(v[f't4.{group}.{col}'])}件"
+                    for col, label in (("corrected", "纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
+                    if v.get(f"t4.{group}.{col}")
+                )
                 out.append(
                     Finding(
                         "narrative",
                         (f"t4.{group}.upheld", f"t4.{group}.total"),
                         (upheld, total),
-                        f"正文称「{quote}」，但表四「{name}」总计{_fmt(total)}件中维持{_fmt(upheld)}件",
+                        f"正文称「{quote}」，但表四「{name}」总计{_fmt(total)}件中维持{_fmt(upheld)}件{others}",
                     )
                 )
     return out

@@ -55,6 +55,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("t3.unavailable_not_held.total", r"本机关不掌握(?:相关政府信息)?\s*" + _N),
         ("t3.rejected", r"不予处理的?\s*" + _N),
         ("t3.other", r"其他处理的?\s*" + _N),
+        ("t2.normative_docs.in_force", r"现行有效的?(?:行政)?规范性文件\s*" + _N),
         ("t4.review.total", r"行政复议(?:案件)?\s*" + _N),
         ("t4.suit", r"行政诉讼(?:案件)?\s*" + _N),
     ]

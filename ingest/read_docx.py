@@ -212,6 +212,11 @@ def table_grid(tbl: etree._Element) -> tuple[tuple[str, ...], ...]:
         rows.append(row)
     declared = len(tbl.findall(f"{_W}tblGrid/{_W}gridCol"))
     width = max([declared, *(len(r) for r in rows)]) if rows else 0
+    if width * len(rows) > _MAX_GRID_CELLS:  # one wide row among many empty ones: padding would explode
+        raise UnreadableFile(
+            f"a table of {len(rows):,} rows and {width:,} columns is over {_MAX_GRID_CELLS:,} cells; "
+            "the file is malformed"
+        )
     return tuple(tuple(r + [""] * (width - len(r))) for r in rows)
 
 

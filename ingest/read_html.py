@@ -176,6 +176,11 @@ def table_grid(table: Tag) -> tuple[tuple[str, ...], ...]:
     if not grid:
         return ()
     width = 1 + max(c for _, c in grid)
+    if width * len(rows) > _MAX_GRID_CELLS:  # one wide row above many empty <tr>s: a sparse bomb
+        raise UnreadableFile(
+            f"a table of {len(rows):,} rows and {width:,} columns is over {_MAX_GRID_CELLS:,} cells; "
+            "the page is malformed or hostile"
+        )
     return tuple(tuple(grid.get((r, c), "") for c in range(width)) for r in range(len(rows)))
 
 

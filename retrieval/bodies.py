@@ -73,6 +73,10 @@ def aliases(name: str) -> set[str]:
     outer = re.match(r"^.{2,}?(?:省|市)(?=.{2,}(?:区|县))", name)
     if outer:  # 淮安市洪泽区人民政府 is also 洪泽区人民政府, 洪泽区政府
         found |= {a[outer.end() :] for a in set(found) if a.startswith(outer.group(0))}
+    city = re.match(r"^[\u4e00-\u9fff]{2,3}市(?=[\u4e00-\u9fff]{2,})", name)
+    if city and not outer:  # 上海市科委 is 市科委 in its own city's words
+        found |= {"市" + a[city.end() :] for a in set(found)
+                  if a.startswith(city.group(0)) and len(a) > city.end() + 1 and not a.endswith("政府")}
     if place:
         found |= {place}
         short = _PLACE_TAIL.sub("", place.split("市")[-1] or place)
@@ -144,7 +148,7 @@ _ADMIN_CHARS = "省市区县州"
 def _matches(alias: str, text: str) -> list[tuple[re.Match[str], bool]]:
     """Occurrences of an alias: exact (True), or with one character changed before its last."""
     found = [m for m in re.finditer(re.escape(alias), text) if not _cut_place(alias, text, m.end())]
-    if len(alias) < 3:
+    if len(alias) < 3 or alias[0] == "市" or (len(alias) == 3 and alias[-1] not in _ADMIN_CHARS):
         return [(m, True) for m in found]
     variants = "|".join(re.escape(alias[:i]) + "[^" + re.escape(alias[i]) + "]" + re.escape(alias[i + 1 :])
                         for i in range(len(alias) - 1))

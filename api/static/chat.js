@@ -64,7 +64,7 @@ export async function ask(question) {
       body: JSON.stringify({ question, conversation_id: conversationId }),
     });
     conversationId = reply.conversation_id;
-    renderAnswer(answerBox, reply);
+    renderAnswer(answerBox, { ...reply, question });
   } catch (error) {
     renderAnswer(answerBox, { status: "error", answer: error.message, citations: [], options: [] });
   } finally {
@@ -97,10 +97,22 @@ function optionButtons(reply) {
   for (const option of reply.options) {
     const isYear = /^\d{4}$/.test(option);
     const button = el("button", { type: "button", class: "option" }, isYear ? `改问${option}年` : option);
-    button.addEventListener("click", () => ask(isYear ? `那${option}年呢？` : option));
+    button.addEventListener("click", () => ask(isYear ? `那${option}年呢？` : withChoice(reply, option)));
     row.appendChild(button);
   }
   return row;
+}
+
+/**
+ * The question asked again with the chosen name in place of the ambiguous one (「试验县」可以指…),
+ * so a text question keeps its words; the bare name when the mention cannot be found.
+ */
+function withChoice(reply, option) {
+  const mention = /「([^」]+)」/.exec(reply.answer);
+  if (reply.status === "clarify" && mention && reply.question && reply.question.includes(mention[1])) {
+    return reply.question.replace(mention[1], option);
+  }
+  return option;
 }
 
 function citationItem(citation) {

@@ -156,7 +156,7 @@ def test_clarify_offers_the_bodies_as_buttons_that_ask_again(page) -> None:  # n
     options.filter(has_text="试验县发展和改革局").click()
     follow = page.locator("article.answer[data-status]").nth(1)
     follow.wait_for(timeout=60_000)
-    assert page.locator(".question").nth(1).inner_text() == "试验县发展和改革局"
+    assert page.locator(".question").nth(1).inner_text() == "试验县发展和改革局的联系电话是多少？"
     assert follow.get_attribute("data-status") != "clarify"
     assert "试验县发展和改革局" in follow.locator(".answer-text").inner_text()
     assert "0530-7654321" in follow.locator(".answer-text").inner_text()

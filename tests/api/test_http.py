@@ -178,8 +178,8 @@ def test_chat_follow_up_keeps_the_conversation(client: httpx.Client, seed: dict)
     assert [c["key"] for c in reply["citations"]] == ["t3.new_received.natural_person"]
 
 
-TEXT_ONLY = """<html><head><meta charset="utf-8"><title>无表县人民政府2023年政府信息公开工作年度报告</title></head>
-<body><p>本报告根据《中华人民共和国政府信息公开条例》编制。</p><p>表格见附件图片。</p></body></html>"""
+TEXT_ONLY = """<html><head><meta charset="utf-8">
+<title>无表县人民政府2023年政府信息公开工作年度报告</title></head><body><p>本报告根据《中华人民共和国政府信息公开条例》编制。</p><p>表格见附件图片。</p></body></html>"""
 
 
 def test_a_figure_question_about_a_report_without_tables_is_not_found(client: httpx.Client) -> None:
