@@ -18,7 +18,8 @@ from sqlalchemy import select
 from answer import check, compose
 from answer.model import Answer, Citation
 from answer.parse import Question, follow_up, parse, state_of
-from answer.text import best_sentences, enough, prefers_text
+from answer.quote import Source, quote_answer
+from answer.text import prefers_text
 from ingest.model import Finding
 from nianbao import store
 from nianbao.library import Library, same_body
@@ -270,29 +271,14 @@ class Answerer:
         """Quote the sentences of the reports that answer the question."""
         if not reports:
             reports = self._search_reports(q, catalogue)
-        words = topic_of(q)
-        best: list[tuple[float, Citation]] = []
-        texts: dict[str, str] = {}
+        sources = []
         with self.library.engine.connect() as conn:
             for rep in reports:
-                text = texts[rep.meta.id] = store.report_text(conn, rep.meta.id)
                 sections = store.load_sections(conn, rep.meta.id)
-                found = best_sentences(words, text, section_of=lambda at, s=sections: _section_path(s, at))
-                for score, sentence in found:
-                    path = _section_path(sections, sentence.start)
-                    best.append((score, Citation(rep.meta.source, rep.meta.body, rep.meta.year,
-                                                 path or "正文", sentence.text, rep.meta.id)))
-        best.sort(key=lambda pair: -pair[0])
-        def answers(c: Citation) -> bool:
-            return enough(words, c.quote, texts[c.report_id])
-
-        if not best or not answers(best[0][1]):
-            which = "、".join(f"{r.meta.body}{r.meta.year}年" for r in reports) or "语料中的报告"
-            return Answer("not_found", f"{which}的报告中没有找到能回答这个问题的内容。")
-        top = [c for score, c in best[:2] if score >= 0.6 * best[0][0] and answers(c)]
-        top = list({c.quote: c for c in top}.values())
-        text = "".join(f"据{c.agency}{c.year}年报告（{c.locator}）：「{c.quote}」" for c in top)
-        return Answer("answered", text, tuple(top))
+                sources.append(Source(rep.meta.id, rep.meta.source, rep.meta.body, rep.meta.year,
+                                      store.report_text(conn, rep.meta.id),
+                                      lambda at, s=sections: _section_path(s, at)))
+        return quote_answer(topic_of(q), sources, q.intent)
 
     def _search_reports(self, q: Question, catalogue: dict) -> list:
         reps = [r for rs in catalogue.values() for r in rs]

@@ -19,7 +19,7 @@ Written spaces and minus signs are kept in the digit string: a space always sepa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
@@ -35,6 +35,12 @@ Values = tuple[Number, ...]
 #: is not fixed by its own digits is then reported as ambiguous.
 MAX_SOLUTIONS = 2_000
 MAX_STEPS = 2_000_000
+#: No report figure has more digits than this; a longer run is text glued together (and Python
+#: refuses to convert a number of over 4,300 digits).
+MAX_CELL_DIGITS = 15
+#: A digit string with more cuts than this is left unsplit: listing them would take minutes
+#: (sixty digits into fifteen cells have ~10^13 cuts), and no rule could choose among so many.
+MAX_CUTS = 100_000
 
 _FRAME = ("new_received", "carried_over", "total_processed", "carried_forward")
 _PIECE = re.compile(r"-?(?:0|[1-9]\d*)")
@@ -64,8 +70,9 @@ class FlatSplit:
 
     ``values``: rows whose split is unique, their numbers in the order of ``columns[row]``.
     ``ambiguous``: rows that several rule-abiding splits disagree on, with every candidate.
-    ``unsplit``: rows whose digits allow no split at all (garbled text, or a report that breaks
-    the row rule in a way the digits cannot show), with the digits as written.
+    ``unsplit``: rows whose digits allow no split at all (garbled text, a report that breaks
+    the row rule in a way the digits cannot show, or more than ``MAX_CUTS`` cuts to list), with
+    the digits as written.
     ``warnings``: what else the caller should report (unknown labels, rules no split satisfies).
     """
 
@@ -84,7 +91,8 @@ def split_row(digits: str, n: int) -> list[list[int]]:
     """Every way to cut ``digits`` into ``n`` integers without leading zeros.
 
     ``"0"`` alone is a cell, ``"05"`` is not. A space is a cut that must be made; a ``-`` starts
-    a negative cell. Anything else in the string (a decimal point, a letter) allows no cut.
+    a negative cell. Anything else in the string (a decimal point, a letter) allows no cut, and
+    so does a string with more than ``MAX_CUTS`` cuts or a cell of over ``MAX_CELL_DIGITS``.
 
     >>> split_row("1020", 3)
     [[1, 0, 20], [10, 2, 0]]
@@ -92,7 +100,7 @@ def split_row(digits: str, n: int) -> list[list[int]]:
     [[35, -15]]
     """
     text = " ".join(digits.split())
-    if n < 1 or not text or not re.fullmatch(r"[-\d ]+", text):
+    if n < 1 or not text or not re.fullmatch(r"[-\d ]+", text) or _count(text, n) > MAX_CUTS:
         return []
     return [list(cut) for cut in _cuts(text, n)]
 
@@ -107,14 +115,34 @@ def _cuts(text: str, n: int) -> tuple[tuple[int, ...], ...]:
     if n == 0:
         return ()
     found: list[tuple[int, ...]] = []
+    for end, value in _first_cells(text):
+        found.extend((value, *rest) for rest in _cuts(text[end:], n - 1))
+    return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def _count(text: str, n: int) -> int:
+    """How many cuts ``_cuts`` would list, counted without listing them."""
+    if not text:
+        return 1 if n == 0 else 0
+    if text[0] == " ":
+        return _count(text[1:], n)
+    if n == 0:
+        return 0
+    return sum(_count(text[end:], n - 1) for end, _ in _first_cells(text))
+
+
+def _first_cells(text: str) -> Iterator[tuple[int, int]]:
+    """``(end, value)`` of each cell ``text`` may begin with."""
     for end in range(1, len(text) + 1):
         piece = text[:end]
+        if len(piece.lstrip("-")) > MAX_CELL_DIGITS:
+            break
         if not _PIECE.fullmatch(piece) or piece == "-0":
             if " " in piece or (end > 1 and "-" in piece[1:]):
                 break
             continue
-        found.extend((int(piece), *rest) for rest in _cuts(text[end:], n - 1))
-    return tuple(found)
+        yield end, int(piece)
 
 
 def _split_number_row(digits: str, n: int) -> list[Values]:

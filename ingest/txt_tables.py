@@ -18,6 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ingest.keys import T3_OTHER_SUBROWS, T3_ROWS
+from ingest.labels import t3_row_key
 from ingest.model import Block, Paragraph, Table
 from ingest.values import clean, is_value_text, parse_value
 
@@ -112,6 +114,9 @@ _T4_GROUPS = (
     ("suit_direct", re.compile(r"未经复议|直接起诉")),
     ("review", re.compile(r"行政复议")),
 )
+#: Table 3 rows in the national order: 25 rows, or 23 where （六）其他处理 is a single row.
+_T3_ORDER = tuple(key for key in T3_ROWS if key != "other_total")
+_T3_ORDER_COLLAPSED = tuple(key for key in T3_ROWS if key not in T3_OTHER_SUBROWS)
 
 
 def table_topic(line: str) -> str | None:
@@ -160,7 +165,9 @@ class MarkdownRegion:
     never pinned on the wrong row); ``22`` + ``（其中修订 16 件）`` lines rejoin the cell ``22`` of
     a later row; ``行政许可 0`` lines become rows; a label cell that continues the one before
     (``缴纳费用、`` | ``行政机关不再处理其政``) is joined; padding blanks after the last column
-    are dropped; table 4 given as three five-cell mini-tables becomes one row of fifteen.
+    are dropped; table 3 rows that lost their label take it from the national row order when
+    their place leaves no doubt (see ``_label_rows_by_order``); table 4 given as three
+    five-cell mini-tables becomes one row of fifteen under a row naming the three groups.
     Nothing is invented: a value the text lost stays lost.
     """
 
@@ -196,6 +203,7 @@ class MarkdownRegion:
         no cell took); in table 4 a stray number goes to the paragraphs instead, so that the
         fifteen figures are never joined by a sixteenth."""
         self._merge_t4_groups()
+        self._label_rows_by_order()
         last = max((i for i, item in enumerate(self.items) if item.is_row), default=-1)
         rows: list[tuple[str, ...]] = []
         after: list[Block] = []
@@ -252,7 +260,10 @@ class MarkdownRegion:
         return cells
 
     def _merge_t4_groups(self) -> None:
-        """Three labelled five-value rows 行政复议, 直接起诉, 复议后起诉 → one row of fifteen."""
+        """Three labelled five-value rows 行政复议, 直接起诉, 复议后起诉 → one row of fifteen.
+
+        The group labels become a row of their own above the table's rows (with the column
+        header 结果维持… below it, that is what tells a mapper the table is table 4)."""
         if self.kind != "t4":
             return
         data = [item for item in self.items if item.is_row and _has_number(item.cells)]
@@ -261,9 +272,40 @@ class MarkdownRegion:
             return
         if any(_trailing_values(item.cells) != 5 for item in data):
             return
+        group_labels = ["".join(item.cells[:-5]) for item in data]
         data[-1].cells = [c for item in data for c in item.cells[-5:]]
         for item in data[:-1]:
             item.used = True
+        first_row = next(i for i, item in enumerate(self.items) if item.is_row)
+        self.items.insert(first_row, _Item(group_labels, is_row=True))
+
+    def _label_rows_by_order(self) -> None:
+        """Give a table 3 row without a recognisable label the label of its place in the
+        national row order, when that place is certain.
+
+        The rows with numbers are taken in order; those whose label names a row are anchors.
+        Only a table with exactly as many rows as the national order, its anchors in that
+        order, is considered. A run of rows without such a label (no label, or a fragment such
+        as ``行政机关不再处理其政府信息公``) between two anchors is labelled only when it holds
+        exactly as many rows as the national order has between those anchors; a run at either
+        end or of any other length stays as it is. The label given is the canonical one
+        (``keys.T3_ROWS``), after any fragment the row had.
+        """
+        if self.kind != "t3":
+            return
+        data = [item for item in self.items if item.is_row and not item.used and _has_number(item.cells)]
+        keys = [t3_row_key(_row_label(item.cells)) for item in data]
+        order = _T3_ORDER_COLLAPSED if "other_total" in keys else _T3_ORDER
+        anchors = [(i, order.index(key)) for i, key in enumerate(keys) if key in order]
+        places = [place for _, place in anchors]
+        in_order = len(anchors) == sum(key is not None for key in keys) and places == sorted(set(places))
+        if len(data) != len(order) or not in_order:
+            return
+        for (i, a), (j, b) in zip(anchors, anchors[1:], strict=False):
+            if j - i > 1 and j - i == b - a:
+                for item, key in zip(data[i + 1 : j], order[a + 1 : b], strict=True):
+                    labels = len(item.cells) - _trailing_values(item.cells)
+                    item.cells = [*item.cells[:labels], T3_ROWS[key], *item.cells[labels:]]
 
 
 def _is_number_text(text: str) -> bool:
@@ -288,6 +330,12 @@ def _join_wrapped_labels(cells: list[str]) -> list[str]:
         if first.endswith(("、", "，")) and not _NUMBERED.match(second):
             return [*cells[: labels - 2], first + second, *cells[labels:]]
     return cells
+
+
+def _row_label(cells: Sequence[str]) -> str:
+    """The most specific label of a row: its last non-empty cell before the values."""
+    labels = cells[: len(cells) - _trailing_values(cells)]
+    return next((text for text in reversed(labels) if clean(text)), "")
 
 
 def _t4_group(cells: Sequence[str]) -> str | None:
