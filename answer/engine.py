@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import select
 
 from answer import check, compose
+from answer.llm import Wording
 from answer.model import Answer, Citation
 from answer.parse import Question, follow_up, parse, state_of
 from answer.quote import Source, quote_answer
@@ -51,10 +52,12 @@ class Conversations:
 
 
 class Answerer:
-    def __init__(self, library: Library, search=None, today: date | None = None) -> None:  # noqa: ANN001
+    def __init__(self, library: Library, search=None, today: date | None = None,  # noqa: ANN001
+                 wording: Wording | None = None) -> None:
         self.library = library
         self.search = search
         self.today = today
+        self.wording = wording
         self.figures = FiguresTool(library.engine)
         self.conversations = Conversations()
 
@@ -66,8 +69,17 @@ class Answerer:
         parsed = parse(question.strip(), BodyResolver(catalogue), self.today or date.today())
         parsed = follow_up(parsed, self.conversations.get(conversation_id))
         answer, bodies, years = self._answer(parsed, catalogue)
+        if self.wording is not None:
+            answer = self.wording.reword(question, answer)
         self.conversations.put(conversation_id, state_of(parsed, bodies, years))
         return replace(answer, conversation_id=conversation_id, state=state_of(parsed, bodies, years))
+
+    def tool_answer(self, question: str) -> str:
+        """The plain answer with its sources as text: what the language model's tools return."""
+        parsed = parse(question.strip(), BodyResolver(self._catalogue()), self.today or date.today())
+        answer, _, _ = self._answer(parsed, self._catalogue())
+        sources = "；".join(f"{c.source} {c.locator}：{c.quote}" for c in answer.citations)
+        return f"{answer.text}\n出处：{sources}" if sources else answer.text
 
     # --- resolution ----------------------------------------------------------------------
 
@@ -301,3 +313,24 @@ def _section_path(sections, offset: int) -> str:  # noqa: ANN001
         if s.start <= offset < s.end and len(s.path) >= len(best):
             best = s.path
     return " › ".join(best)
+
+
+def build_answerer(settings, library: Library, search=None) -> Answerer:  # noqa: ANN001 - Settings
+    """The Answerer for these settings: with a language model only when one is configured."""
+    answerer = Answerer(library, search)
+    if settings.llm_base_url:
+        from answer.llm import chat_model, make_tools
+
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        model = chat_model(settings.llm_base_url, settings.llm_model, key)
+
+        def figures(question: str) -> str:
+            """问一个关于年报表格数字的问题，例如“市中区政府办2023年新收申请多少件”。"""
+            return answerer.tool_answer(question)
+
+        def search_text(question: str) -> str:
+            """在年报正文中找回答这个问题的原文句子。"""
+            return answerer.tool_answer(question)
+
+        answerer.wording = Wording(model, make_tools(figures, search_text))
+    return answerer
