@@ -181,7 +181,8 @@ class Answerer:
     # --- figures -------------------------------------------------------------------------
 
     def _findings(self, report_ids: Sequence[str]) -> list[tuple[str, Finding]]:
-        return [(rep.meta.id, f) for rep, f in self.library.findings() if rep.meta.id in report_ids]
+        with self.library.engine.connect() as conn:
+            return [(rid, f) for rid in report_ids for f in store.load_findings(conn, rid)]
 
     def _figures(self, q: Question, reports: list) -> Answer:
         ids = [r.meta.id for r in reports]
