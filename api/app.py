@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from answer.engine import Answerer
+from answer.engine import build_answerer
 from api import errors
 from api.middleware import BodyLimit, PageHeaders
 from api.routes import admin, chat, figures, health, reports
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         library = build_library(settings, with_index)
         app.state.library = library
-        app.state.answerer = Answerer(library, search=library.index)
+        app.state.answerer = build_answerer(settings, library, library.index)  # LLM wording if configured
         log.info(
             "nianbao api ready: data in %s, search index %s",
             settings.data_dir,

@@ -203,13 +203,14 @@ def ask(
     conversation_id: Annotated[str | None, typer.Option(help="Continue a conversation")] = None,
 ) -> None:
     """Answer one question from the stored reports, with its citations."""
-    from answer.engine import Answerer
+    from answer.engine import build_answerer
     from api import catalog
     from api.app import build_library
     from api.schemas import ChatResponse
 
-    library = build_library(Settings())
-    answer = Answerer(library, search=library.index).ask(question, conversation_id)
+    settings = Settings()
+    library = build_library(settings)
+    answer = build_answerer(settings, library, library.index).ask(question, conversation_id)
     response = ChatResponse.from_answer(answer, catalog.cited_keys(library, answer.citations))
     if json_output:
         print(response.model_dump_json(indent=1))
@@ -222,6 +223,34 @@ def ask(
     for i, c in enumerate(response.citations, 1):
         console.print(f"[{i}] {c.agency} {c.year or ''} · {c.locator}\n    「{c.quote}」 ({c.source})",
                       markup=False, highlight=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A question or keywords, e.g. 市中区政府办公室的联系电话是多少")],
+    k: Annotated[int, typer.Option(help="How many chunks to show")] = 5,
+    agency: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
+    year: Annotated[int | None, typer.Option()] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text")] = False,
+) -> None:
+    """Search the reports' text and tables; print the best chunks with their sources."""
+    index = _library(with_index=True).index
+    hits = index.search(query, k=k, body=agency, year=year)  # type: ignore[union-attr]
+    if as_json:
+        print(json.dumps([
+            {"source": h.source, "agency": h.body, "year": h.year, "locator": h.locator, "text": h.text,
+             "score": round(h.score, 6), "kind": h.kind, "page": h.page,
+             "span": list(h.span) if h.span else None, "report_id": h.report_id, "chunk_id": h.chunk_id}
+            for h in hits
+        ], ensure_ascii=False, indent=1))
+        return
+    for rank, h in enumerate(hits, start=1):
+        page = f", p.{h.page}" if h.page else ""
+        console.print(f"[bold]{rank}. {h.body} {h.year or ''}[/] [dim]{h.source} · {h.locator}{page} "
+                      f"· {h.score:.4f}[/]")
+        console.print(f"   {h.text}", markup=False, highlight=False)
+    if not hits:
+        console.print("no matching chunks (is anything ingested? `nianbao ingest PATH`)")
 
 
 @app.callback()

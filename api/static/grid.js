@@ -32,7 +32,8 @@ export function recordGrid(records, hitKey) {
   for (const [row, label] of rows) {
     const heading = records[0].key.startsWith("t3.") ? GROUPS[row.split("_")[0]] : undefined;
     if (heading && heading !== group && row !== "other_total") {
-      body.push(el("tr", { class: "group" }, el("th", { scope: "rowgroup", colspan: columns.size + 1 }, heading)));
+      // the label in its own (sticky) cell, so it stays in view when the table scrolls sideways
+      body.push(el("tr", { class: "group" }, el("th", { scope: "rowgroup" }, heading), el("td", { colspan: columns.size })));
     }
     group = heading || null;
     const hitRow = hitKey && hitKey.split(".")[1] === row;

@@ -47,20 +47,17 @@ CRAFTED = f"""<html><head><meta charset="utf-8">
 <p>如有疑问请联系政务公开科，联系电话：0530-7654321，{MARKUP.replace("<", "&lt;").replace(">", "&gt;")}。</p>
 </body></html>""".encode()
 
-#: A second body of the same county, so that 试验县 alone is ambiguous.
-OTHER_BODY = CRAFTED.replace("试验县人民政府办公室".encode(), "试验县发展和改革局".encode())
+#: A real report filed under a second body of the same county, so that 试验县 alone is ambiguous.
+OTHER = "2023_suqian_shuyangxian_fagaiju"
+OTHER_BODY = "试验县发展和改革局"
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with live_server(settings_for(tmp_path_factory.mktemp("browser") / "data")) as srv:
         with srv.client() as c:
-            files = [
-                *raw_files(f"{SEED}.docx"),
-                ("xss_test_report.html", CRAFTED),
-                ("other_body.html", OTHER_BODY),
-            ]
-            outcomes = upload(c, files).json()
+            outcomes = upload(c, [*raw_files(f"{SEED}.docx"), ("xss_test_report.html", CRAFTED)]).json()
+            outcomes["outcomes"] += upload(c, raw_files(f"{OTHER}.html"), body=OTHER_BODY).json()["outcomes"]
         assert [o["status"] for o in outcomes["outcomes"]] == ["ingested"] * 3, outcomes
         yield srv
 
@@ -149,17 +146,19 @@ def test_quoted_markup_is_shown_as_text_and_never_run(page) -> None:  # noqa: AN
 
 
 def test_clarify_offers_the_bodies_as_buttons_that_ask_again(page) -> None:  # noqa: ANN001
-    answer = ask(page, "试验县的联系电话是多少？")
+    answer = ask(page, "试验县2023年收到多少信息公开申请？")
     assert answer.get_attribute("data-status") == "clarify"
     options = answer.locator("button.option")
-    assert sorted(options.all_inner_texts()) == ["试验县人民政府办公室", "试验县发展和改革局"]
-    options.filter(has_text="试验县发展和改革局").click()
+    assert sorted(options.all_inner_texts()) == sorted(["试验县人民政府办公室", OTHER_BODY])
+    options.filter(has_text=OTHER_BODY).click()
     follow = page.locator("article.answer[data-status]").nth(1)
     follow.wait_for(timeout=60_000)
-    assert page.locator(".question").nth(1).inner_text() == "试验县发展和改革局的联系电话是多少？"
-    assert follow.get_attribute("data-status") != "clarify"
-    assert "试验县发展和改革局" in follow.locator(".answer-text").inner_text()
-    assert "0530-7654321" in follow.locator(".answer-text").inner_text()
+    assert page.locator(".question").nth(1).inner_text() == f"{OTHER_BODY}2023年收到多少信息公开申请？"
+    assert follow.get_attribute("data-status") == "answered"
+    gold = json.loads((GOLD / f"{OTHER}.json").read_text(encoding="utf-8"))
+    expected = gold["cells"]["t3.new_received.total"]
+    assert re.search(rf"(?<!\d){expected}(?!\d)", follow.locator(".answer-text").inner_text())
+    assert f"{OTHER}.html" in follow.locator(".cite-source").first.inner_text()
     screenshot(page, "chat-clarify")
 
 
