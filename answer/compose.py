@@ -3,6 +3,7 @@ code; each Figure brings its cells as citations."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from answer.model import Answer, Citation
@@ -31,7 +32,7 @@ def number(value: float | int | None) -> str:
 
 def cite(ref: CellRef) -> Citation:
     quote = f"{ref.row_label} · {ref.column_label}：{ref.as_written or '（空白）'}"
-    return Citation(ref.source, ref.agency, ref.year, ref.locator, quote, ref.report_id, ref.page)
+    return Citation(ref.source, ref.agency, ref.year, ref.locator, quote, ref.report_id, ref.page, ref.key)
 
 
 def citations(figures: Sequence[Figure]) -> tuple[Citation, ...]:
@@ -60,10 +61,23 @@ def flags(figures: Sequence[Figure], findings: Sequence[tuple[str, Finding]]) ->
     return out
 
 
+def flag_citations(figures: Sequence[Figure], findings: Sequence[tuple[str, Finding]]) -> tuple[Citation, ...]:
+    """The narrative quotes that the flagged findings compare with the table."""
+    used = {(c.report_id, c.key) for f in figures for c in f.cells}
+    by_report = {f.report_id: f for f in figures}
+    out = []
+    for report_id, finding in findings:
+        quote = re.search(r"「([^」]+)」", finding.message)
+        fig = by_report.get(report_id)
+        if quote and fig and any((report_id, key) in used for key in finding.keys):
+            out.append(Citation(fig.source, fig.agency, fig.year, "正文", quote.group(1), report_id))
+    return tuple(out)
+
+
 def value_answer(figures: Sequence[Figure], findings: Sequence[tuple[str, Finding]]) -> Answer:
     lines = [describe(f) + "。" for f in figures]
-    return Answer("answered", "".join(lines + flags(figures, findings)), citations(figures),
-                  tuple(f.as_row() for f in figures))
+    return Answer("answered", "".join(lines + flags(figures, findings)),
+                  citations(figures) + flag_citations(figures, findings), tuple(f.as_row() for f in figures))
 
 
 def breakdown(total: Figure, parts: Sequence[Figure]) -> str:
@@ -95,8 +109,8 @@ def several_answer(
         if all(v is not None for v in values):
             lines.append(f"合计{number(sum(values))}{unit_of(singles[0].metric)}"  # type: ignore[arg-type]
                          f"（{'＋'.join(number(v) for v in values)}）。")
-    return Answer("answered", "".join(lines + flags(used, findings)), citations(used),
-                  tuple(f.as_row() for f in used))
+    return Answer("answered", "".join(lines + flags(used, findings)),
+                  citations(used) + flag_citations(used, findings), tuple(f.as_row() for f in used))
 
 
 def compare_answer(
@@ -108,8 +122,8 @@ def compare_answer(
     values = [f.value for f in figures]
     if len(figures) >= 2 and all(v is not None for v in values):
         text += _relation(figures, intent)
-    return Answer("answered", text + "".join(flags(figures, findings)), citations(figures),
-                  tuple(f.as_row() for f in figures))
+    return Answer("answered", text + "".join(flags(figures, findings)),
+                  citations(figures) + flag_citations(figures, findings), tuple(f.as_row() for f in figures))
 
 
 def _who(fig: Figure, figures: Sequence[Figure]) -> str:
@@ -127,6 +141,13 @@ def _relation(figures: Sequence[Figure], intent: str) -> str:
         a, b = values
         if b:
             return f"{_who(first, figures)}是{_who(last, figures)}的{number(round(a / b, 2))}倍（{number(a)}÷{number(b)}）。"  # type: ignore[operator]
+    if intent == "trend" or (len(figures) > 2 and intent != "rank" and len({f.agency for f in figures}) == 1):
+        steps = []
+        for prev, cur in zip(figures, figures[1:], strict=False):
+            delta = cur.value - prev.value  # type: ignore[operator]
+            move = "持平" if delta == 0 else f"{'增加' if delta > 0 else '减少'}{number(abs(delta))}{unit}"
+            steps.append(f"{_who(prev, figures)}到{_who(cur, figures)}{move}")
+        return "逐年变化：" + "；".join(steps) + "。"
     if intent == "rank" or len(figures) > 2:
         ordered = sorted(figures, key=lambda f: f.value, reverse=True)  # type: ignore[arg-type, return-value]
         return "从多到少：" + "、".join(f"{_who(f, figures)}{number(f.value)}{unit}" for f in ordered) + "。"

@@ -66,13 +66,18 @@ class Answerer:
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
         conversation_id = conversation_id or uuid.uuid4().hex
         catalogue = self._catalogue()
-        parsed = parse(question.strip(), BodyResolver(catalogue), self.today or date.today())
-        parsed = follow_up(parsed, self.conversations.get(conversation_id))
+        previous = self.conversations.get(conversation_id)
+        question = _answer_to_clarify(question.strip(), previous)
+        parsed = parse(question, BodyResolver(catalogue), self.today or date.today())
+        parsed = follow_up(parsed, previous)
         answer, bodies, years = self._answer(parsed, catalogue)
         if self.wording is not None:
             answer = self.wording.reword(question, answer)
-        self.conversations.put(conversation_id, state_of(parsed, bodies, years))
-        return replace(answer, conversation_id=conversation_id, state=state_of(parsed, bodies, years))
+        state = state_of(parsed, bodies, years)
+        if answer.status == "clarify" and answer.state.get("mention"):
+            state |= {"pending": question, "mention": answer.state["mention"], "options": list(answer.options)}
+        self.conversations.put(conversation_id, state)
+        return replace(answer, conversation_id=conversation_id, state=state)
 
     def tool_answer(self, question: str) -> str:
         """The plain answer with its sources as text: what the language model's tools return."""
@@ -110,6 +115,7 @@ class Answerer:
             names = sorted(catalogue)
             return Answer("clarify", "请问是哪个机关的年度报告？语料中有：" + "、".join(names) + "。",
                           options=tuple(names)), [], list(q.years)
+        several = [m.text for m in q.mentions if len(self._fitting(m.exact, q, catalogue)) > 1]
         reports, missing = self._reports(q, bodies, catalogue)
         years = sorted({r.meta.year for r in reports if r.meta.year})
         if missing:
@@ -126,6 +132,9 @@ class Answerer:
         if answer.status != "answered" and q.asks:
             figures = self._figures(q, reports)
             answer = figures if figures.status == "answered" else answer
+        if several and answer.status == "answered":  # say that the name fits several bodies
+            note = f"「{several[0]}」可以指{'、'.join(bodies)}，以下按各自的报告回答。"
+            answer = replace(answer, text=note + answer.text)
         return answer, bodies, years
 
     def _bodies(self, q: Question, catalogue: dict) -> tuple[list[str], Answer | None]:
@@ -142,7 +151,7 @@ class Answerer:
                 bodies += fitting
                 continue
             return [], Answer("clarify", f"「{mention.text}」可以指：{'、'.join(fitting)}。请问是哪一个？",
-                              options=tuple(fitting))
+                              options=tuple(fitting), state={"mention": mention.text})
         return bodies, None
 
     def _fitting(self, names: Sequence[str], q: Question, catalogue: dict) -> list[str]:
@@ -298,6 +307,16 @@ class Answerer:
         if q.years:
             reps = [r for r in reps if r.meta.year in q.years]
         return reps
+
+
+def _answer_to_clarify(question: str, previous: dict) -> str:
+    """A reply that only names one of the offered bodies asks the pending question again."""
+    pending, mention = previous.get("pending"), previous.get("mention")
+    reply = re.sub(r"[\s。.，,！!？?]", "", question)
+    chosen = [o for o in previous.get("options", []) if reply and (reply in o or o in reply)]
+    if pending and mention and len(chosen) == 1 and len(reply) <= 20:
+        return pending.replace(mention, chosen[0], 1)
+    return question
 
 
 def topic_of(q: Question) -> str:

@@ -19,6 +19,7 @@ class Citation:
     quote: str
     report_id: str = ""
     page: int | None = None
+    key: str = ""
 
 
 @dataclass(frozen=True)

@@ -100,13 +100,22 @@ _SPOKEN_ROWS = {
     "t4.suit_after_review": "复议后起诉的行政诉讼",
 }
 _T2_ONE_COLUMN = {"decisions", "amount_10k_yuan"}
+_GROUP_OF = {"denied": "不予公开", "unavailable": "无法提供", "rejected": "不予处理", "other": "其他处理"}
+
+
+def _spoken(table: str, row: str) -> str | None:
+    """无法提供（本机关不掌握相关政府信息）: a sub-row named with its group."""
+    group = _GROUP_OF.get(row.split("_")[0])
+    if table != "t3" or group is None or row == "other_total":
+        return None
+    return f"{group}（{strip_numbering(T3_ROWS[row].split(' ')[-1])}）"
 
 
 def metric_label(metric: str) -> str:
     """Chinese words for a metric: ``t3.new_received.natural_person`` → 新收政府信息公开申请（自然人）."""
     table, row, column = metric.split(".")
     group = f"{table}.{row}"
-    row_label = _SPOKEN_ROWS.get(group) or GROUP_LABELS.get(group)
+    row_label = _SPOKEN_ROWS.get(group) or GROUP_LABELS.get(group) or _spoken(table, row)
     if row_label is None:
         row_label = strip_numbering(label_of(f"{table}.{row}.total" if table != "t2" else metric)[0].split(" ")[-1])
     if column == "org":
