@@ -91,6 +91,8 @@ def asks_of(text: str) -> tuple[tuple[str, str], ...]:
         if not rows and asks and any(lexicon.find_in(t, segment) for t in _COLUMN_WORDS):
             rows = [asks[-1][0]]
         asks += [(row, segment) for row in rows if (row, segment) not in asks]
+    if not asks and "申请" in text and lexicon.find_in(lexicon.APPLICANTS, text):
+        asks = [("t3.new_received", text)]  # 有商业企业申请吗: who applied is table 3's first row
     return tuple(asks)
 
 

@@ -111,6 +111,7 @@ def best_sentences(
     if not pairs:
         return []
     pool = [s for s, _ in pairs]
+    counting = re.search(r"多少|几", question) is not None
     wanted = bigrams(question)
     df = Counter(g for _, grams in pairs for g in grams & wanted)
     scored = []
@@ -123,6 +124,8 @@ def best_sentences(
             score += section_boost(question, section_of(s.start))
         if score > 0 and len(s.text) < 30 and not slot:
             score *= 0.5  # a heading or a title names the topic; it does not answer
+        if score > 0 and counting and not _COUNTED.search(s.text):
+            score *= 0.5  # 多少 is answered by a count (or by 未收到), not by a description
         if score > 0:
             scored.append((score, s))
     scored.sort(key=lambda pair: -pair[0])
@@ -132,7 +135,10 @@ def best_sentences(
     return [pair for pair in scored[:limit] if pair[0] >= 0.6 * top]
 
 
-_ASKING = set("了吗呢么几多少哪些什么怎样如何是否有没请问")
+#: A sentence that counts something: a number that is not a year or a date, or a "none".
+_COUNTED = re.compile(r"\d+(?:\.\d+)?\s*(?![年月日\d])|未收到|没有|未发生|无")
+
+_ASKING = set("了吗呢么几多少哪些什么怎样如何是否有没")
 
 
 def enough(question: str, sentence: str, report: str) -> bool:
