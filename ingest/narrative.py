@@ -10,7 +10,7 @@ import re
 
 from ingest.model import NarrativeFigure
 
-_N = r"(?P<n>\d[\d,]*)\s*件"
+_N = r"(?<![\d,])(?P<n>\d[\d,]{0,12})\s*件"
 _GAP = r"[^。；，,\d%]{0,12}?"
 
 #: Groups of table-3 rows whose 总计 cells a narrative figure may add up.
@@ -61,7 +61,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ]
 ]
 
-_ALL_UPHELD = re.compile(r"[^。；]*(?:复议|诉讼)[^。；]*均(?:获|被|予)?维持")
+_ALL_UPHELD = re.compile(r"均(?:获|被|予)?维持")
 
 
 def find_figures(text: str) -> list[NarrativeFigure]:
@@ -88,5 +88,15 @@ def _clause_start(text: str, at: int) -> int:
 
 
 def all_upheld_claims(text: str) -> list[tuple[str, int]]:
-    """Sentences that say every review or suit was upheld (均获维持), with their offsets."""
-    return [(m.group(0).strip(), m.start()) for m in _ALL_UPHELD.finditer(text)]
+    """Clauses that say every review or suit was upheld (均获维持), with their offsets.
+
+    Found from the phrase outwards (linear time, whatever the text), then kept when the
+    sentence speaks of 复议 or 诉讼.
+    """
+    out = []
+    for match in _ALL_UPHELD.finditer(text):
+        start = max(text.rfind(p, 0, match.start()) for p in "。；\n") + 1
+        quote = text[start : match.end()].strip()
+        if "复议" in quote or "诉讼" in quote:
+            out.append((quote, start))
+    return out

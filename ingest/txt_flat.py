@@ -57,8 +57,10 @@ def read_flat(text: str) -> list[Block]:
     """Paragraphs cut at headings, and a flat Table after each table heading."""
     blocks: list[Block] = []
     headings = _find_headings(text)
+    if not headings:  # a long line without section headings is narrative only
+        return _narrative(text)
     ends = [start for _, start, _ in headings[1:]] + [len(text)]
-    blocks.extend(_narrative(text[: headings[0][1]] if headings else text))
+    blocks.extend(_narrative(text[: headings[0][1]]))
     for (index, start, end), stop in zip(headings, ends, strict=True):
         blocks.append(Paragraph(text[start:end].strip()))
         body = text[end:stop]

@@ -45,5 +45,7 @@ def parse_value(text: str) -> CellValue:
     if match is None:
         return CellValue(None, compact, False)
     number = match["num"].replace(",", "").replace("，", "").replace("－", "-")
+    if len(number) > 20:  # no table cell counts that high: glued digits, not a number
+        return CellValue(None, compact[:40], False)
     value: int | float = float(number) if "." in number else int(number)
     return CellValue(value, match["note"], False)
