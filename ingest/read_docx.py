@@ -142,7 +142,7 @@ def _check_no_dtd(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], sour
     for member in members:
         # Every part but media: the rels may point python-docx at an XML part of any name, while
         # images (an SVG may carry a DOCTYPE) and embedded objects are never parsed by it.
-        if member.is_dir() or "/media/" in member.filename or "/embeddings/" in member.filename:
+        if member.filename.endswith("/") or "/media/" in member.filename or "/embeddings/" in member.filename:
             continue
         tail = b""
         with archive.open(member) as stream:
@@ -253,7 +253,10 @@ def _row_property(tr: etree._Element, name: str) -> int:
 
 
 def _to_int(value: str | None, default: int) -> int:
-    return int(value) if value is not None and value.strip().isdigit() else default
+    # ASCII digits only, and few: "²".isdigit() is True but int("²") fails, and int() refuses
+    # a string of over 4,300 digits. Any count that long is garbled; callers cap spans anyway.
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else default
 
 
 def cell_text(tc: etree._Element) -> str:

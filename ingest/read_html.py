@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import codecs
 import re
+import warnings
 from collections.abc import Iterator
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from ingest.errors import UnreadableFile
@@ -50,7 +51,9 @@ def read_html(data: bytes, source: str, sha256: str) -> Document:
     """
     text = decode(data)
     try:
-        soup = BeautifulSoup(text, "lxml")
+        with warnings.catch_warnings():  # XHTML pages open with <?xml …?>; lxml's HTML parser reads them
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            soup = BeautifulSoup(text, "lxml")
         blocks = tuple(_Walker().walk(soup))
         title = _title(soup, blocks)
     except UnreadableFile as exc:
@@ -211,7 +214,8 @@ def _span(cell: Tag, name: str, limit: int) -> int | None:
     match = re.match(r"\s*(\d+)", raw if isinstance(raw, str) else "")
     if not match:
         return 1
-    value = min(int(match.group(1)), limit)
+    digits = match.group(1).lstrip("0") or "0"  # int() refuses over 4,300 digits: cap by length
+    value = limit if len(digits) > len(str(limit)) else min(int(digits), limit)
     return value if value > 0 else None
 
 

@@ -102,7 +102,9 @@ def check_split_row(digits: str, n: int) -> None:
     for cut in cuts:
         pieces = [str(v) for v in cut]
         assert len(cut) == n and "".join(pieces) == text.replace(" ", ""), (digits, cut)
-        assert spaces <= set(itertools.accumulate(len(p) for p in pieces)), f"{cut} ignores a space in {digits!r}"
+        assert spaces <= set(itertools.accumulate(len(p) for p in pieces)), (
+            f"{cut} ignores a space in {digits!r}"
+        )
     compact = text.replace(" ", "")
     if 0 < len(compact) <= 9 and 1 <= n <= 9 and re.fullmatch(r"[-\d ]+", text):
         assert {tuple(c) for c in cuts} == _brute_force_cuts(compact, spaces, n), digits
@@ -128,7 +130,11 @@ def check_t3(rows: list[tuple[str, str]], truth: dict[str, tuple[int, ...]] | No
     split = split_t3(rows)
     _within(started, "split_t3", f"{len(rows)} rows, longest {max((len(d) for _, d in rows), default=0)}")
     values, ambiguous, unsplit = dict(split.values), dict(split.ambiguous), dict(split.unsplit)
-    assert not (values.keys() & ambiguous.keys() or values.keys() & unsplit.keys() or ambiguous.keys() & unsplit.keys())
+    assert not (
+        values.keys() & ambiguous.keys()
+        or values.keys() & unsplit.keys()
+        or ambiguous.keys() & unsplit.keys()
+    )
     broken = {k for k in T3_ROWS if any(w.startswith(f"表三 {k}:") for w in split.warnings)}
     for key, row in values.items():
         assert len(row) == 7 and (sum(row[:6]) == row[6] or key in broken), (key, row)
@@ -136,7 +142,9 @@ def check_t3(rows: list[tuple[str, str]], truth: dict[str, tuple[int, ...]] | No
         assert len(set(candidates)) == len(candidates) >= 2, (key, candidates)
         assert all(len(c) == 7 and sum(c[:6]) == c[6] for c in candidates), (key, candidates)
     balanced = not any(
-        phrase in w for w in split.warnings for phrase in ("frame row", "balances every column", "balanced splits")
+        phrase in w
+        for w in split.warnings
+        for phrase in ("frame row", "balances every column", "balanced splits")
     )
     frame = ("new_received", "carried_over", "total_processed", "carried_forward")
     if balanced and all(k in values for k in frame):
@@ -256,11 +264,15 @@ def mutated_bytes(draw: st.DrawFn, data: bytes) -> bytes:
 
 
 def _rezip(members: dict[str, bytes], stored: frozenset[str] = frozenset()) -> bytes:
+    """A zip of ``members`` under their names as given: empty, with NULs or ``..``, all kept."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name, content in members.items():
-            kind = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
-            archive.writestr(name, content, compress_type=kind)
+            info = zipfile.ZipInfo("x")
+            info.filename = name  # set after the constructor, which would cut a name at a NUL
+            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            with archive.open(info, "w") as stream:
+                stream.write(content)
     return out.getvalue()
 
 
@@ -312,22 +324,26 @@ _LABELS = [
 _NUMBERS = st.one_of(
     st.integers(0, 30).map(str),
     st.integers(-99, 10**7).map(str),
-    st.sampled_from(["0", "—", "-", "/", "无", "", "22（其中修订16件）", "5949.088667", "1,234", "１２", "٣"]),
+    st.sampled_from(
+        ["0", "—", "-", "/", "无", "", "22（其中修订16件）", "5949.088667", "1,234", "１２", "٣"]
+    ),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
     st.text("0123456789", min_size=20, max_size=80),
-    st.text("0123456789", min_size=4300, max_size=4400),
 )
 _CELL_TEXT = st.one_of(
     st.sampled_from(_LABELS),
     _NUMBERS,
     st.text(max_size=30),
     st.lists(st.sampled_from(_LABELS) | _NUMBERS, max_size=4).map(" ".join),
+    st.integers(4290, 4400).map(lambda n: "9" * n),  # about int()'s 4,300-digit limit
 )
 _SPAN = st.one_of(
     st.none(),
-    st.sampled_from(["0", "1", "2", "3", "-1", "", "abc", " 2 ", "1e3", "٣", "²", "65534", "65535", "4294967296"]),
+    st.sampled_from(
+        ["0", "1", "2", "3", "-1", "", "abc", " 2 ", "1e3", "٣", "²", "65534", "65535", "4294967296"]
+    ),
     st.integers(0, 70_000).map(str),
-    st.text("0123456789", min_size=4301, max_size=4310),
+    st.integers(4301, 4310).map(lambda n: "9" * n),
 )
 
 
@@ -355,7 +371,9 @@ def html_tables(draw: st.DrawFn) -> bytes:
         caption = f"<caption>{escape(draw(_CELL_TEXT))}</caption>" if draw(st.booleans()) else ""
         return f"<table>{caption}{body}</table>"
 
-    parts = [f"<p>{escape(draw(st.sampled_from(_HEADINGS)))}</p>{table()}" for _ in range(draw(st.integers(1, 3)))]
+    parts = [
+        f"<p>{escape(draw(st.sampled_from(_HEADINGS)))}</p>{table()}" for _ in range(draw(st.integers(1, 3)))
+    ]
     head = f"<html><head><title>{_TITLE}</title></head><body>" if draw(st.booleans()) else ""
     return (head + "".join(parts) + draw(st.sampled_from(["", "</body></html>", "<table><tr>"]))).encode(
         draw(st.sampled_from(["utf-8", "gb18030", "utf-16"]))
@@ -368,7 +386,9 @@ def cell_line_text(draw: st.DrawFn) -> bytes:
     markdown rows and headings."""
     lines = [_TITLE]
     for _ in range(draw(st.integers(1, 40))):
-        kind = draw(st.sampled_from(["cell", "cell", "cell", "empty", "blank", "wrap", "heading", "markdown", "text"]))
+        kind = draw(
+            st.sampled_from(["cell", "cell", "cell", "empty", "blank", "wrap", "heading", "markdown", "text"])
+        )
         if kind == "cell":
             lines.append("\t" + draw(_CELL_TEXT))
         elif kind == "empty":
@@ -385,14 +405,18 @@ def cell_line_text(draw: st.DrawFn) -> bytes:
         else:
             lines.append(draw(st.text(max_size=60)))
     newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
-    return newline.join(lines).encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"])), "replace")
+    return newline.join(lines).encode(
+        draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"])), "replace"
+    )
 
 
 _DIGIT_RUNS = st.one_of(
     st.text("0123456789", min_size=1, max_size=20),
     st.text("0123456789", min_size=20, max_size=60),
     st.text("0123456789 -.", min_size=1, max_size=30),
-    st.sampled_from(["0000000", "21710000218", "000000000000000", "18651.06", "2.", "1.", "230 000023", "35-15元"]),
+    st.sampled_from(
+        ["0000000", "21710000218", "000000000000000", "18651.06", "2.", "1.", "230 000023", "35-15元"]
+    ),
 )
 
 
@@ -429,13 +453,16 @@ def docx_zips(draw: st.DrawFn) -> bytes:
                 "word/styles.xml",
                 "word/",
                 "../evil.xml",
+                "",
             ]
         ),
         st.text(min_size=1, max_size=40),
     )
     contents = st.one_of(
         st.binary(max_size=2000),
-        st.sampled_from([b"", b"<w:document/>", b"<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>", b"\0" * 100_000]),
+        st.sampled_from(
+            [b"", b"<w:document/>", b"<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>", b"\0" * 100_000]
+        ),
         st.integers(0, 300_000).map(lambda n: b"a" * n),
     )
     members = draw(st.dictionaries(names, contents, max_size=8))
@@ -445,9 +472,11 @@ def docx_zips(draw: st.DrawFn) -> bytes:
 
 _ATTR = st.one_of(
     st.none(),
-    st.sampled_from(["0", "1", "2", "3", "-1", "", "abc", "restart", "continue", "1000", "99999", "²", "٣", " 4"]),
+    st.sampled_from(
+        ["0", "1", "2", "3", "-1", "", "abc", "restart", "continue", "1000", "99999", "²", "٣", " 4"]
+    ),
     st.integers(-5, 70_000).map(str),
-    st.text("0123456789", min_size=4301, max_size=4310),
+    st.integers(4301, 4310).map(lambda n: "9" * n),
 )
 
 
@@ -473,8 +502,12 @@ def docx_bodies(draw: st.DrawFn) -> bytes:
                 inner = paragraph(draw(_CELL_TEXT))
                 if depth == 0 and draw(st.integers(0, 19)) == 0:
                     inner += table(1)
-                cells.append(f"<w:tc><w:tcPr>{prop('gridSpan')}{prop('vMerge')}{prop('hMerge')}</w:tcPr>{inner}</w:tc>")
-            rows.append(f"<w:tr><w:trPr>{prop('gridBefore')}{prop('gridAfter')}</w:trPr>{''.join(cells)}</w:tr>")
+                cells.append(
+                    f"<w:tc><w:tcPr>{prop('gridSpan')}{prop('vMerge')}{prop('hMerge')}</w:tcPr>{inner}</w:tc>"
+                )
+            rows.append(
+                f"<w:tr><w:trPr>{prop('gridBefore')}{prop('gridAfter')}</w:trPr>{''.join(cells)}</w:tr>"
+            )
         grid = "<w:gridCol/>" * draw(st.integers(0, 70))
         return f"<w:tbl><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
 
@@ -553,17 +586,18 @@ _YEAR_WORDS = st.one_of(
     st.integers(1890, 2110).map(lambda y: f"{y}年"),
     st.integers(0, 99_999).map(str),
     st.sampled_from(
-        ["二〇二三年", "二零二四年", "〇〇〇〇年", "2019-2024年", "2020到2022", "2024至2019", "2000~2099", "近三年",
-         "近5年", "近十年", "近0年", "去年", "前年", "今年", "上一年", "年", "年度"]
+        "二〇二三年 二零二四年 〇〇〇〇年 2019-2024年 2020到2022 2024至2019 2000~2099 "
+        "近三年 近5年 近十年 近0年 去年 前年 今年 上一年 年 年度".split()
     ),
     st.tuples(st.integers(1900, 2100), st.integers(1900, 2100)).map(lambda t: f"{t[0]}-{t[1]}年"),
 )
 _QUESTION_WORDS = st.sampled_from(
     [
-        "平潭", "淮安", "淮安市", "洪泽区政府", "市中区政府办", "发改局", "沭阳县", "沐阳县", "上海市政府",
-        "科委", "枣庄市人民政府", "某某县", "全市", "本区", "新收", "申请", "行政复议", "行政诉讼", "予以公开",
-        "不予公开", "行政处罚", "行政许可", "收费", "自然人", "法人", "商业企业", "结转", "多少", "一致",
-        "占比", "增加了多少", "合计", "排名", "趋势", "哪年多", "分别", "？", "，", " ", "、", "的", "件",
+        " ",
+        *"平潭 淮安 淮安市 洪泽区政府 市中区政府办 发改局 沭阳县 沐阳县 上海市政府 科委 "
+        "枣庄市人民政府 某某县 全市 本区 新收 申请 行政复议 行政诉讼 予以公开 不予公开 "
+        "行政处罚 行政许可 收费 自然人 法人 商业企业 结转 多少 一致 占比 增加了多少 合计 "
+        "排名 趋势 哪年多 分别 ？ ， 、 的 件".split(),
     ]
 )
 _CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
@@ -616,13 +650,13 @@ def test_mutated_docx_reports_are_read_or_refused(data: bytes) -> None:
     check_ingest(data, "docx")
 
 
-@bounded(25)
-@given(mutated(".pdf"))
-def test_mutated_pdf_reports_are_read_or_refused(data: bytes) -> None:
-    check_ingest(data, "pdf")
+@bounded(20)
+@given(mutated(".pdf"), st.sampled_from([None, "pdf"]))
+def test_mutated_pdf_reports_are_read_or_refused(data: bytes, reader: str | None) -> None:
+    check_ingest(data, reader)
 
 
-@bounded(150)
+@bounded(60)
 @given(html_tables())
 def test_html_tables_with_any_spans_are_read_or_refused(data: bytes) -> None:
     check_ingest(data)
@@ -648,7 +682,7 @@ def test_zips_with_any_members_are_read_or_refused_as_docx(data: bytes) -> None:
     check_ingest(data, "docx")
 
 
-@bounded(150)
+@bounded(80)
 @given(docx_bodies())
 def test_docx_tables_with_any_merges_are_read_or_refused(data: bytes) -> None:
     check_ingest(data, "docx")
@@ -664,15 +698,17 @@ def test_split_row_returns_exactly_the_cuts_its_rules_allow(digits: str, n: int)
 
 
 @bounded(30)
-@given(st.text("0123456789", min_size=40, max_size=60) | st.text("123456789", min_size=60, max_size=60),
-       st.sampled_from([7, 15]))
+@given(
+    st.text("0123456789", min_size=40, max_size=60) | st.text("123456789", min_size=60, max_size=60),
+    st.sampled_from([7, 15]),
+)
 def test_split_row_on_sixty_digits_ends_quickly(digits: str, n: int) -> None:
     check_split_row(digits, n)
     if n == 15:
         check_t4(digits)
 
 
-@bounded(100)
+@bounded(70)
 @given(t3_tables())
 def test_split_t3_keeps_the_rules_and_never_loses_the_true_row(table: tuple) -> None:
     rows, truth = table
@@ -680,13 +716,17 @@ def test_split_t3_keeps_the_rules_and_never_loses_the_true_row(table: tuple) -> 
 
 
 @bounded(60)
-@given(st.lists(st.tuples(st.sampled_from(list(_T3_SHORT_LABEL.values())) | st.text(max_size=8), _DIGIT_RUNS),
-                max_size=30))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(list(_T3_SHORT_LABEL.values())) | st.text(max_size=8), _DIGIT_RUNS),
+        max_size=30,
+    )
+)
 def test_split_t3_on_random_rows_keeps_its_rules(rows: list[tuple[str, str]]) -> None:
     check_t3(rows)
 
 
-@bounded(200)
+@bounded(120)
 @given(t4_rows())
 def test_split_t4_keeps_the_group_totals_and_never_loses_the_truth(row: tuple) -> None:
     digits, truth = row
@@ -719,3 +759,37 @@ def test_the_generated_t3_labels_name_their_rows() -> None:
     as the same key, or a lost row would go unnoticed."""
     assert {labels.t3_row_key(label) for label in _T3_SHORT_LABEL.values()} == set(T3_ROWS)
     assert all(labels.t3_row_key(_T3_SHORT_LABEL[k]) == k for k in T3_OTHER_SUBROWS)
+
+
+def test_a_docx_with_a_nameless_zip_member_is_read() -> None:
+    """zipfile's is_dir() fails on a member named "" (found by benchmarks/fuzz.py)."""
+    docx_bytes = corpus(".docx")[0]
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    assert check_ingest(_rezip({**members, "": b"stray"}), "docx") == "Report"
+
+
+def test_a_flat_row_of_5000_digits_is_left_unsplit() -> None:
+    """int() refuses over 4,300 digits; the splitter must not try (it used to raise ValueError)."""
+    line = f"二、主动公开政府信息情况第二十条第（五）项信息内容本年处理决定数量行政许可{'7' * 5000}"
+    assert check_ingest(f"{_TITLE}\n{line}\n".encode(), "txt") == "Report"
+    assert split_row("7" * 5000, 1) == []
+
+
+# Found by this file, fixed in values.py and narrative.py: int() refuses over 4,300 digits, and a
+# pattern opening with \d[\d,]* was quadratic on a long digit run.
+
+
+def test_a_cell_of_over_4300_digits_is_read_or_refused() -> None:
+    check_ingest(f"{_TITLE}\n\t行政许可\n\t{'1' * 4301}\n".encode(), "txt")
+
+
+def test_a_narrative_figure_of_over_4300_digits_is_read_or_refused() -> None:
+    check_ingest(f"{_TITLE}\n共受理申请{'1' * 4301}件\n".encode(), "txt")
+
+
+def test_a_long_digit_run_in_the_narrative_is_read_quickly() -> None:
+    data = f"{_TITLE}\n{'1' * 10_000}\n".encode()
+    started = time.perf_counter()
+    check_ingest(data, "txt")
+    assert time.perf_counter() - started < 1.0, "10,000 digits of narrative took over a second"
