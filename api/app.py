@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         library = build_library(settings, with_index)
+        if library.index is not None:
+            library.reconcile()  # repair what a killed ingest left between SQL and the index
         app.state.library = library
         app.state.answerer = build_answerer(settings, library, library.index)  # LLM wording if configured
         log.info(
@@ -83,10 +85,10 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
             ("POST", "/api/reports"): settings.max_upload_bytes + UPLOAD_OVERHEAD,
         },
     )
-    if settings.cors_origins:  # outermost, so error responses carry the CORS headers too
+    if settings.allowed_origins:  # outermost, so error responses carry the CORS headers too
         app.add_middleware(
             CORSMiddleware,
-            allow_origins=settings.cors_origins,
+            allow_origins=settings.allowed_origins,
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Content-Type", "X-Admin-Key"],
         )

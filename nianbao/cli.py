@@ -227,7 +227,7 @@ def ask(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="A question or keywords, e.g. 市中区政府办公室的联系电话是多少")],
+    query: Annotated[str, typer.Argument(help="A question or keywords, e.g. 市中区政府办的联系电话")],
     k: Annotated[int, typer.Option(help="How many chunks to show")] = 5,
     agency: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
     year: Annotated[int | None, typer.Option()] = None,
@@ -251,6 +251,31 @@ def search(
         console.print(f"   {h.text}", markup=False, highlight=False)
     if not hits:
         console.print("no matching chunks (is anything ingested? `nianbao ingest PATH`)")
+
+
+@app.command()
+def doctor(
+    fix: Annotated[bool, typer.Option("--fix", help="First repair what an interrupted ingest left")] = False,
+    records_only: Annotated[bool, typer.Option(help="Check the records only, not the search index")] = False,
+) -> None:
+    """Check the data directory: database, orphans, cells, search index, model, disk. Exit 1 on a problem."""
+    from nianbao import doctor as checks
+
+    library = _library(with_index=not records_only)
+    if fix and library.settings.data_dir.is_dir():
+        try:
+            done = f"fix: {library.reconcile()}"
+        except Exception as exc:  # noqa: BLE001 - the checks below say what is broken
+            done = f"fix: could not run ({type(exc).__name__}: {str(exc).splitlines()[0]}); see below"
+        console.print(done, markup=False, highlight=False, soft_wrap=True)
+    found = checks.run_checks(library.settings, with_index=not records_only, index=library.index)
+    for line in checks.lines(found):
+        style = "red" if line.startswith("PROBLEM") else "green" if line.startswith("OK") else None
+        console.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
+    problems = sum(not c.ok for c in found)
+    console.print(f"{problems} problem{'s' * (problems > 1)}" if problems else "no problems", markup=False)
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.callback()

@@ -6,12 +6,15 @@ index. The CLI and the API both go through it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
+import logging
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.engine import Engine
 
 from ingest import checks
@@ -21,6 +24,8 @@ from ingest.pipeline import extract_report
 from ingest.read import read_bytes
 from nianbao import store
 from nianbao.settings import Settings
+
+log = logging.getLogger("nianbao.library")
 
 Status = Literal["ingested", "replaced", "unchanged", "same_report", "skipped"]
 SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".md"}
@@ -45,6 +50,27 @@ class Index(Protocol):
     def add(self, report_id: str, rows: list[dict]) -> None: ...
 
     def remove(self, report_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """What :meth:`Library.reconcile` changed to make the store whole again."""
+
+    orphan_rows: int = 0  #: SQL rows (cells, sections, chunks, ...) whose report row was gone
+    orphan_vectors: int = 0  #: Chroma vectors without a chunk row, deleted
+    missing_vectors: int = 0  #: chunk rows without a vector, embedded again from the row's text
+    keyword_reports: int = 0  #: reports the keyword index was wrongly waiting for (or not)
+
+    @property
+    def changed(self) -> bool:
+        return any((self.orphan_rows, self.orphan_vectors, self.missing_vectors, self.keyword_reports))
+
+    def __str__(self) -> str:
+        if not self.changed:
+            return "the search index agrees with the records"
+        return (f"deleted orphan rows: {self.orphan_rows}, orphan vectors: {self.orphan_vectors}; "
+                f"embedded missing chunks: {self.missing_vectors}; corrected the keyword index for "
+                f"reports: {self.keyword_reports}")
 
 
 class Library:
@@ -95,6 +121,10 @@ class Library:
         return Outcome(m.source, *_describe(report, old), m.id, len(report.cells))
 
     def ingest_paths(self, paths: Iterable[Path], *, body: str | None = None, year: int | None = None) -> Iterator[Outcome]:
+        """Ingest files one by one; first repair what an interrupted earlier run left (reconcile)."""
+        repaired = self.reconcile()
+        if repaired.changed:
+            log.warning("an earlier run was interrupted; %s", repaired)
         for path in paths:
             try:
                 data = path.read_bytes()
@@ -109,6 +139,40 @@ class Library:
             if deleted and self.index:
                 self.index.remove(report_id)
         return deleted
+
+    # --- repair ---------------------------------------------------------------------------
+
+    def reconcile(self) -> Reconciliation:
+        """Make the SQL store whole and the search index agree with it; SQL is the truth.
+
+        A report's rows and its vectors are written in one SQL transaction, but Chroma is not
+        part of it: a process killed after Chroma wrote and before SQL committed leaves vectors
+        of a report that is not stored (or, during a replace, stored chunks without vectors).
+        This deletes vectors without a chunk row, embeds chunk rows without a vector, deletes
+        SQL rows whose report is gone, and corrects the keyword index's stale marker so it is
+        rebuilt to match. It holds the SQL write lock meanwhile: other writers touch the index
+        only inside their own write transaction, so none is half done while this looks.
+        """
+        with self.engine.begin() as conn:
+            _lock_writes(conn)
+            orphan_rows = _delete_orphan_rows(conn)
+            index = self.index
+            if index is None or not hasattr(index, "vectors"):
+                return Reconciliation(orphan_rows=orphan_rows)
+            chunk_reports = stored_chunks(conn)
+            vectors = vector_reports(index)
+            orphans = sorted(set(vectors) - set(chunk_reports))
+            missing = sorted(set(chunk_reports) - set(vectors))
+            step = 500
+            for i in range(0, len(orphans), step):
+                index.vectors.collection.delete(ids=orphans[i : i + step])
+            gone = {vectors[i] for i in orphans} - set(chunk_reports.values())
+            if gone:
+                index.mark_stale(removed=sorted(gone))  # type: ignore[attr-defined]
+            for report_id, rows in _rows_by_report(conn, missing).items():
+                index.add(report_id, rows)
+            keyword_reports = _fix_keyword_marker(index, chunk_reports)
+        return Reconciliation(orphan_rows, len(orphans), len(missing), keyword_reports)
 
     # --- checks --------------------------------------------------------------------------
 
@@ -126,6 +190,106 @@ class Library:
                 )
                 out += [(cur, f) for f in found]
         return out
+
+
+# --- reconcile's view of the store and the index -----------------------------------------
+
+#: The tables whose rows belong to a report (and are deleted with it).
+CHILD_TABLES = (store.sections, store.cells, store.findings, store.narrative, store.chunks)
+
+
+def _lock_writes(conn: Connection) -> None:
+    """Take the database's write lock now rather than at the first write."""
+    dialect = conn.engine.dialect.name
+    if dialect == "sqlite":
+        conn.exec_driver_sql("UPDATE reports SET id = id WHERE 0")
+    elif dialect == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE reports, chunks IN SHARE ROW EXCLUSIVE MODE")
+
+
+def orphan_rows(conn: Connection) -> dict[str, int]:
+    """Rows whose report row is gone, by table (possible only when foreign keys were off)."""
+    out = {}
+    for table in CHILD_TABLES:
+        query = select(table.c.report_id).where(table.c.report_id.not_in(select(store.reports.c.id)))
+        count = len(conn.execute(query).all())
+        if count:
+            out[table.name] = count
+    return out
+
+
+def _delete_orphan_rows(conn: Connection) -> int:
+    deleted = 0
+    for table in CHILD_TABLES:
+        result = conn.execute(delete(table).where(table.c.report_id.not_in(select(store.reports.c.id))))
+        deleted += result.rowcount or 0
+    return deleted
+
+
+def stored_chunks(conn: Connection) -> dict[str, str]:
+    """Chunk id → report id of every chunk row whose report is stored."""
+    c, r = store.chunks, store.reports
+    rows = conn.execute(select(c.c.id, c.c.report_id).join(r, r.c.id == c.c.report_id))
+    return {row.id: row.report_id for row in rows}
+
+
+def vector_reports(index: Any, page: int = 5000) -> dict[str, str]:
+    """Chunk id → report id of every vector in the index's Chroma collection."""
+    out: dict[str, str] = {}
+    offset = 0
+    while True:
+        got = index.vectors.collection.get(include=["metadatas"], limit=page, offset=offset)
+        for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+            out[chunk_id] = str((meta or {}).get("report_id", ""))
+        if len(got["ids"]) < page:
+            return out
+        offset += page
+
+
+def keyword_marker(index: Any) -> dict[str, set[str]] | None:
+    """The reports the keyword index's stale marker says were added and removed; None if fresh."""
+    marker: Path = index.stale_marker
+    try:
+        state = json.loads(marker.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        state = {}
+    return {"added": set(state.get("added", [])), "removed": set(state.get("removed", []))}
+
+
+def _rows_by_report(conn: Connection, chunk_ids: Sequence[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for i in range(0, len(chunk_ids), 500):
+        query = select(store.chunks).where(store.chunks.c.id.in_(chunk_ids[i : i + 500]))
+        for row in conn.execute(query.order_by(store.chunks.c.report_id, store.chunks.c.id)):
+            out.setdefault(row.report_id, []).append(dict(row._mapping))
+    return out
+
+
+def _fix_keyword_marker(index: Any, chunk_reports: dict[str, str]) -> int:
+    """Correct the stale marker: the keyword index is rebuilt until it holds every report the
+    marker lists as added and none listed as removed, so a report listed wrongly (its commit
+    never happened) would make every search rebuild it. A saved index that disagrees with the
+    store without a marker is marked stale, to be rebuilt on the next search."""
+    held = set(chunk_reports.values())
+    state = keyword_marker(index)
+    if state is None:
+        saved = index.keyword_dir / "meta.json"
+        if saved.exists() and _saved_keyword_ids(index) != set(chunk_reports):
+            index.mark_stale()
+            return 1
+        return 0
+    ghosts, zombies = state["added"] - held, state["removed"] & held
+    if ghosts or zombies:
+        index.mark_stale(added=sorted(zombies), removed=sorted(ghosts))
+    return len(ghosts | zombies)
+
+
+def _saved_keyword_ids(index: Any) -> set[str]:
+    from retrieval.bm25 import KeywordIndex
+
+    return {bytes(i).decode() for i in KeywordIndex.load(index.keyword_dir).ids}
 
 
 def same_body(a: str, b: str) -> bool:

@@ -27,12 +27,17 @@ class Settings(BaseSettings):
     llm_model: str = "default"
     llm_api_key: SecretStr | None = None
     admin_key: SecretStr | None = None
-    cors_origins: list[str] = []
+    cors_origins: str = ""
     max_upload_bytes: int = 20 * 1024 * 1024
 
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'nianbao.sqlite3'}"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """``NIANBAO_CORS_ORIGINS``: origins separated by commas; empty means CORS is off."""
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def chroma_dir(self) -> Path:

@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from retrieval.bm25 import TOKENIZERS
 from retrieval.hybrid import FusionWeights, Hit
+from retrieval.vectors import Filters
 
 DEV = Path(__file__).resolve().parents[1] / "eval" / "questions" / "dev.jsonl"
 RAW = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "raw"
@@ -40,7 +39,8 @@ class Probe:
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> Probe:
-        return cls(row["id"], row["question"], tuple(row.get("sources", ())), expected_strings(row.get("expect", {})))
+        expected = expected_strings(row.get("expect", {}))
+        return cls(row["id"], row["question"], tuple(row.get("sources", ())), expected)
 
 
 @dataclass(frozen=True)
@@ -137,19 +137,54 @@ def ingest_corpus(data_dir: Path, files: Sequence[Path]) -> Any:
     return index
 
 
-def compare(index: Any, probes: Sequence[Probe], k: int = 5) -> list[tuple[str, Recall]]:
-    """recall@k of dense only, keyword only (each tokeniser) and fusions at several weights."""
+#: (name, tokenizer, weights) compared by ``main``; the dense-only row ignores the tokenizer.
+SETUPS: list[tuple[str, str, FusionWeights]] = [("dense only", "jieba", FusionWeights(1, 0))] + [
+    row
+    for tokenizer in TOKENIZERS
+    for row in [
+        (f"keyword only ({tokenizer})", tokenizer, FusionWeights(0, 1)),
+        (f"RRF 2:1 k0=60 ({tokenizer})", tokenizer, FusionWeights(2, 1, 60)),
+        (f"RRF 1:1 k0=60 ({tokenizer})", tokenizer, FusionWeights(1, 1, 60)),
+        (f"RRF 1:1 k0=10 ({tokenizer})", tokenizer, FusionWeights(1, 1, 10)),
+        (f"RRF 1:2 k0=60 ({tokenizer})", tokenizer, FusionWeights(1, 2, 60)),
+        (f"RRF 1:2 k0=10 ({tokenizer})", tokenizer, FusionWeights(1, 2, 10)),
+    ]
+]
+
+
+def compare(index: Any, probes: Sequence[Probe], k: int = 5,
+            setups: Sequence[tuple[str, str, FusionWeights]] = SETUPS) -> list[tuple[str, Recall, Recall]]:
+    """For each setup: recall@k with no filter, and with the filter the answering layer would pass
+    once it has resolved the body and year (the stored report of the question's sources)."""
     vectors = {p.id: index.embeddings.query(p.question) for p in probes}
-    setups: list[tuple[str, str, FusionWeights]] = [("dense only", "bigram", FusionWeights(1, 0))]
-    for tokenizer in TOKENIZERS:
-        setups.append((f"keyword only ({tokenizer})", tokenizer, FusionWeights(0, 1)))
-        for dense, keyword in ((1, 1), (2, 1), (3, 1)):
-            setups.append((f"RRF {dense}:{keyword} ({tokenizer})", tokenizer, FusionWeights(dense, keyword)))
+    filters = report_filters(index, probes)
     results = []
     for name, tokenizer, weights in setups:
         variant = _variant(index, tokenizer, weights)
-        results.append((name, measure(_by_vector(variant, vectors, k), probes, k)))
+
+        def free(p: Probe, v: Any = variant) -> Sequence[Hit]:
+            return v.search_vector(p.question, vectors[p.id], k)
+
+        def held(p: Probe, v: Any = variant) -> Sequence[Hit]:
+            return v.search_vector(p.question, vectors[p.id], k, filters[p.id])
+
+        results.append((name, measure(free, probes, k), measure(held, probes, k)))
     return results
+
+
+def report_filters(index: Any, probes: Sequence[Probe]) -> dict[str, Filters]:
+    """Per probe: the bodies and years of the stored reports its sources were ingested as."""
+    from nianbao import store
+
+    with index.engine.connect() as conn:
+        stored = store.list_reports(conn)
+    by_source = {name: r.meta for r in stored for name in (r.meta.source, *r.also_seen_as)}
+    out = {}
+    for p in probes:
+        metas = [by_source[s] for s in p.sources if s in by_source]
+        years = tuple({m.year for m in metas if m.year})
+        out[p.id] = Filters(bodies=tuple({m.body for m in metas}), years=years)
+    return out
 
 
 def _variant(index: Any, tokenizer: str, weights: FusionWeights) -> Any:
@@ -158,28 +193,26 @@ def _variant(index: Any, tokenizer: str, weights: FusionWeights) -> Any:
     return SearchIndex(index.settings, index.embeddings, tokenizer=tokenizer, weights=weights)
 
 
-def _by_vector(index: Any, vectors: Mapping[str, np.ndarray], k: int) -> Searcher:
-    return lambda p: index.search_vector(p.question, vectors[p.id], k)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", type=Path, help="ingest into / reuse this data dir (default: a temp dir)")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, help="ingest into, or reuse, this data dir (default: temp)")
     parser.add_argument("--questions", type=Path, default=DEV)
     parser.add_argument("--corpus", type=Path, default=RAW)
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--misses", action="store_true", help="list the questions each setup missed")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="nianbao-recall-") as tmp:
-        index = ingest_corpus(args.data_dir or Path(tmp), sorted(p for p in args.corpus.iterdir() if p.is_file()))
+        files = sorted(p for p in args.corpus.iterdir() if p.is_file())
+        index = ingest_corpus(args.data_dir or Path(tmp), files)
         probes = load_probes(args.questions)
         print(f"{len(probes)} text questions with sources and an expected answer; recall@{args.k}")
-        print(f"{'setup':<24} {'source hit':>10} {'answer-bearing':>15}")
-        for name, r in compare(index, probes, args.k):
-            print(f"{name:<24} {r.source_recall:>10.3f} {r.answer_recall:>15.3f}")
-            if args.misses and r.misses:
-                print("    missed:", ", ".join(r.misses))
-
+        print(f"{'setup':<26} {'source hit':>10} {'answer-bearing':>15} {'same, body+year filter':>23}")
+        for name, free, held in compare(index, probes, args.k):
+            print(f"{name:<26} {free.source_recall:>10.3f} {free.answer_recall:>15.3f} "
+                  f"{held.answer_recall:>23.3f}")
+            if args.misses and free.misses:
+                print("    missed:", ", ".join(free.misses))
 
 if __name__ == "__main__":
     main()

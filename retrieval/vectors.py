@@ -33,11 +33,11 @@ class VectorStoreMismatch(RuntimeError):
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict a search to exact values: body names, a year, top-level sections (or table
+    """Restrict a search to exact values: body names, years, top-level sections (or table
     names), a kind. ``None`` leaves a field free; an empty tuple matches nothing."""
 
     bodies: tuple[str, ...] | None = None
-    year: int | None = None
+    years: tuple[int, ...] | None = None
     sections: tuple[str, ...] | None = None
     kind: str | None = None
 
@@ -46,8 +46,8 @@ class Filters:
         terms: list[dict[str, Any]] = []
         if self.bodies is not None:
             terms.append({"body": {"$in": list(self.bodies)}})
-        if self.year is not None:
-            terms.append({"year": self.year})
+        if self.years is not None:
+            terms.append({"year": {"$in": list(self.years)}})
         if self.sections is not None:
             terms.append({"section": {"$in": list(self.sections)}})
         if self.kind is not None:
@@ -57,9 +57,18 @@ class Filters:
         return terms[0] if len(terms) == 1 else {"$and": terms}
 
     @property
+    def active(self) -> bool:
+        """True when any field restricts the search."""
+        return any(v is not None for v in (self.bodies, self.years, self.sections, self.kind))
+
+    @property
     def empty(self) -> bool:
         """True when a field can match nothing, so a search need not run."""
-        return self.bodies == () or self.sections == ()
+        return () in (self.bodies, self.years, self.sections)
+
+
+#: No restriction.
+NO_FILTERS = Filters()
 
 
 @register_embedding_function
@@ -103,7 +112,8 @@ class VectorStore:
     @cached_property
     def client(self) -> Any:
         self.path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False))
+        settings = ChromaSettings(anonymized_telemetry=False)
+        return chromadb.PersistentClient(path=str(self.path), settings=settings)
 
     @cached_property
     def collection(self) -> Any:
@@ -118,7 +128,8 @@ class VectorStore:
         if built_with != self.embeddings.model:
             raise VectorStoreMismatch(
                 f"the vector store in {self.path} was built with embed_model={built_with!r}, not "
-                f"{self.embeddings.model!r}; set NIANBAO_EMBED_MODEL back, or delete {self.path} and re-ingest"
+                f"{self.embeddings.model!r}; set NIANBAO_EMBED_MODEL back, or delete {self.path} "
+                "and re-ingest"
             )
         return collection
 
@@ -138,16 +149,30 @@ class VectorStore:
     def ids_of(self, report_id: str) -> list[str]:
         return list(self.collection.get(where={"report_id": report_id}, include=[])["ids"])
 
+    def embeddings_of(self, ids: Sequence[str], batch: int = 5000) -> np.ndarray:
+        """The stored vectors of ``ids`` in that order (zeros for an id not stored)."""
+        out: np.ndarray | None = None
+        for start in range(0, len(ids), batch):
+            part = list(ids[start : start + batch])
+            got = self.collection.get(ids=part, include=["embeddings"])
+            found = np.asarray(got["embeddings"], dtype=np.float32)
+            if out is None:
+                out = np.zeros((len(ids), found.shape[1] if found.ndim == 2 else 0), dtype=np.float32)
+            where = {chunk_id: i for i, chunk_id in enumerate(part)}
+            for chunk_id, vector in zip(got["ids"], found, strict=True):
+                out[start + where[chunk_id]] = vector
+        return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+
     def count(self) -> int:
         return int(self.collection.count())
 
-    def query(self, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+    def query(self, vector: np.ndarray, k: int, filters: Filters = NO_FILTERS) -> list[tuple[str, float]]:
         """The ``k`` nearest chunks as (id, cosine distance), nearest first."""
         if k <= 0:
             return []
         found = self.collection.query(query_embeddings=[vector], n_results=k, where=filters.where(),
                                       include=["distances"])
-        return list(zip(found["ids"][0], (float(d) for d in found["distances"][0])))
+        return list(zip(found["ids"][0], (float(d) for d in found["distances"][0]), strict=True))
 
 
 def _clean(metadata: Mapping[str, Any]) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def live_server(settings: Settings, *, with_index: bool = True) -> Iterator[Serv
 
 def settings_for(data_dir: Path, *, admin_key: str | None = ADMIN_KEY, **extra: object) -> Settings:
     """Settings for a test server; explicit values win over any NIANBAO_* in the environment."""
-    values: dict = {"database_url": None, "cors_origins": [], **extra}
+    values: dict = {"database_url": None, "cors_origins": "", **extra}
     return Settings(data_dir=data_dir, admin_key=admin_key, **values)
 
 

@@ -330,7 +330,7 @@ def test_openapi_documents_the_chat_contract_with_an_example(client: httpx.Clien
 def test_cors_is_off_unless_origins_are_set(client: httpx.Client, tmp_path: Path) -> None:
     origin = {"Origin": "https://example.org"}
     assert "access-control-allow-origin" not in client.get("/healthz", headers=origin).headers
-    settings = settings_for(tmp_path / "data", cors_origins=["https://example.org"])
+    settings = settings_for(tmp_path / "data", cors_origins="https://example.org")
     with live_server(settings, with_index=False) as srv, srv.client() as c:
         assert (
             c.get("/healthz", headers=origin).headers["access-control-allow-origin"] == "https://example.org"

