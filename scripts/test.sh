@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Set up, then run the whole test suite and the evaluation gate.
+# Set up, then run the whole test suite, the evaluation gate and a 10-second load check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
-export NIANBAO_DATA_DIR=$(mktemp -d)
+NIANBAO_DATA_DIR=$(mktemp -d)
+export NIANBAO_DATA_DIR
 .venv/bin/python -m pytest
-if [ -f eval/gate.sh ]; then
-  bash eval/gate.sh
-fi
+bash eval/gate.sh
+.venv/bin/python benchmarks/load.py --seconds 10
