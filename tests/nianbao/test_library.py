@@ -77,3 +77,11 @@ def test_collect_files_walks_folders(tmp_path: Path) -> None:
     (tmp_path / "a" / "x.pdf").write_bytes(b"%PDF")
     (tmp_path / "a" / "readme.png").write_bytes(b"")
     assert [p.name for p in collect_files([tmp_path])] == ["x.pdf"]
+
+
+def test_a_file_with_the_wrong_extension_is_read_by_its_content(tmp_path: Path) -> None:
+    lib = library(tmp_path)
+    outcome = lib.ingest_bytes(SEED_DOCX.read_bytes(), "misnamed.pdf")
+    assert outcome.status == "ingested" and outcome.cells == 200
+    pdf_as_txt = lib.ingest_bytes((RAW / "2024_huaian_shi.pdf").read_bytes(), "report.txt")
+    assert pdf_as_txt.status == "ingested" and pdf_as_txt.cells == 200
