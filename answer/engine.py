@@ -5,6 +5,7 @@ The same code path serves ``POST /api/chat``, ``nianbao ask`` and the evaluation
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import uuid
@@ -29,6 +30,7 @@ from retrieval.figures import Figure, FiguresTool, metric_label
 from retrieval.metrics import metrics_for_reports
 
 MAX_CONVERSATIONS = 10_000
+log = logging.getLogger(__name__)
 
 
 class Conversations:
@@ -110,7 +112,7 @@ class Answerer:
         if clarify:
             return clarify, [], list(q.years)
         if not bodies:
-            if q.row is None:
+            if q.row is None or prefers_text(q.text):
                 return self._text(q, [], catalogue), [], list(q.years)
             names = sorted(catalogue)
             return Answer("clarify", "请问是哪个机关的年度报告？语料中有：" + "、".join(names) + "。",
@@ -303,10 +305,21 @@ class Answerer:
         return quote_answer(topic_of(q), sources, q.intent)
 
     def _search_reports(self, q: Question, catalogue: dict) -> list:
+        """Reports to read for a question that names no body: the search index's best hits when
+        there is one, otherwise every report (of the years asked)."""
         reps = [r for rs in catalogue.values() for r in rs]
         if q.years:
             reps = [r for r in reps if r.meta.year in q.years]
-        return reps
+        if self.search is None or len(reps) <= 3:
+            return reps
+        try:
+            hits = self.search.search(topic_of(q), k=8, year=list(q.years) or None)
+        except Exception:  # noqa: BLE001 - an index problem must not stop a text answer
+            log.exception("search failed; reading every report")
+            return reps
+        ranked = list(dict.fromkeys(h.report_id for h in hits))[:3]
+        by_id = {r.meta.id: r for r in reps}
+        return [by_id[i] for i in ranked if i in by_id] or reps
 
 
 def _answer_to_clarify(question: str, previous: dict) -> str:
