@@ -25,7 +25,7 @@ from functools import lru_cache
 from itertools import product
 
 from ingest import labels
-from ingest.keys import T3_COLUMNS, T3_OTHER_SUBROWS, T3_RESULT_ROWS, T4_COLUMNS, T4_ROWS
+from ingest.keys import T2_COLUMNS_2021, T3_COLUMNS, T3_OTHER_SUBROWS, T3_RESULT_ROWS, T4_COLUMNS, T4_ROWS
 from ingest.model import Table
 
 Number = int | float
@@ -44,14 +44,6 @@ MAX_CUTS = 100_000
 
 _FRAME = ("new_received", "carried_over", "total_processed", "carried_forward")
 _PIECE = re.compile(r"-?(?:0|[1-9]\d*)")
-_T2_COLUMNS_2021: dict[str, tuple[str, ...]] = {
-    "rules": ("made", "repealed", "in_force"),
-    "normative_docs": ("made", "repealed", "in_force"),
-    "licensing": ("decisions",),
-    "punishment": ("decisions",),
-    "coercion": ("decisions",),
-    "fees": ("amount_10k_yuan",),
-}
 _T2_COLUMNS_2019: dict[str, tuple[str, ...]] = {
     "rules": ("made_new", "published_new", "published_total"),
     "normative_docs": ("made_new", "published_new", "published_total"),
@@ -316,7 +308,7 @@ def split_t2(rows: Iterable[tuple[str, str]]) -> FlatSplit:
     string. The 2019 layout (本年新制作数量, 上一年项目数量…) is recognised from its header text."""
     rows = list(rows)
     header = "".join(label for label, _ in rows)
-    layout = _T2_COLUMNS_2019 if ("新制作" in header or "上一年项目" in header) else _T2_COLUMNS_2021
+    layout = _T2_COLUMNS_2019 if ("新制作" in header or "上一年项目" in header) else T2_COLUMNS_2021
     values: dict[str, Values] = {}
     ambiguous: dict[str, tuple[Values, ...]] = {}
     unsplit: dict[str, str] = {}

@@ -85,6 +85,16 @@ T2_COLUMNS: dict[str, str] = {
     "amount_yuan": "采购总金额（元）",
 }
 
+#: Table 2's columns for each row in the 2021 layout (国办公开办函〔2021〕30号).
+T2_COLUMNS_2021: dict[str, tuple[str, ...]] = {
+    "rules": ("made", "repealed", "in_force"),
+    "normative_docs": ("made", "repealed", "in_force"),
+    "licensing": ("decisions",),
+    "punishment": ("decisions",),
+    "coercion": ("decisions",),
+    "fees": ("amount_10k_yuan",),
+}
+
 TABLE_NAMES = {
     "t2": "表二 主动公开政府信息情况",
     "t3": "表三 收到和处理政府信息公开申请情况",

@@ -11,21 +11,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ingest import labels
-from ingest.keys import T2_COLUMNS, T3_COLUMNS, T4_COLUMNS, T4_ROWS, TABLE_NAMES
+from ingest.keys import T2_COLUMNS, T2_COLUMNS_2021, T3_COLUMNS, T4_COLUMNS, T4_ROWS, TABLE_NAMES
 from ingest.model import Cell, Table
 from ingest.values import clean, is_value_text, parse_value
 
 T3_COLUMN_ORDER = tuple(T3_COLUMNS)
 T4_KEYS = tuple(f"{row}.{col}" for row in T4_ROWS for col in T4_COLUMNS)
 
-_T2_DEFAULT_COLUMNS = {
-    "rules": ("made", "repealed", "in_force"),
-    "normative_docs": ("made", "repealed", "in_force"),
-    "licensing": ("decisions",),
-    "punishment": ("decisions",),
-    "coercion": ("decisions",),
-    "fees": ("amount_10k_yuan",),
-}
 
 
 @dataclass(frozen=True)
@@ -210,7 +202,7 @@ def _t2_columns(key: str, row: Row, header: list[str | None]) -> list[tuple[str,
         pairs = zip(header[len(row.labels) :], row.values, strict=True)
     else:
         named = [c for c in dict.fromkeys(header) if c]
-        default = list(_T2_DEFAULT_COLUMNS.get(key, ()))
+        default = list(T2_COLUMNS_2021.get(key, ()))
         pairs = iter(())
         for values in (list(row.values), _distinct(row.values)):
             columns = next((c for c in (named, default) if len(c) == len(values)), None)
