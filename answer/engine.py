@@ -83,8 +83,9 @@ class Answerer:
 
     def tool_answer(self, question: str) -> str:
         """The plain answer with its sources as text: what the language model's tools return."""
-        parsed = parse(question.strip(), BodyResolver(self._catalogue()), self.today or date.today())
-        answer, _, _ = self._answer(parsed, self._catalogue())
+        catalogue = self._catalogue()
+        parsed = parse(question.strip(), BodyResolver(catalogue), self.today or date.today())
+        answer, _, _ = self._answer(parsed, catalogue)
         sources = "；".join(f"{c.source} {c.locator}：{c.quote}" for c in answer.citations)
         return f"{answer.text}\n出处：{sources}" if sources else answer.text
 

@@ -12,6 +12,7 @@ import docx
 import pytest
 
 import ingest.read_docx as read_docx_module
+from ingest import keys
 from ingest.errors import UnreadableFile
 from ingest.labels import normalise
 from ingest.model import Document, Paragraph, Table
@@ -22,17 +23,9 @@ CORPUS = SHARED / "corpus"
 SEED_DOCX = CORPUS / "raw" / "2023_zaozhuang_shizhongqu_zfb.docx"
 TEMPLATE_DOCX = CORPUS / "reference" / "template_blank_guobangongkaibanhan_2021_30.docx"
 
-T3_COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_service",
-    "other_org",
-    "total",
-)
-T4_ROWS = ("review", "suit_direct", "suit_after_review")
-T4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+T3_COLUMNS = tuple(keys.T3_COLUMNS)
+T4_ROWS = tuple(keys.T4_ROWS)
+T4_COLUMNS = tuple(keys.T4_COLUMNS)
 
 
 def _read(path: Path) -> Document:

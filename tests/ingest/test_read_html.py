@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest import keys
 from ingest.errors import UnreadableFile
 from ingest.labels import normalise
 from ingest.model import Document, Table
@@ -16,15 +17,7 @@ from ingest.read_html import read_html
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 CORPUS = SHARED / "corpus"
 
-T3_COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_service",
-    "other_org",
-    "total",
-)
+T3_COLUMNS = tuple(keys.T3_COLUMNS)
 T4_KEYS = tuple(
     f"t4.{r}.{c}"
     for r in ("review", "suit_direct", "suit_after_review")

@@ -16,6 +16,7 @@ import pdfplumber
 import pytest
 from PIL import Image, ImageDraw
 
+from ingest import keys
 from ingest.errors import NoTextLayer, UnreadableFile
 from ingest.model import Document, Table
 from ingest.read import read_bytes
@@ -26,17 +27,9 @@ SHI = RAW / "2024_huaian_shi.pdf"
 HONGZE_2023 = RAW / "2023_huaian_hongzequ.pdf"
 HONGZE_2024 = RAW / "2024_huaian_hongzequ.pdf"
 
-T3_COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_service",
-    "other_org",
-    "total",
-)
-T4_ROWS = ("review", "suit_direct", "suit_after_review")
-T4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+T3_COLUMNS = tuple(keys.T3_COLUMNS)
+T4_ROWS = tuple(keys.T4_ROWS)
+T4_COLUMNS = tuple(keys.T4_COLUMNS)
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
