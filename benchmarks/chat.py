@@ -24,7 +24,7 @@ import uvicorn
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo, not this folder, on the path
 
-from api.app import create_app  # noqa: E402
+from nianbao.api.app import create_app  # noqa: E402
 from nianbao.library import Library, collect_files  # noqa: E402
 from nianbao.settings import Settings  # noqa: E402
 
@@ -56,7 +56,7 @@ def main() -> None:
         settings = Settings(data_dir=Path(tmp), database_url=None, cors_origins="")
         index = None
         if not args.records_only:
-            from retrieval.index import SearchIndex
+            from nianbao.retrieval.index import SearchIndex
 
             index = SearchIndex(settings)
         list(Library(settings, index).ingest_paths(collect_files([RAW])))

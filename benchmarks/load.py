@@ -105,7 +105,7 @@ def serve(data_dir: Path, records_only: bool, log: Path) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    code = (f"import uvicorn; from api.app import create_app; "
+    code = (f"import uvicorn; from nianbao.api.app import create_app; "
             f"uvicorn.run(create_app(with_index={not records_only}), fd={sock.fileno()}, "
             f"log_level='warning', backlog=2048)")
     with log.open("wb") as out:

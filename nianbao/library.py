@@ -17,11 +17,11 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.engine import Engine
 
-from ingest import checks
-from ingest.errors import IngestError
-from ingest.model import Finding, Report
-from ingest.pipeline import extract_report
-from ingest.read import read_bytes
+from nianbao.ingest import checks
+from nianbao.ingest.errors import IngestError
+from nianbao.model import Finding, Report
+from nianbao.ingest.pipeline import extract_report
+from nianbao.ingest.read import read_bytes
 from nianbao import store
 from nianbao.settings import Settings
 
@@ -287,7 +287,7 @@ def _fix_keyword_marker(index: Any, chunk_reports: dict[str, str]) -> int:
 
 
 def _saved_keyword_ids(index: Any) -> set[str]:
-    from retrieval.bm25 import KeywordIndex
+    from nianbao.retrieval.bm25 import KeywordIndex
 
     return {bytes(i).decode() for i in KeywordIndex.load(index.keyword_dir).ids}
 

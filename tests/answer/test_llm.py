@@ -10,8 +10,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from answer.llm import Wording, make_tools, numbers_in
-from answer.model import Answer, Citation
+from nianbao.answer.llm import Wording, make_tools, numbers_in
+from nianbao.answer.model import Answer, Citation
 
 PLAIN = Answer(
     "answered",

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from api.app import create_app
+from nianbao.api.app import create_app
 from nianbao.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"

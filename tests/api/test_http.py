@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api import errors
+from nianbao.api import errors
 from tests.api.conftest import (
     ADMIN_KEY,
     GOLD,
@@ -314,7 +314,7 @@ def test_page_is_served_in_chinese_with_nothing_from_elsewhere(client: httpx.Cli
     page = client.get("/")
     assert page.status_code == 200 and 'lang="zh-CN"' in page.text and "问答" in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
-    static = Path(__file__).resolve().parents[2] / "api" / "static"
+    static = Path(__file__).resolve().parents[2] / "nianbao" / "api" / "static"
     for path in static.iterdir():
         text = client.get(f"/static/{path.name}").text
         assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", text), path.name

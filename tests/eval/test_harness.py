@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from eval import report
-from eval.harness import run_eval
+from nianbao.eval import report
+from nianbao.eval.harness import run_eval
 from nianbao.cli import app
 from tests.conftest import GOLD
 

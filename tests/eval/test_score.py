@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eval.score import Result, has_number, normalise, percentile, score, summarise
+from nianbao.eval.score import Result, has_number, normalise, percentile, score, summarise
 
 SOURCES = ["2023_zaozhuang_shizhongqu_zfb.txt", "2023_zaozhuang_shizhongqu_zfb.docx"]
 CITED = ["2023_zaozhuang_shizhongqu_zfb.docx"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.checks import check_carry_over, check_narrative, check_tables
-from ingest.model import Cell
-from ingest.narrative import find_figures
+from nianbao.ingest.checks import check_carry_over, check_narrative, check_tables
+from nianbao.model import Cell
+from nianbao.ingest.narrative import find_figures
 
 
 def cell(key: str, value: float | None) -> Cell:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import IngestError
-from ingest.pipeline import extract_report
-from ingest.read import read_path
+from nianbao.ingest.errors import IngestError
+from nianbao.ingest.pipeline import extract_report
+from nianbao.ingest.read import read_path
 from tests.conftest import RAW
 
 ALL = sorted(p for p in RAW.iterdir() if p.is_file() and p.suffix != ".md")
@@ -52,7 +52,7 @@ def test_reports_documented_as_balancing_break_no_table_rule(name: str) -> None:
 
 
 def test_hongze_carry_over_across_years_agrees() -> None:
-    from ingest.checks import check_carry_over
+    from nianbao.ingest.checks import check_carry_over
 
     prev = extract_report(read_path(RAW / "2023_huaian_hongzequ.pdf"))
     cur = extract_report(read_path(RAW / "2024_huaian_hongzequ.pdf"))

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.flat_split import FlatSplit, split_row, split_t2, split_t3, split_t4, split_table
-from ingest.model import Table
-from ingest.read_txt import read_txt
+from nianbao.ingest.flat_split import FlatSplit, split_row, split_t2, split_t3, split_t4, split_table
+from nianbao.model import Table
+from nianbao.ingest.read_txt import read_txt
 
 RAW = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "raw"
 ZERO = "0 0 0 0 0 0 0"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import extract_report
-from ingest.read import read_path
+from nianbao.ingest.pipeline import extract_report
+from nianbao.ingest.read import read_path
 from tests.conftest import formats_of, gold_files, load_gold
 
 CASES = [

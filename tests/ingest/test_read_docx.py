@@ -11,12 +11,12 @@ from pathlib import Path
 import docx
 import pytest
 
-import ingest.read_docx as read_docx_module
-from ingest import keys
-from ingest.errors import UnreadableFile
-from ingest.labels import normalise
-from ingest.model import Document, Paragraph, Table
-from ingest.read_docx import read_docx
+import nianbao.ingest.read_docx as read_docx_module
+from nianbao import keys
+from nianbao.ingest.errors import UnreadableFile
+from nianbao.ingest.labels import normalise
+from nianbao.model import Document, Paragraph, Table
+from nianbao.ingest.read_docx import read_docx
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 CORPUS = SHARED / "corpus"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest import keys
-from ingest.errors import UnreadableFile
-from ingest.labels import normalise
-from ingest.model import Document, Table
-from ingest.read_html import read_html
+from nianbao import keys
+from nianbao.ingest.errors import UnreadableFile
+from nianbao.ingest.labels import normalise
+from nianbao.model import Document, Table
+from nianbao.ingest.read_html import read_html
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 CORPUS = SHARED / "corpus"

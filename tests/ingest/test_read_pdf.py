@@ -16,11 +16,11 @@ import pdfplumber
 import pytest
 from PIL import Image, ImageDraw
 
-from ingest import keys
-from ingest.errors import NoTextLayer, UnreadableFile
-from ingest.model import Document, Table
-from ingest.read import read_bytes
-from ingest.read_pdf import MAX_PAGES, read_pdf
+from nianbao import keys
+from nianbao.ingest.errors import NoTextLayer, UnreadableFile
+from nianbao.model import Document, Table
+from nianbao.ingest.read import read_bytes
+from nianbao.ingest.read_pdf import MAX_PAGES, read_pdf
 from tests.conftest import GOLD, RAW, load_gold
 
 SHI = RAW / "2024_huaian_shi.pdf"

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import UnreadableFile
-from ingest.labels import normalise
-from ingest.model import Document, Paragraph, Table
-from ingest.pipeline import extract_report
-from ingest.read import read_bytes
-from ingest.read_txt import read_txt
+from nianbao.ingest.errors import UnreadableFile
+from nianbao.ingest.labels import normalise
+from nianbao.model import Document, Paragraph, Table
+from nianbao.ingest.pipeline import extract_report
+from nianbao.ingest.read import read_bytes
+from nianbao.ingest.read_txt import read_txt
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 RAW = CORPUS / "raw"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.labels import t2_column_key, t2_row_key, t3_row_key, t4_column_key
-from ingest.values import is_value_text, parse_value
+from nianbao.ingest.labels import t2_column_key, t2_row_key, t3_row_key, t4_column_key
+from nianbao.ingest.values import is_value_text, parse_value
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from nianbao import store
 from nianbao.cli import app
 from nianbao.library import Library, stored_chunks, vector_reports
 from nianbao.settings import Settings
-from retrieval.index import SearchIndex
+from nianbao.retrieval.index import SearchIndex
 from tests.conftest import RAW
 
 pytestmark = pytest.mark.slow

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from api import catalog
+from nianbao import catalog
 from nianbao import store
 from nianbao.library import Library, orphan_rows, stored_chunks, vector_reports
 from nianbao.settings import Settings
-from retrieval.index import SearchIndex
+from nianbao.retrieval.index import SearchIndex
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +51,7 @@ RUN_TIMEOUT = 240
 #: ``nianbao ingest`` that kills itself right after the search index's ``add`` or ``remove``.
 DIE_AFTER = """
 import os, signal, sys
-from retrieval.index import SearchIndex
+from nianbao.retrieval.index import SearchIndex
 from nianbao.cli import app
 real = getattr(SearchIndex, sys.argv[1])
 def then_die(self, *args, **kwargs):
@@ -67,7 +67,7 @@ INDEX_STATE = """
 import json
 from nianbao.library import Library, keyword_marker, stored_chunks, vector_reports
 from nianbao.settings import Settings
-from retrieval.index import SearchIndex
+from nianbao.retrieval.index import SearchIndex
 settings = Settings()
 index = SearchIndex(settings)
 with Library(settings).engine.connect() as conn:

@@ -33,7 +33,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from api.app import create_app
+from nianbao.api.app import create_app
 from nianbao.library import Library
 from tests.api.conftest import ADMIN_KEY, RAW, live_server, settings_for
 

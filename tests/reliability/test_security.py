@@ -31,7 +31,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from nianbao.api.app import create_app
 from nianbao import store
 from nianbao.library import Library
 from nianbao.settings import Settings
@@ -343,7 +343,7 @@ def test_docx_entities_are_not_fetched_even_past_the_dtd_refusal(
     client: httpx.Client, served: Served, listener: Listener, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The reader refuses any DTD first; with that lock off, the XML parser must still not fetch."""
-    from ingest import read_docx
+    from nianbao.ingest import read_docx
 
     monkeypatch.setattr(read_docx, "_check_no_dtd", lambda *args: None)
     doctypes = [d.format(url=listener.url) for d in ENTITIES.values()]

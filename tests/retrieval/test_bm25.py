@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.bm25 import KeywordDoc, KeywordIndex, bigram_tokens, jieba_tokens
-from retrieval.vectors import Filters
+from nianbao.retrieval.bm25 import KeywordDoc, KeywordIndex, bigram_tokens, jieba_tokens
+from nianbao.retrieval.vectors import Filters
 
 DOCS = [
     KeywordDoc(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.bodies import BodyResolver
+from nianbao.retrieval.bodies import BodyResolver
 
 BODIES = [
     "市中区人民政府办公室",

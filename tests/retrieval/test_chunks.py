@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.model import Cell, Report, ReportMeta, Section
-from ingest.pipeline import extract_report
-from ingest.read import read_path
-from retrieval.chunks import MAX_CHARS, PATH_SEPARATOR, chunk_report, pack, sentence_spans, squeeze
+from nianbao.model import Cell, Report, ReportMeta, Section
+from nianbao.ingest.pipeline import extract_report
+from nianbao.ingest.read import read_path
+from nianbao.retrieval.chunks import MAX_CHARS, PATH_SEPARATOR, chunk_report, pack, sentence_spans, squeeze
 from tests.conftest import RAW
 
 REPORTS = [

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.embed import E5Embeddings, EmbedderNotAvailable, load_encoder
+from nianbao.retrieval.embed import E5Embeddings, EmbedderNotAvailable, load_encoder
 
 pytestmark = pytest.mark.slow
 

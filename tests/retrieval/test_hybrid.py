@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.evaluate import Probe, bears_answer, expected_strings, measure
-from retrieval.hybrid import Hit, rrf
+from nianbao.retrieval.evaluate import Probe, bears_answer, expected_strings, measure
+from nianbao.retrieval.hybrid import Hit, rrf
 
 
 def test_fusion_adds_weighted_reciprocal_ranks() -> None:

@@ -17,9 +17,9 @@ from nianbao import store
 from nianbao.cli import app
 from nianbao.library import Library
 from nianbao.settings import Settings
-from retrieval.hybrid import Hit
-from retrieval.index import SearchIndex
-from retrieval.vectors import Filters
+from nianbao.retrieval.hybrid import Hit
+from nianbao.retrieval.index import SearchIndex
+from nianbao.retrieval.vectors import Filters
 from tests.conftest import RAW
 
 pytestmark = pytest.mark.slow
@@ -159,7 +159,7 @@ def test_a_new_process_reopens_the_stores_without_network_or_rebuilding(
         socket.getaddrinfo = refuse
         from pathlib import Path
         from nianbao.settings import Settings
-        from retrieval.index import SearchIndex
+        from nianbao.retrieval.index import SearchIndex
         index = SearchIndex(Settings(data_dir=Path({str(settings.data_dir)!r})))
         hits = index.search("市中区政府办公室的联系电话是多少", k=5)
         print(index.vectors.count(), any("0632-3921308" in h.text for h in hits))

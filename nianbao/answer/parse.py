@@ -1,0 +1,132 @@
+"""Understand a question: years, bodies, metric, applicant type, and what is asked of them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from nianbao.answer import lexicon
+from nianbao.retrieval.bodies import Mention
+
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
+_YEAR_RANGE = re.compile(r"(20\d{2})\s*(?:年)?\s*(?:-|—|–|~|～|到|至)\s*(20\d{2})")
+_RECENT = re.compile(r"近([一二两三四五六七八九十\d])年")
+_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+INTENTS: list[tuple[str, str]] = [
+    ("check", r"一致|一样吗|一样不|相同吗|对得上|对不上|相符|勾稽|核对|平衡|对不对|矛盾|是否相等|加起来等于|有没有问题|算得对"),
+    ("ratio", r"多少倍|几倍|倍数|占比|比例|百分之|百分比"),
+    ("diff", r"增加了?多少|减少了?多少|相差|差多少|差了|多了多少|少了多少|增长了?多少|下降了?多少|变化了?多少|增减|多多少|少多少|差额"),
+    ("sum", r"加起来|合计|一共|总共|共计|总和|累计"),
+    ("rank", r"排名|排序|最多|最少|最高|最低|哪个.{0,4}最"),
+    ("trend", r"趋势|逐年|历年|每年|变化情况|走势"),
+    ("compare", r"哪年多|哪一年多|哪个多|哪年更多|比较|对比|谁多|谁更多|更多|多还是少|分别|各多少|各是多少|各有多少|各有几|各几|哪年"),
+]
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    years: tuple[int, ...] = ()
+    recent: int | None = None
+    mentions: tuple[Mention, ...] = ()
+    unknown_body: str | None = None
+    asks: tuple[tuple[str, str], ...] = ()
+    applicant: str | None = None
+    intent: str = "value"
+
+    @property
+    def row(self) -> str | None:
+        """The first row asked for: what a follow-up inherits."""
+        return self.asks[0][0] if self.asks else None
+
+
+def parse_years(text: str, today: date) -> tuple[tuple[int, ...], int | None]:
+    """Years named in the question; relative words count from ``today``; 近三年 → (, 3)."""
+    text = text.translate(_CN_DIGITS) if re.search(r"[〇零一二三四五六七八九]{4}年", text) else text
+    years: list[int] = []
+    for start, end in _YEAR_RANGE.findall(text):
+        years += list(range(int(start), int(end) + 1))
+    years += [int(y) for y in _YEAR.findall(text) if int(y) not in years]
+    for word, offset in (("前年", 2), ("去年", 1), ("今年", 0), ("上一年", 1)):
+        if word in text and not years:
+            years.append(today.year - offset)
+    recent = _RECENT.search(text)
+    count = None
+    if recent:
+        token = recent.group(1)
+        count = int(token) if token.isdigit() else _NUM[token]
+    return tuple(sorted(set(years))), count
+
+
+def parse(text: str, resolver, today: date | None = None) -> Question:  # noqa: ANN001 - BodyResolver
+    """A Question from its text; bodies come from the stored ones the resolver knows."""
+    today = today or date.today()
+    years, recent = parse_years(text, today)
+    mentions = tuple(resolver.resolve(text))
+    stripped = _without(text, [m.text for m in mentions])
+    applicant = lexicon.find_in(lexicon.APPLICANTS, stripped)
+    intent = next((name for name, pattern in INTENTS if re.search(pattern, text)), "value")
+    unknown = resolver.unknown_mention(text) if not mentions else None
+    return Question(text, years, recent, mentions, unknown, asks_of(stripped), applicant, intent)
+
+
+_SEGMENT = re.compile(r"[？?。；;！!，,]")
+_GENERIC_T3 = {"t3.new_received", "t3.total_processed", "t3.results"}
+_COLUMN_WORDS = [lexicon.T4_RESULTS, lexicon.T2_COLUMNS, lexicon.APPLICANTS]
+
+
+def asks_of(text: str) -> tuple[tuple[str, str], ...]:
+    """(row, the words of its clause) for every row asked; a clause naming only a column
+    (其中结果维持多少？) asks it of the row before."""
+    asks: list[tuple[str, str]] = []
+    for segment in _SEGMENT.split(text):
+        rows = lexicon.find_rows(segment)
+        if any(not r.startswith("t3.") for r in rows):  # 复议…办理了 asks of the review, not of table 3
+            rows = [r for r in rows if r not in _GENERIC_T3]
+        if rows == ["t3.results"] and asks and asks[-1][0].startswith("t4."):
+            continue  # 行政复议…结果如何: the answer gives a review's results anyway
+        if not rows and asks and any(lexicon.find_in(t, segment) for t in _COLUMN_WORDS):
+            rows = [asks[-1][0]]
+        asks += [(row, segment) for row in rows if (row, segment) not in asks]
+    if not asks and "申请" in text and lexicon.find_in(lexicon.APPLICANTS, text):
+        asks = [("t3.new_received", text)]  # 有商业企业申请吗: who applied is table 3's first row
+    return tuple(asks)
+
+
+def _without(text: str, aliases: list[str]) -> str:
+    """The question with body names taken out, so 发改局 does not read as a metric word."""
+    for alias in sorted(aliases, key=len, reverse=True):
+        text = text.replace(alias, " ")
+    return re.sub(r"(19|20)\d{2}\s*年度?", " ", text)
+
+
+def follow_up(question: Question, state: dict) -> Question:
+    """Fill what a follow-up leaves out (其中自然人呢？ 那2023年呢？) from the conversation state."""
+    if not state:
+        return question
+    updates: dict = {}
+    if not question.mentions and not question.unknown_body and state.get("bodies"):
+        updates["mentions"] = tuple(Mention(b, (b,), ()) for b in state["bodies"])
+    if not question.years and not question.recent and state.get("years"):
+        updates["years"] = tuple(state["years"])
+    if question.row is None and state.get("row"):
+        updates["asks"] = ((state["row"], question.text),)
+        if question.applicant is None and question.intent in ("value", "diff", "sum", "compare", "ratio"):
+            updates["applicant"] = state.get("applicant")
+    if question.intent == "value" and state.get("intent") in ("compare", "diff", "sum") and not question.years:
+        updates["intent"] = state["intent"] if question.row is None else "compare"
+    return replace(question, **updates)
+
+
+def state_of(question: Question, bodies: list[str], years: list[int]) -> dict:
+    """What the next question of the conversation may leave out."""
+    return {
+        "bodies": bodies,
+        "years": years,
+        "row": question.row,
+        "applicant": question.applicant,
+        "intent": question.intent,
+    }

@@ -1,0 +1,48 @@
+"""Dependencies the routes share: the Library and Answerer built at start-up, and the admin check."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from nianbao.answer.engine import Answerer
+from nianbao.api.errors import ApiError
+from nianbao.library import Library
+from nianbao.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_library(request: Request) -> Library:
+    return request.app.state.library
+
+
+def get_answerer(request: Request) -> Answerer:
+    return request.app.state.answerer
+
+
+def require_admin(
+    settings: Annotated[Settings, Depends(get_settings)],
+    x_admin_key: Annotated[str | None, Header(description="The value of NIANBAO_ADMIN_KEY.")] = None,
+) -> None:
+    """403 when admin operations are off (no key set), 401 when the key is missing or wrong."""
+    expected = settings.admin_key.get_secret_value() if settings.admin_key else ""
+    if not expected:
+        raise ApiError(403, "admin_disabled", "admin operations are disabled: set NIANBAO_ADMIN_KEY")
+    if not x_admin_key or not secrets.compare_digest(x_admin_key.encode(), expected.encode()):
+        raise ApiError(
+            401,
+            "unauthorized",
+            "a valid admin key is required in the X-Admin-Key header",
+            headers={"WWW-Authenticate": "X-Admin-Key"},
+        )
+
+
+LibraryDep = Annotated[Library, Depends(get_library)]
+AnswererDep = Annotated[Answerer, Depends(get_answerer)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+AdminDep = Depends(require_admin)

@@ -1,0 +1,267 @@
+"""Request and response models: the documented contract of the HTTP API (see /docs, /openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from nianbao.answer.model import Answer
+
+MAX_QUESTION_CHARS = 500
+
+_SEED = "2023_zaozhuang_shizhongqu_zfb.docx"
+_BODY = "市中区人民政府办公室"
+
+
+def _example(**values: Any) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": [values]})
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="A stable machine-readable code, e.g. `validation_error`, `not_found`.")
+    message: str = Field(description="What was wrong, for people: the field or value and why.")
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx and 5xx response has this shape."""
+
+    model_config = _example(error={"code": "not_found", "message": "no report with id 'abc'"})
+    error: ErrorBody
+
+
+# --- chat -----------------------------------------------------------------------------------
+
+
+class ChatRequest(BaseModel):
+    model_config = _example(question="市中区政府办2023年收到多少信息公开申请？", conversation_id=None)
+
+    question: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)
+    ] = Field(description=f"The question in Chinese, 1–{MAX_QUESTION_CHARS} characters after trimming.")
+    conversation_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = Field(
+        None, description="Send back the id of an earlier answer to ask a follow-up (其中自然人呢？)."
+    )
+
+
+class CitationOut(BaseModel):
+    """Where a number or sentence of the answer came from."""
+
+    source: str = Field(description="The file name the report was ingested from.")
+    agency: str = Field(description="The body (机关) whose report it is.")
+    year: int | None = Field(description="The report's year.")
+    locator: str = Field(
+        description="The place in the report: a section path, or table · row · column · page."
+    )
+    quote: str = Field(description="The passage or the cell exactly as written in the report.")
+    report_id: str = Field("", description="Use with GET /api/reports/{id} to see the whole table or report.")
+    page: int | None = Field(None, description="The page, for PDF reports.")
+    key: str | None = Field(None, description="The canonical key of the cited table cell; null for text.")
+
+
+class ChatResponse(BaseModel):
+    model_config = _example(
+        conversation_id="9f2c…",
+        status="answered",
+        answer=f"{_BODY}2023年本年新收政府信息公开申请数量为27件。",
+        citations=[
+            {
+                "source": _SEED,
+                "agency": _BODY,
+                "year": 2023,
+                "locator": "表三 收到和处理政府信息公开申请情况 · 一、本年新收政府信息公开申请数量 · 总计",
+                "quote": "一、本年新收政府信息公开申请数量 · 总计：27",
+                "report_id": "2589b7eeb1d8f24a",
+                "page": None,
+                "key": "t3.new_received.total",
+            }
+        ],
+        figures=[
+            {"source": _SEED, "agency": _BODY, "year": 2023, "key": "t3.new_received.total", "value": 27}
+        ],
+        options=[],
+    )
+
+    conversation_id: str = Field(description="Send it with the next question to continue the conversation.")
+    status: Literal["answered", "not_found", "clarify"] = Field(
+        description="`not_found`: the corpus does not say; `clarify`: pick one of `options` and ask again."
+    )
+    answer: str = Field(description="The answer text; every number in it is cited.")
+    citations: list[CitationOut] = Field(description="One per cell or passage the answer rests on.")
+    figures: list[dict[str, Any]] = Field([], description="The figures used, one per report (value answers).")
+    options: list[str] = Field([], description="Choices for `clarify` (bodies), or the years a body has.")
+
+    @classmethod
+    def from_answer(cls, answer: Answer, keys: list[str | None]) -> ChatResponse:
+        """Build the response; ``keys`` gives each citation's cell key (None for text)."""
+        return cls(
+            conversation_id=answer.conversation_id,
+            status=answer.status,
+            answer=answer.text,
+            citations=[
+                CitationOut(
+                    source=c.source,
+                    agency=c.agency,
+                    year=c.year,
+                    locator=c.locator,
+                    quote=c.quote,
+                    report_id=c.report_id,
+                    page=c.page,
+                    key=key,
+                )
+                for c, key in zip(answer.citations, keys, strict=True)
+            ],
+            figures=[dict(f) for f in answer.figures],
+            options=list(answer.options),
+        )
+
+
+# --- reports, figures, findings -------------------------------------------------------------
+
+
+class ReportSummary(BaseModel):
+    model_config = _example(
+        id="2589b7eeb1d8f24a",
+        body=_BODY,
+        year=2023,
+        layout="2021-30",
+        source=_SEED,
+        format="docx",
+        also_seen_as=["2023_zaozhuang_shizhongqu_zfb.txt"],
+        cells=200,
+        title=f"{_BODY}2023年度政府信息公开工作年度报告",
+        ingested_at="2026-11-28T08:27:00+00:00",
+    )
+
+    id: str = Field(description="Content hash of the file the records come from.")
+    body: str
+    year: int | None
+    layout: str = Field(description="Table layout: `2021-30`, `2019-60`, `older` or `unknown`.")
+    source: str = Field(description="The file the records come from.")
+    format: str = Field(description="That file's format: docx, html, pdf or txt.")
+    also_seen_as: list[str] = Field(description="Other files holding the same report in another format.")
+    cells: int = Field(description="How many table cells were read.")
+    title: str
+    ingested_at: str
+
+
+class Record(BaseModel):
+    """One table cell under its canonical key, with where it sat."""
+
+    model_config = _example(
+        source=_SEED,
+        agency=_BODY,
+        year=2023,
+        key="t3.new_received.total",
+        value=27,
+        as_written="27",
+        table="表三 收到和处理政府信息公开申请情况",
+        row_label="一、本年新收政府信息公开申请数量",
+        column_label="总计",
+        page=None,
+    )
+
+    source: str
+    agency: str
+    year: int | None
+    key: str = Field(description="Canonical key `table.row.column`, e.g. `t3.new_received.total`.")
+    value: float | int | None = Field(description="The number; null for a blank or unreadable cell.")
+    as_written: str = Field(description="The cell text as the report printed it.")
+    table: str
+    row_label: str
+    column_label: str
+    page: int | None
+
+
+class SectionOut(BaseModel):
+    path: list[str] = Field(description="Heading path, outermost first.")
+    start: int
+    end: int
+
+
+class FindingOut(BaseModel):
+    """A place where a report breaks its own arithmetic (勾稽关系)."""
+
+    model_config = _example(
+        source="2023_huaian_hongzequ.pdf",
+        agency="洪泽区人民政府",
+        year=2023,
+        rule="t3.column_balance",
+        keys=["t3.new_received.total"],
+        numbers=[21, 20],
+        message="…",
+    )
+
+    source: str
+    agency: str
+    year: int | None
+    rule: str
+    keys: list[str]
+    numbers: list[float]
+    message: str
+
+
+class ReportDetail(ReportSummary):
+    warnings: list[str]
+    sections: list[SectionOut]
+    records: list[Record]
+    findings: list[FindingOut]
+
+
+class Metric(BaseModel):
+    """A canonical key with its Chinese labels, for choosing what to chart."""
+
+    model_config = _example(
+        key="t3.new_received.total",
+        table="t3",
+        table_name="表三 收到和处理政府信息公开申请情况",
+        row="new_received",
+        column="total",
+        row_label="一、本年新收政府信息公开申请数量",
+        column_label="总计",
+    )
+
+    key: str
+    table: str
+    table_name: str
+    row: str
+    column: str
+    row_label: str
+    column_label: str
+
+
+# --- admin ----------------------------------------------------------------------------------
+
+
+class UploadOutcome(BaseModel):
+    """What happened to one uploaded file."""
+
+    model_config = _example(
+        source=_SEED,
+        status="ingested",
+        message=f"{_BODY} 2023: 200 cells, 0 findings",
+        report_id="2589b7eeb1d8f24a",
+        cells=200,
+    )
+
+    source: str = Field(description="The uploaded file's name, without any folder part.")
+    status: Literal["ingested", "replaced", "unchanged", "same_report", "skipped"]
+    message: str
+    report_id: str | None
+    cells: int
+
+
+class UploadResponse(BaseModel):
+    outcomes: list[UploadOutcome]
+
+
+class DeleteResponse(BaseModel):
+    id: str
+    deleted: bool
+
+
+class Health(BaseModel):
+    model_config = _example(status="ok", reports=9)
+
+    status: Literal["ok"]
+    reports: int = Field(description="How many reports are stored.")

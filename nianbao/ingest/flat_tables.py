@@ -1,0 +1,65 @@
+"""Cells from flat tables: web text that glued each row's numbers into one digit string.
+
+Where the arithmetic rules leave one way to cut the digits, the cells get their numbers; where
+several cuts satisfy every rule, the cells are stored without a value and with the candidates in
+their note, so an answer can say the table cannot be read unambiguously instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from nianbao.ingest.flat_split import FlatSplit, split_table
+from nianbao.keys import T2_COLUMNS, T3_COLUMNS, T4_COLUMNS, TABLE_NAMES, label_of
+from nianbao.model import Cell, Table
+from nianbao.ingest.tables import Extraction
+
+_COLUMN_LABELS = {**T2_COLUMNS, **T3_COLUMNS, **T4_COLUMNS}
+_LAYOUT_2019 = {"made_new", "published_new", "items_prev_year"}
+
+
+def extract_flat(tables: Iterable[Table]) -> Extraction:
+    """Split each flat row's digits where the arithmetic rules leave one way; report the rest."""
+    result = Extraction()
+    for table in tables:
+        split = split_table(table)
+        if split is None:
+            continue
+        result.warnings.extend(split.warnings)
+        if any(_LAYOUT_2019 & set(cols) for cols in split.columns.values()):
+            result.layout_hints.add("2019-60")
+        for cell in _cells(split, table.page):
+            result.add(cell)
+    return result
+
+
+def _cells(split: FlatSplit, page: int | None) -> list[Cell]:
+    out: list[Cell] = []
+    for row, values in split.values.items():
+        for column, value in zip(split.columns[row], values, strict=False):
+            out.append(_cell(split.table, row, column, value, str(value), None, page))
+    for row, candidates in split.ambiguous.items():
+        shown = " 或 ".join("|".join(str(v) for v in c) for c in candidates[:3])
+        more = f" 等{len(candidates)}种" if len(candidates) > 3 else ""
+        note = f"连写数字无法唯一拆分，可能为：{shown}{more}"
+        for column in split.columns[row]:
+            out.append(_cell(split.table, row, column, None, "", note, page))
+    for row, digits in split.unsplit.items():
+        for column in split.columns.get(row, ()):
+            out.append(_cell(split.table, row, column, None, digits, f"连写数字「{digits}」无法拆分", page))
+    return out
+
+
+def _cell(table: str, row: str, column: str, value: float | int | None, written: str,
+          note: str | None, page: int | None) -> Cell:
+    key = f"{table}.{row}.{column}"
+    return Cell(
+        key=key,
+        value=value,
+        as_written=written,
+        table=TABLE_NAMES[table],
+        row_label=label_of(key)[0],
+        column_label=_COLUMN_LABELS.get(column, column),
+        page=page,
+        note=note,
+    )

@@ -1,0 +1,87 @@
+"""Report metadata: the body as the title names it, region, year, layout."""
+
+from __future__ import annotations
+
+import re
+
+from nianbao.model import Document, ReportMeta
+
+_REPORT_WORDS = re.compile(r"(?:政府信息公开|政务公开|信息公开)?(?:工作)?(?:年度报告|年报).*$")
+_YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+_PERIOD = re.compile(r"统计(?:期限|时限|期间|时间)[^。]{0,12}?(20\d{2})\s*年\s*1\s*月\s*1\s*日")
+_ADMIN = re.compile(r"^(.{2,}?(?:省|自治区))?(.{1,}?(?:市|州|盟|地区))?(.{1,}?(?:区|县|旗))?")
+
+
+def title_year(title: str) -> int | None:
+    match = _YEAR.search(title)
+    return int(match.group(1)) if match else None
+
+
+def body_from_title(title: str) -> str | None:
+    """``淮安市人民政府2024年政府信息公开工作年度报告`` → ``淮安市人民政府``."""
+    text = re.sub(r"\s+", "", title)
+    text = re.sub(r"^关于", "", text)
+    match = _YEAR.search(text)
+    if match and match.start() > 0:
+        body = text[: match.start()]
+    elif match:
+        body = _REPORT_WORDS.sub("", text[match.end() :]).lstrip("度")
+    else:
+        body = _REPORT_WORDS.sub("", text)
+    body = body.strip("《》“”\"' ：:-—")
+    return body or None
+
+
+def region_of(body: str, text: str) -> str | None:
+    """The region a body's name states, widened by the text when it names the city too.
+
+    ``市中区人民政府办公室`` with ``枣庄市市中区`` in the text → ``枣庄市市中区``.
+    """
+    match = _ADMIN.match(body)
+    region = match.group(0) if match else ""
+    if not region or region.endswith("政府"):
+        return None
+    wider = re.search(r"[\u4e00-\u9fff]{2,6}?(?:省|市)" + re.escape(region), text)
+    if wider and not region.startswith(wider.group(0)[: -len(region)]):
+        region = wider.group(0)
+    return region
+
+
+def layout_of(text: str, tables_found: bool, hints: set[str], year: int | None) -> str:
+    if "2019-60" in hints or "〔2019〕60号" in text or "[2019]60号" in text:
+        return "2019-60"
+    if tables_found:
+        return "2021-30"
+    if year is not None and year < 2019:
+        return "older"
+    return "unknown"
+
+
+def build_meta(
+    doc: Document,
+    *,
+    tables_found: bool,
+    hints: set[str],
+    body: str | None = None,
+    year: int | None = None,
+) -> ReportMeta:
+    """Metadata of one document; ``body`` and ``year`` override what the title says."""
+    text = doc.text
+    year = year or title_year(doc.title) or _period_year(text)
+    body = body or body_from_title(doc.title) or "未知机关"
+    return ReportMeta(
+        id=doc.sha256[:16],
+        source=doc.source,
+        format=doc.format,
+        body=body,
+        region=region_of(body, text),
+        year=year,
+        layout=layout_of(text, tables_found, hints, year),
+        title=doc.title,
+        sha256=doc.sha256,
+    )
+
+
+def _period_year(text: str) -> int | None:
+    match = _PERIOD.search(text)
+    return int(match.group(1)) if match else None

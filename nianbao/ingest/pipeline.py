@@ -1,0 +1,48 @@
+"""One document in, one Report out: tables → cells, metadata, sections, narrative, checks."""
+
+from __future__ import annotations
+
+import re
+
+from nianbao.ingest import checks, narrative, tables
+from nianbao.ingest.errors import NotAReport
+from nianbao.ingest.flat_tables import extract_flat
+from nianbao.ingest.meta import build_meta
+from nianbao.model import Document, Report
+from nianbao.ingest.sections import split_sections
+
+_REPORT_MARKERS = re.compile(r"政府信息公开|政务公开|信息公开工作")
+
+
+def extract_report(doc: Document, *, body: str | None = None, year: int | None = None) -> Report:
+    """Everything ingest knows about one document. Raises NotAReport for other documents."""
+    text = doc.text
+    if not _REPORT_MARKERS.search(doc.title + text[:5000]):
+        raise NotAReport(
+            f"{doc.source}: this does not read as a 政府信息公开工作年度报告 "
+            "(no mention of 政府信息公开 in its title or opening); skipped"
+        )
+    grid = tables.extract(doc.tables)
+    flat = extract_flat([t for t in doc.tables if t.flat])
+    cells = grid.cells + [c for c in flat.cells if all(c.key != g.key for g in grid.cells)]
+    warnings = grid.warnings + flat.warnings
+    meta = build_meta(doc, tables_found=bool(cells), hints=grid.layout_hints | flat.layout_hints, body=body, year=year)
+    if not cells:
+        warnings.append(_no_tables_reason(meta.year))
+    figures = narrative.find_figures(text)
+    findings = checks.check_tables(cells) + checks.check_narrative(cells, figures, text)
+    return Report(
+        meta=meta,
+        text=text,
+        sections=split_sections(text),
+        cells=tuple(cells),
+        findings=tuple(findings),
+        narrative=tuple(figures),
+        warnings=tuple(warnings),
+    )
+
+
+def _no_tables_reason(year: int | None) -> str:
+    if year is not None and year < 2019:
+        return f"no standard tables: a {year} report predates the national table format (〔2019〕60号); text only"
+    return "no standard tables were found (a picture, or a layout we cannot read); text only"

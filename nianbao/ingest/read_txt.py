@@ -1,0 +1,177 @@
+"""Read a plain-text report into a Document: decode, find the title, and turn each table region
+into a Table in whichever layout the text uses.
+
+Layouts, detected per region (see ``txt_tables`` and ``txt_flat``):
+
+- one cell a line, TAB-led, as a generic converter extracts a .docx (the seed report);
+- markdown tables from PDF/OCR conversion (``| a | b |`` rows, partly garbled);
+- flat web text, one long line with each table row's numbers glued into a digit string
+  (``Table(flat=True)``; ``ingest.flat_split`` recovers the cells);
+- anything else (old-format reports, narrative) is read as paragraphs, one per line.
+
+A crawler header (``标题: …`` lines above ``==== 正文 ====``) gives the title and is not text of
+the report. ``[bookmark: …]`` and ``[image: …]`` residue is removed before anything else, so
+the bookmark digits never become numbers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from nianbao.ingest.errors import UnreadableFile
+from nianbao.model import Block, Document, Paragraph
+from nianbao.ingest.txt_flat import has_flat_tables, read_flat
+from nianbao.ingest.txt_tables import cell_region_end, is_cell_line, is_markdown_row, read_cell_region, read_markdown
+
+#: Share of control or undecodable characters above which the bytes are not text.
+MAX_BINARY_SHARE = 0.02
+#: A line this long is a whole web page run together: it is cut at its headings.
+WHOLE_PAGE_LINE = 1000
+
+_RESIDUE = re.compile(r"\[(?:bookmark|image):[^\]\n]*\]")
+_CRAWLER_RULE = re.compile(r"^=+\s*正文\s*=+$")
+_CRAWLER_TITLE = re.compile(r"^标题[:：]\s*(?P<title>.+)$")
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
+_PAGE_FOOTER = re.compile(r"^\s*[—–－-]+\s*\d{1,4}\s*[—–－-]+\s*$")
+
+
+def read_txt(data: bytes, source: str, sha256: str) -> Document:
+    """The Document of a plain-text report. Raises UnreadableFile for empty or binary input.
+
+    >>> doc = read_txt("某某局2023年度政府信息公开工作年度报告\\n一、总体情况".encode(), "a.txt", "0")
+    >>> doc.title, [p.text for p in doc.paragraphs][1]
+    ('某某局2023年度政府信息公开工作年度报告', '一、总体情况')
+    """
+    text = decode(data, source)
+    cleaned = (_strip_residue(line) for line in text.splitlines())
+    header_title, lines = _split_crawler_header([line for line in cleaned if line is not None])
+    blocks = read_blocks(lines)
+    if not blocks:
+        raise UnreadableFile(f"{source}: no text in the file after decoding; nothing to ingest")
+    title = header_title or find_title(lines) or _first_text(blocks)
+    return Document(source=source, format="txt", title=title, blocks=tuple(blocks), sha256=sha256)
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030; binary is refused."""
+    if not data.strip():
+        raise UnreadableFile(f"{source}: the file is empty; nothing to ingest")
+    text: str | None = None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _try(data, "utf-16")
+    for encoding in ("utf-8-sig", "gb18030"):
+        text = text if text is not None else _try(data, encoding)
+    if text is None or _binary_share(text) > MAX_BINARY_SHARE:
+        raise UnreadableFile(
+            f"{source}: the bytes are not text in UTF-8, UTF-16 or GB18030 (binary or corrupt); "
+            "convert the file to UTF-8 text or ingest the original document"
+        )
+    return text
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _binary_share(text: str) -> float:
+    odd = sum(
+        1
+        for ch in text
+        if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in _TEXT_CONTROLS)
+    )
+    return odd / max(len(text), 1)
+
+
+def _strip_residue(line: str) -> str | None:
+    """Remove converter residue and page footers (``— 4 —``); a line that held nothing else
+    disappears (None)."""
+    if _PAGE_FOOTER.match(line):
+        return None
+    cleaned = _RESIDUE.sub("", line)
+    if cleaned != line and not cleaned.strip():
+        return None
+    return cleaned.rstrip("\r")
+
+
+def _split_crawler_header(lines: list[str]) -> tuple[str | None, list[str]]:
+    """(title, body lines) when a crawler header precedes ``==== 正文 ====``; else (None, lines)."""
+    for i, line in enumerate(lines[:30]):
+        if _CRAWLER_RULE.match(line.strip()):
+            titles = (_CRAWLER_TITLE.match(h.strip()) for h in lines[:i])
+            title = next((m["title"].strip() for m in titles if m), None)
+            return title, lines[i + 1 :]
+    return None, lines
+
+
+# --- blocks ----------------------------------------------------------------------------------
+
+
+def read_blocks(lines: Sequence[str]) -> list[Block]:
+    """Paragraphs and Tables in document order, each region read in its own layout."""
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        if is_cell_line(lines[i]):
+            end = cell_region_end(lines, i)
+            blocks.append(read_cell_region(lines[i:end]))
+        else:
+            end = i
+            while end < len(lines) and not is_cell_line(lines[end]):
+                end += 1
+            blocks.extend(_read_text_run(lines[i:end]))
+        i = end
+    return blocks
+
+
+def _read_text_run(lines: Sequence[str]) -> list[Block]:
+    if any(is_markdown_row(line.strip()) for line in lines):
+        return read_markdown(lines)
+    blocks: list[Block] = []
+    for line in lines:
+        text = line.strip()
+        if has_flat_tables(text) or len(text) >= WHOLE_PAGE_LINE:
+            blocks.extend(read_flat(text))
+        elif text:
+            blocks.append(Paragraph(text))
+    return blocks
+
+
+# --- title -----------------------------------------------------------------------------------
+
+_TITLE_NOISE = frozenset({"正文"})
+
+
+def find_title(lines: Sequence[str]) -> str | None:
+    """The first short line naming a 年度报告, joined with the title lines just above it.
+
+    ``市中区人民政府办公室`` + ``2023年度政府信息公开工作年度报告`` → one title.
+    """
+    for i, line in enumerate(lines[:40]):
+        text = _title_text(line)
+        if text and ("年度报告" in text or "年报" in text):
+            parts = [text]
+            j = i - 1
+            while j >= 0 and len(parts) < 3 and _title_text(lines[j]):
+                parts.insert(0, _title_text(lines[j]) or "")
+                j -= 1
+            return "".join(parts)
+    return None
+
+
+def _title_text(line: str) -> str | None:
+    """The line as a title part, or None when it cannot be one (long, a sentence, noise)."""
+    text = re.sub(r"^#+\s*", "", line.strip())
+    if not text or text in _TITLE_NOISE or len(text) > 60 or re.search(r"[。；|]", text):
+        return None
+    return text
+
+
+def _first_text(blocks: Sequence[Block]) -> str:
+    first = next((b for b in blocks if isinstance(b, Paragraph)), None)
+    return first.text[:80] if first else ""

@@ -1,0 +1,257 @@
+"""The figures tool: typed operations over stored cells, with the arithmetic in code.
+
+A metric is a canonical key (``t3.new_received.total``) or a group the reports do not print as
+one cell (``t3.denied.total`` = every （三）不予公开 row; ``t4.suit.total`` = both kinds of
+lawsuit; ``t3.new_received.org`` = the five 法人或其他组织 columns). Every value comes back with
+the cells it was read from, so the answer can cite each of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from nianbao.ingest.labels import strip_numbering
+from nianbao.keys import T2_COLUMNS, T3_COLUMNS, T3_OTHER_SUBROWS, T3_ROWS, T4_COLUMNS, T4_ROWS, label_of
+from nianbao.ingest.narrative import GROUPS
+from nianbao import store
+
+_ORG_COLUMNS = ("commercial", "research", "social_welfare", "legal_service", "other_org")
+
+#: Row groups the reports print as several rows.
+ROW_GROUPS: dict[str, tuple[str, ...]] = {
+    "t3.denied": tuple(k.split(".")[1] for k in GROUPS["t3.denied"]),
+    "t3.unavailable": tuple(k.split(".")[1] for k in GROUPS["t3.unavailable"]),
+    "t3.rejected": tuple(k.split(".")[1] for k in GROUPS["t3.rejected"]),
+    "t3.other": ("other_total",),
+    "t3.intake": ("new_received", "carried_over"),
+    "t3.granted_or_partly": ("granted", "partly_granted"),
+    "t4.suit": ("suit_direct", "suit_after_review"),
+}
+GROUP_LABELS = {
+    "t3.denied": "不予公开",
+    "t3.unavailable": "无法提供",
+    "t3.rejected": "不予处理",
+    "t3.other": "其他处理",
+    "t4.suit": "行政诉讼",
+    "t3.intake": "收到的申请（新收加上年结转）",
+    "t3.granted_or_partly": "予以公开及部分公开",
+}
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """One stored cell with its citation."""
+
+    report_id: str
+    source: str
+    agency: str
+    year: int | None
+    key: str
+    value: float | int | None
+    as_written: str
+    table: str
+    row_label: str
+    column_label: str
+    page: int | None
+
+    @property
+    def locator(self) -> str:
+        where = f"{self.table} · {self.row_label} · {self.column_label}"
+        return f"{where} · 第{self.page}页" if self.page else where
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A metric's value in one report, and the cells it was read or added up from."""
+
+    report_id: str
+    source: str
+    agency: str
+    year: int | None
+    metric: str
+    label: str
+    value: float | int | None
+    cells: tuple[CellRef, ...]
+    summed: bool
+
+    def as_row(self) -> dict:
+        return {
+            "source": self.source,
+            "agency": self.agency,
+            "year": self.year,
+            "key": self.metric,
+            "label": self.label,
+            "value": self.value,
+            "cells": [c.key for c in self.cells],
+        }
+
+
+#: Row names that read well in a sentence where the table's own label does not.
+_SPOKEN_ROWS = {
+    "t3.new_received": "新收政府信息公开申请",
+    "t3.carried_over": "上年结转的申请",
+    "t3.total_processed": "办理结果总计（办结）",
+    "t3.carried_forward": "结转下年度继续办理的申请",
+    "t4.suit_direct": "未经复议直接起诉的行政诉讼",
+    "t4.suit_after_review": "复议后起诉的行政诉讼",
+}
+_T2_ONE_COLUMN = {"decisions", "amount_10k_yuan"}
+_GROUP_OF = {"denied": "不予公开", "unavailable": "无法提供", "rejected": "不予处理", "other": "其他处理"}
+
+
+def _spoken(table: str, row: str) -> str | None:
+    """无法提供（本机关不掌握相关政府信息）: a sub-row named with its group."""
+    group = _GROUP_OF.get(row.split("_")[0])
+    if table != "t3" or group is None or row == "other_total":
+        return None
+    return f"{group}（{strip_numbering(T3_ROWS[row].split(' ')[-1])}）"
+
+
+def metric_label(metric: str) -> str:
+    """Chinese words for a metric: ``t3.new_received.natural_person`` → 新收政府信息公开申请（自然人）."""
+    table, row, column = metric.split(".")
+    group = f"{table}.{row}"
+    row_label = _SPOKEN_ROWS.get(group) or GROUP_LABELS.get(group) or _spoken(table, row)
+    if row_label is None:
+        row_label = strip_numbering(label_of(f"{table}.{row}.total" if table != "t2" else metric)[0].split(" ")[-1])
+    if column == "org":
+        return f"{row_label}（法人或其他组织）"
+    if column == "total" or (table == "t2" and column in _T2_ONE_COLUMN):
+        return row_label
+    columns = {"t2": T2_COLUMNS, "t3": T3_COLUMNS, "t4": T4_COLUMNS}[table]
+    return f"{row_label}（{columns.get(column, column)}）"
+
+
+def concrete_keys(metric: str, present: set[str]) -> list[str]:
+    """The stored keys a metric adds up, given the keys a report has."""
+    table, row, column = metric.split(".")
+    columns = list(_ORG_COLUMNS) if column == "org" else [column]
+    rows = list(ROW_GROUPS.get(f"{table}.{row}", (row,)))
+    if f"{table}.{row}" == "t3.other" and not any(k.startswith("t3.other_total.") for k in present):
+        rows = list(T3_OTHER_SUBROWS)
+    return [f"{table}.{r}.{c}" for r in rows for c in columns]
+
+
+class FiguresTool:
+    """Read figures from the store. ``report_ids`` come from body and year resolution."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def cells(self, report_ids: Sequence[str], keys: Iterable[str] | None = None) -> list[CellRef]:
+        r, c = store.reports, store.cells
+        query = select(r.c.source, r.c.body, r.c.year, c).join(c, c.c.report_id == r.c.id)
+        query = query.where(r.c.id.in_(list(report_ids)))
+        if keys is not None:
+            query = query.where(c.c.key.in_(list(keys)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [_ref(row) for row in rows]
+
+    def get(self, report_ids: Sequence[str], metric: str) -> list[Figure]:
+        """The metric in each report, in the order of ``report_ids``."""
+        by_report: dict[str, list[CellRef]] = {}
+        for ref in self.cells(report_ids, _candidate_keys(metric)):
+            by_report.setdefault(ref.report_id, []).append(ref)
+        figures = []
+        for report_id in report_ids:
+            refs = by_report.get(report_id, [])
+            figure = _figure(metric, refs)
+            if figure:
+                figures.append(figure)
+        return figures
+
+    def compare(self, report_ids: Sequence[str], metric: str) -> tuple[list[Figure], float | None]:
+        """The metric in two or more reports, and last minus first (None when a value is missing)."""
+        figures = self.get(report_ids, metric)
+        values = [f.value for f in figures]
+        if len(figures) < 2 or any(v is None for v in values):
+            return figures, None
+        return figures, _tidy(values[-1] - values[0])  # type: ignore[operator]
+
+    def total(self, report_ids: Sequence[str], metric: str) -> tuple[list[Figure], float | None]:
+        figures = self.get(report_ids, metric)
+        if not figures or any(f.value is None for f in figures):
+            return figures, None
+        return figures, _tidy(sum(f.value for f in figures))  # type: ignore[misc]
+
+    def rank(self, report_ids: Sequence[str], metric: str, descending: bool = True) -> list[Figure]:
+        figures = [f for f in self.get(report_ids, metric) if f.value is not None]
+        return sorted(figures, key=lambda f: f.value, reverse=descending)  # type: ignore[arg-type, return-value]
+
+    def trend(self, report_ids: Sequence[str], metric: str) -> list[Figure]:
+        return sorted(self.get(report_ids, metric), key=lambda f: f.year or 0)
+
+
+def _candidate_keys(metric: str) -> list[str]:
+    table, row, column = metric.split(".")
+    rows = set(ROW_GROUPS.get(f"{table}.{row}", (row,))) | (
+        set(T3_OTHER_SUBROWS) | {"other_total"} if f"{table}.{row}" == "t3.other" else set()
+    )
+    columns = set(_ORG_COLUMNS) | {column} if column == "org" else {column}
+    if table == "t3" and column == "total":
+        columns |= set(T3_COLUMNS)  # to add up a row whose 总计 the report left blank
+    return [f"{table}.{r}.{c}" for r in rows for c in columns]
+
+
+def _figure(metric: str, refs: list[CellRef]) -> Figure | None:
+    if not refs:
+        return None
+    present = {r.key: r for r in refs}
+    keys = concrete_keys(metric, set(present))
+    used: list[CellRef] = []
+    total: float = 0
+    for key in keys:
+        ref = present.get(key)
+        if ref is None or ref.value is None:
+            parts = _row_parts(key, present)
+            if parts is None:
+                return _incomplete(metric, refs)
+            used += parts
+            total += sum(p.value for p in parts)  # type: ignore[misc]
+            continue
+        used.append(ref)
+        total += ref.value
+    first = refs[0]
+    return Figure(
+        first.report_id, first.source, first.agency, first.year, metric, metric_label(metric),
+        _tidy(total), tuple(used), summed=len(used) > 1,
+    )
+
+
+def _row_parts(key: str, present: dict[str, CellRef]) -> list[CellRef] | None:
+    """A blank table-3 总计 cell, rebuilt from its row's parts (cited one by one)."""
+    table, row, column = key.split(".")
+    if table != "t3" or column != "total" or row not in T3_ROWS:
+        return None
+    parts = [present.get(f"t3.{row}.{c}") for c in T3_COLUMNS if c != "total"]
+    if any(p is None or p.value is None for p in parts):
+        return None
+    return parts  # type: ignore[return-value]
+
+
+def _incomplete(metric: str, refs: list[CellRef]) -> Figure:
+    first = refs[0]
+    return Figure(first.report_id, first.source, first.agency, first.year, metric, metric_label(metric),
+                  None, tuple(refs), summed=False)
+
+
+def _tidy(value: float) -> float | int:
+    """Whole numbers as int; money keeps its decimals (rounded off float noise)."""
+    rounded = round(value, 6)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
+def _ref(row) -> CellRef:  # noqa: ANN001 - a SQLAlchemy row
+    value = row.value
+    if value is not None and row.is_int:
+        value = int(value)
+    return CellRef(row.report_id, row.source, row.body, row.year, row.key, value, row.as_written,
+                   row.table_name, row.row_label, row.column_label, row.page)
+
+
+__all__ = ["CellRef", "Figure", "FiguresTool", "T4_ROWS", "concrete_keys", "metric_label"]

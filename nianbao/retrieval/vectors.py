@@ -1,0 +1,180 @@
+"""Chunk vectors in Chroma: one cosine collection on disk, opened with our embedding function.
+
+The collection is created and reopened with :class:`ChromaEmbedder`, a registered wrapper of our
+``E5Embeddings``, so Chroma never falls back to its default function (which would download a
+model). We pass precomputed vectors on upsert and query anyway, to batch and time the model
+ourselves. Telemetry is off. The model a collection was built with is kept in its metadata; a
+different model is refused rather than mixed into the same vector space.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Space
+from chromadb.api.types import Embeddings as ChromaVectors
+from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from nianbao.retrieval.embed import E5Embeddings
+
+COLLECTION = "chunks"
+
+
+class VectorStoreMismatch(RuntimeError):
+    """The Chroma collection on disk was built with another embedding model."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a search to exact values: body names, years, top-level sections (or table
+    names), a kind. ``None`` leaves a field free; an empty tuple matches nothing."""
+
+    bodies: tuple[str, ...] | None = None
+    years: tuple[int, ...] | None = None
+    sections: tuple[str, ...] | None = None
+    kind: str | None = None
+
+    def where(self) -> dict[str, Any] | None:
+        """The Chroma ``where`` clause, or None for no filter."""
+        terms: list[dict[str, Any]] = []
+        if self.bodies is not None:
+            terms.append({"body": {"$in": list(self.bodies)}})
+        if self.years is not None:
+            terms.append({"year": {"$in": list(self.years)}})
+        if self.sections is not None:
+            terms.append({"section": {"$in": list(self.sections)}})
+        if self.kind is not None:
+            terms.append({"kind": self.kind})
+        if not terms:
+            return None
+        return terms[0] if len(terms) == 1 else {"$and": terms}
+
+    @property
+    def active(self) -> bool:
+        """True when any field restricts the search."""
+        return any(v is not None for v in (self.bodies, self.years, self.sections, self.kind))
+
+    @property
+    def empty(self) -> bool:
+        """True when a field can match nothing, so a search need not run."""
+        return () in (self.bodies, self.years, self.sections)
+
+
+#: No restriction.
+NO_FILTERS = Filters()
+
+
+@register_embedding_function
+class ChromaEmbedder(EmbeddingFunction[Documents]):
+    """Our embeddings as a Chroma embedding function: passages on ``__call__``, questions on
+    ``embed_query``. Registered under ``nianbao`` so a reopened collection rebuilds it from its
+    stored config (the model name) instead of Chroma's default."""
+
+    def __init__(self, embeddings: E5Embeddings) -> None:
+        self.embeddings = embeddings
+
+    def __call__(self, input: Documents) -> ChromaVectors:
+        return list(self.embeddings.passages(list(input)))
+
+    def embed_query(self, input: Documents) -> ChromaVectors:
+        return [self.embeddings.query(text) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "nianbao"
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self.embeddings.model}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbedder:
+        return ChromaEmbedder(E5Embeddings(config["model"]))
+
+
+class VectorStore:
+    """Chunk vectors with their metadata (report_id, source, body, year, section, kind, page)."""
+
+    def __init__(self, path: Path, embeddings: E5Embeddings, collection: str = COLLECTION) -> None:
+        self.path = path
+        self.embeddings = embeddings
+        self.collection_name = collection
+
+    @cached_property
+    def client(self) -> Any:
+        self.path.mkdir(parents=True, exist_ok=True)
+        settings = ChromaSettings(anonymized_telemetry=False)
+        return chromadb.PersistentClient(path=str(self.path), settings=settings)
+
+    @cached_property
+    def collection(self) -> Any:
+        embedder = ChromaEmbedder(self.embeddings)
+        collection = self.client.get_or_create_collection(
+            self.collection_name,
+            embedding_function=embedder,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embed_model": self.embeddings.model},
+        )
+        built_with = (collection.metadata or {}).get("embed_model")
+        if built_with != self.embeddings.model:
+            raise VectorStoreMismatch(
+                f"the vector store in {self.path} was built with embed_model={built_with!r}, not "
+                f"{self.embeddings.model!r}; set NIANBAO_EMBED_MODEL back, or delete {self.path} "
+                "and re-ingest"
+            )
+        return collection
+
+    def upsert(self, ids: Sequence[str], vectors: np.ndarray, metadatas: Sequence[Mapping[str, Any]]) -> None:
+        """Insert or replace vectors by chunk id, in batches Chroma accepts."""
+        step = int(self.client.get_max_batch_size())
+        for i in range(0, len(ids), step):
+            self.collection.upsert(
+                ids=list(ids[i : i + step]),
+                embeddings=vectors[i : i + step],
+                metadatas=[_clean(m) for m in metadatas[i : i + step]],
+            )
+
+    def delete_report(self, report_id: str) -> None:
+        self.collection.delete(where={"report_id": report_id})
+
+    def ids_of(self, report_id: str) -> list[str]:
+        return list(self.collection.get(where={"report_id": report_id}, include=[])["ids"])
+
+    def embeddings_of(self, ids: Sequence[str], batch: int = 5000) -> np.ndarray:
+        """The stored vectors of ``ids`` in that order (zeros for an id not stored)."""
+        out: np.ndarray | None = None
+        for start in range(0, len(ids), batch):
+            part = list(ids[start : start + batch])
+            got = self.collection.get(ids=part, include=["embeddings"])
+            found = np.asarray(got["embeddings"], dtype=np.float32)
+            if out is None:
+                out = np.zeros((len(ids), found.shape[1] if found.ndim == 2 else 0), dtype=np.float32)
+            where = {chunk_id: i for i, chunk_id in enumerate(part)}
+            for chunk_id, vector in zip(got["ids"], found, strict=True):
+                out[start + where[chunk_id]] = vector
+        return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def query(self, vector: np.ndarray, k: int, filters: Filters = NO_FILTERS) -> list[tuple[str, float]]:
+        """The ``k`` nearest chunks as (id, cosine distance), nearest first."""
+        if k <= 0:
+            return []
+        found = self.collection.query(query_embeddings=[vector], n_results=k, where=filters.where(),
+                                      include=["distances"])
+        return list(zip(found["ids"][0], (float(d) for d in found["distances"][0]), strict=True))
+
+
+def _clean(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """Chroma metadata cannot hold None: leave such fields out."""
+    return {k: v for k, v in metadata.items() if v is not None}
