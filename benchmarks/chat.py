@@ -61,8 +61,14 @@ def main() -> None:
             index = SearchIndex(settings)
         list(Library(settings, index).ingest_paths(collect_files([RAW])))
         port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(create_app(settings, with_index=not args.records_only),
-                                               host="127.0.0.1", port=port, log_level="warning"))
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(settings, with_index=not args.records_only),
+                host="127.0.0.1",
+                port=port,
+                log_level="warning",
+            )
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         while not server.started:
@@ -73,7 +79,8 @@ def main() -> None:
                     _ask(client, questions, 1)  # warm-up
                     times = _ask(client, questions, args.rounds)
                     p95 = statistics.quantiles(times, n=20)[-1]
-                    print(f"{kind:<7} n={len(times):<4} p50 {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms")
+                    p50 = statistics.median(times)
+                    print(f"{kind:<7} n={len(times):<4} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
         finally:
             server.should_exit = True
             thread.join(timeout=10)

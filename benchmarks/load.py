@@ -46,23 +46,33 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT.parent / "shared" / "corpus" / "raw"
-FILES = ["2023_zaozhuang_shizhongqu_zfb.docx", "2023_suqian_shuyangxian_fagaiju.html",
-         "2024_pingtan_zonghe_shiyanqu.txt"]
+FILES = [
+    "2023_zaozhuang_shizhongqu_zfb.docx",
+    "2023_suqian_shuyangxian_fagaiju.html",
+    "2024_pingtan_zonghe_shiyanqu.txt",
+]
 KINDS = ("figure", "text", "follow-up", "bad")
 REQUEST_TIMEOUT = 30.0
 START_TIMEOUT = 180.0
 CHAT_KEYS = {"conversation_id", "status", "answer", "citations", "figures", "options"}
 
-FIGURE_QUESTIONS = ["{body}{year}年收到多少信息公开申请？", "{body}{year}年行政复议有几件？",
-                    "{body}{year}年上年结转了多少件申请？", "{body}{year}年予以公开的有多少件？"]
-TEXT_QUESTIONS = ["{body}的联系电话是多少？", "{body}{year}年政务新媒体情况如何？",
-                  "{body}{year}年存在的主要问题是什么？"]
+FIGURE_QUESTIONS = [
+    "{body}{year}年收到多少信息公开申请？",
+    "{body}{year}年行政复议有几件？",
+    "{body}{year}年上年结转了多少件申请？",
+    "{body}{year}年予以公开的有多少件？",
+]
+TEXT_QUESTIONS = [
+    "{body}的联系电话是多少？",
+    "{body}{year}年政务新媒体情况如何？",
+    "{body}{year}年存在的主要问题是什么？",
+]
 #: Bad requests: (what, JSON body or raw bytes). Each must be answered 4xx in the error shape.
 BAD: list[tuple[str, object]] = [
     ("empty", {"question": ""}),
     ("blank", {"question": "   "}),
     ("600 chars", {"question": "多" * 600}),
-    ("garbage json", b"{\"question\": \"\xff\xfe"),
+    ("garbage json", b'{"question": "\xff\xfe'),
     ("not json", b"question=hello"),
     ("wrong type", {"question": 12345}),
     ("no question", {"conversation_id": "abc"}),
@@ -93,8 +103,7 @@ def ingest(data_dir: Path, files: list[Path], records_only: bool) -> float:
     if records_only:
         command.append("--records-only")
     started = time.perf_counter()
-    subprocess.run(command, env=_env(data_dir), cwd=ROOT, check=True, timeout=900,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(command, env=_env(data_dir), cwd=ROOT, check=True, timeout=900, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
@@ -105,12 +114,20 @@ def serve(data_dir: Path, records_only: bool, log: Path) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    code = (f"import uvicorn; from nianbao.api.app import create_app; "
-            f"uvicorn.run(create_app(with_index={not records_only}), fd={sock.fileno()}, "
-            f"log_level='warning', backlog=2048)")
+    code = (
+        f"import uvicorn; from nianbao.api.app import create_app; "
+        f"uvicorn.run(create_app(with_index={not records_only}), fd={sock.fileno()}, "
+        f"log_level='warning', backlog=2048)"
+    )
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", code], env=_env(data_dir), cwd=ROOT,
-                                pass_fds=[sock.fileno()], stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=_env(data_dir),
+            cwd=ROOT,
+            pass_fds=[sock.fileno()],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     sock.close()
     url = f"http://127.0.0.1:{port}"
     try:
@@ -152,9 +169,13 @@ def is_error_shape(response: httpx.Response) -> bool:
         body = response.json()
     except ValueError:
         return False
-    return (isinstance(body, dict) and set(body) == {"error"} and isinstance(body["error"], dict)
-            and set(body["error"]) == {"code", "message"}
-            and all(isinstance(v, str) and v for v in body["error"].values()))
+    return (
+        isinstance(body, dict)
+        and set(body) == {"error"}
+        and isinstance(body["error"], dict)
+        and set(body["error"]) == {"code", "message"}
+        and all(isinstance(v, str) and v for v in body["error"].values())
+    )
 
 
 def chat_shape_problem(response: httpx.Response) -> str | None:
@@ -200,8 +221,9 @@ class Client:
         started = time.perf_counter()
         try:
             if isinstance(payload, bytes):
-                response = await http.post("/api/chat", content=payload,
-                                           headers={"Content-Type": "application/json"})
+                response = await http.post(
+                    "/api/chat", content=payload, headers={"Content-Type": "application/json"}
+                )
             else:
                 response = await http.post("/api/chat", json=payload)
         except httpx.TimeoutException as exc:
@@ -243,15 +265,19 @@ class Client:
         first = await self.answered(http, "follow-up", {"question": question})
         if first is None:
             return
-        reply = await self.answered(http, "follow-up", {"question": "其中自然人呢？",
-                                                        "conversation_id": first["conversation_id"]})
+        reply = await self.answered(
+            http, "follow-up", {"question": "其中自然人呢？", "conversation_id": first["conversation_id"]}
+        )
         if reply is None:
             return
         cited = {c["report_id"] for c in first["citations"]}
         again = {c["report_id"] for c in reply["citations"]}
         if reply["conversation_id"] != first["conversation_id"] or (cited and again and again != cited):
-            self.tally.error("follow-up", "mixed conversation",
-                             f"asked about {sorted(cited)}, the follow-up cited {sorted(again)}")
+            self.tally.error(
+                "follow-up",
+                "mixed conversation",
+                f"asked about {sorted(cited)}, the follow-up cited {sorted(again)}",
+            )
 
     async def bad(self, http: httpx.AsyncClient) -> None:
         what, payload = self.rng.choice(BAD)
@@ -300,12 +326,17 @@ def percentile(values: list[float], q: float) -> float:
 def summary(tally: Tally, elapsed: float) -> dict:
     rows = {}
     for kind in (*KINDS, "overall"):
-        values = (tally.latencies[kind] if kind != "overall"
-                  else [v for k in KINDS for v in tally.latencies[k]])
+        values = (
+            tally.latencies[kind] if kind != "overall" else [v for k in KINDS for v in tally.latencies[k]]
+        )
         errors = sum(n for (k, _), n in tally.errors.items() if kind in ("overall", k))
         rows[kind] = {
-            "requests": len(values) + sum(n for (k, w), n in tally.errors.items()
-                                          if kind in ("overall", k) and w in ("timeout", "connection")),
+            "requests": len(values)
+            + sum(
+                n
+                for (k, w), n in tally.errors.items()
+                if kind in ("overall", k) and w in ("timeout", "connection")
+            ),
             "errors": errors,
             **({f"p{q}_ms": round(percentile(values, q), 1) for q in (50, 95, 99)} if values else {}),
             **({"mean_ms": round(1000 * statistics.fmean(values), 1)} if values else {}),
@@ -318,8 +349,10 @@ def print_summary(rows: dict, tally: Tally, clients: int, elapsed: float) -> Non
     print(f"{clients} clients for {elapsed:.1f} s")
     print(f"{'kind':<10} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for kind, row in rows.items():
-        print(f"{kind:<10} {row['requests']:>8} {row['errors']:>6} {row.get('p50_ms', '-'):>8} "
-              f"{row.get('p95_ms', '-'):>8} {row.get('p99_ms', '-'):>8}")
+        print(
+            f"{kind:<10} {row['requests']:>8} {row['errors']:>6} {row.get('p50_ms', '-'):>8} "
+            f"{row.get('p95_ms', '-'):>8} {row.get('p99_ms', '-'):>8}"
+        )
     print(f"requests/s: {rows['overall']['requests_per_second']}")
     answers = ", ".join(f"{kind} {status} {n}" for (kind, status), n in sorted(tally.statuses.items()))
     print(f"answers: {answers}")
@@ -328,8 +361,9 @@ def print_summary(rows: dict, tally: Tally, clients: int, elapsed: float) -> Non
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long to load (default 60)")
     parser.add_argument("--records-only", action="store_true", help="serve without the search index")
@@ -345,8 +379,10 @@ def main() -> int:
         ingest_seconds = 0.0
         if args.data_dir is None:
             ingest_seconds = ingest(data_dir, [RAW / name for name in args.files], args.records_only)
-            print(f"ingested {len(args.files)} files in {ingest_seconds:.1f} s "
-                  f"({'records only' if args.records_only else 'records + search index'})")
+            print(
+                f"ingested {len(args.files)} files in {ingest_seconds:.1f} s "
+                f"({'records only' if args.records_only else 'records + search index'})"
+            )
         log = Path(tmp) / "server.log"
         with serve(data_dir, args.records_only, log) as url:
             reports, warm = warm_up(url)
@@ -358,11 +394,20 @@ def main() -> int:
         for line in server_errors[:10]:
             print(f"server: {line}")
         if args.json:
-            args.json.write_text(json.dumps({"clients": args.clients, "seconds": round(elapsed, 1),
-                                             "records_only": args.records_only, "ingest_seconds":
-                                             round(ingest_seconds, 1), "kinds": rows, "answers":
-                                             {f"{k} {s}": n for (k, s), n in tally.statuses.items()}},
-                                            indent=1, ensure_ascii=False))
+            args.json.write_text(
+                json.dumps(
+                    {
+                        "clients": args.clients,
+                        "seconds": round(elapsed, 1),
+                        "records_only": args.records_only,
+                        "ingest_seconds": round(ingest_seconds, 1),
+                        "kinds": rows,
+                        "answers": {f"{k} {s}": n for (k, s), n in tally.statuses.items()},
+                    },
+                    indent=1,
+                    ensure_ascii=False,
+                )
+            )
     failed = bool(tally.errors) or bool(server_errors)
     print("FAIL" if failed else "OK: no errors")
     return 1 if failed else 0

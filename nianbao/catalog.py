@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from nianbao import store
 from nianbao.answer.model import Citation
 from nianbao.keys import T2_COLUMNS, T2_ROWS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_ROWS, TABLE_NAMES
-from nianbao import store
 from nianbao.library import Library, same_body
 from nianbao.retrieval.bodies import BodyResolver
 from nianbao.retrieval.figures import CellRef, FiguresTool

@@ -17,12 +17,12 @@ from typing import Any, Literal, Protocol
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.engine import Engine
 
+from nianbao import store
 from nianbao.ingest import checks
 from nianbao.ingest.errors import IngestError
-from nianbao.model import Finding, Report
 from nianbao.ingest.pipeline import extract_report
 from nianbao.ingest.read import read_bytes
-from nianbao import store
+from nianbao.model import Finding, Report
 from nianbao.settings import Settings
 
 log = logging.getLogger("nianbao.library")
@@ -68,9 +68,11 @@ class Reconciliation:
     def __str__(self) -> str:
         if not self.changed:
             return "the search index agrees with the records"
-        return (f"deleted orphan rows: {self.orphan_rows}, orphan vectors: {self.orphan_vectors}; "
-                f"embedded missing chunks: {self.missing_vectors}; corrected the keyword index for "
-                f"reports: {self.keyword_reports}")
+        return (
+            f"deleted orphan rows: {self.orphan_rows}, orphan vectors: {self.orphan_vectors}; "
+            f"embedded missing chunks: {self.missing_vectors}; corrected the keyword index for "
+            f"reports: {self.keyword_reports}"
+        )
 
 
 class Library:
@@ -85,7 +87,9 @@ class Library:
 
     # --- ingest --------------------------------------------------------------------------
 
-    def ingest_bytes(self, data: bytes, source: str, *, body: str | None = None, year: int | None = None) -> Outcome:
+    def ingest_bytes(
+        self, data: bytes, source: str, *, body: str | None = None, year: int | None = None
+    ) -> Outcome:
         """Ingest one file's bytes. Bad input is an Outcome with status ``skipped``, never a raise."""
         try:
             doc = read_bytes(data, source)
@@ -104,23 +108,33 @@ class Library:
         m = report.meta
         with self.engine.begin() as conn:
             old = store.find_by_body_year(conn, m.body, m.year)
-            if old and old.meta.format != m.format and not _better(report, old, store.load_cells(conn, old.meta.id)):
+            if (
+                old
+                and old.meta.format != m.format
+                and not _better(report, old, store.load_cells(conn, old.meta.id))
+            ):
                 store.add_alias(conn, old.meta.id, m.source)
                 return Outcome(
-                    m.source, "same_report", f"same report as {old.meta.source} ({m.body} {m.year}); "
-                    f"kept the records of {old.meta.source}", old.meta.id
+                    m.source,
+                    "same_report",
+                    f"same report as {old.meta.source} ({m.body} {m.year}); "
+                    f"kept the records of {old.meta.source}",
+                    old.meta.id,
                 )
             rows = self.index.chunk_rows(report) if self.index else []
             aliases = [*old.also_seen_as, old.meta.source] if old and old.meta.format != m.format else []
-            store.write_report(conn, report, chunk_rows=rows, replaces=old.meta.id if old else None,
-                               also_seen_as=aliases)
+            store.write_report(
+                conn, report, chunk_rows=rows, replaces=old.meta.id if old else None, also_seen_as=aliases
+            )
             if self.index:
                 if old:
                     self.index.remove(old.meta.id)
                 self.index.add(m.id, rows)
         return Outcome(m.source, *_describe(report, old), m.id, len(report.cells))
 
-    def ingest_paths(self, paths: Iterable[Path], *, body: str | None = None, year: int | None = None) -> Iterator[Outcome]:
+    def ingest_paths(
+        self, paths: Iterable[Path], *, body: str | None = None, year: int | None = None
+    ) -> Iterator[Outcome]:
         """Ingest files one by one; first repair what an interrupted earlier run left (reconcile)."""
         repaired = self.reconcile()
         if repaired.changed:
@@ -185,8 +199,10 @@ class Library:
                 out += [(rep, f) for f in store.load_findings(conn, rep.meta.id)]
             for prev, cur in consecutive_years(stored):
                 found = checks.check_carry_over(
-                    store.load_cells(conn, prev.meta.id), store.load_cells(conn, cur.meta.id),
-                    prev.meta.year or 0, cur.meta.year or 0,
+                    store.load_cells(conn, prev.meta.id),
+                    store.load_cells(conn, cur.meta.id),
+                    prev.meta.year or 0,
+                    cur.meta.year or 0,
                 )
                 out += [(cur, f) for f in found]
         return out
@@ -297,15 +313,22 @@ def same_body(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 4 and (a.endswith(b) or b.endswith(a)))
 
 
-def consecutive_years(reports: list[store.StoredReport]) -> Iterator[tuple[store.StoredReport, store.StoredReport]]:
+def consecutive_years(
+    reports: list[store.StoredReport],
+) -> Iterator[tuple[store.StoredReport, store.StoredReport]]:
     for prev in reports:
         for cur in reports:
-            if prev.meta.year and cur.meta.year == prev.meta.year + 1 and same_body(prev.meta.body, cur.meta.body):
+            if (
+                prev.meta.year
+                and cur.meta.year == prev.meta.year + 1
+                and same_body(prev.meta.body, cur.meta.body)
+            ):
                 yield prev, cur
 
 
 def _better(new: Report, old: store.StoredReport, old_cells: list) -> bool:
     """Keep the version with more readable cells; on a tie, the more structured format."""
+
     def score(cells: Iterable, fmt: str) -> tuple[int, int]:
         return (sum(1 for c in cells if c.value is not None), store.FORMAT_RANK.get(fmt, 0))
 

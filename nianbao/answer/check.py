@@ -45,7 +45,9 @@ def findings_answer(found: Sequence[tuple[str, Finding]], figures: Sequence[Figu
     for _, f in found:
         quote = re.search(r"「([^」]+)」", f.message)
         if quote and first:
-            cites += (Citation(first.source, first.agency, first.year, "正文", quote.group(1), first.report_id),)
+            cites += (
+                Citation(first.source, first.agency, first.year, "正文", quote.group(1), first.report_id),
+            )
     return Answer("answered", "".join(lines), cites, tuple(f.as_row() for f in figures))
 
 
@@ -58,9 +60,15 @@ def balance_answer(tool: FiguresTool, report_ids: Sequence[str]) -> Answer | Non
     left = new.value + carried.value  # type: ignore[operator]
     right = processed.value + forward.value  # type: ignore[operator]
     n = compose.number
-    verdict = "两边相等，表三的勾稽关系成立（一致）" if left == right else "两边不相等，表三的勾稽关系不成立（不一致）"
-    text = (f"{new.agency}{new.year}年表三：新收{n(new.value)}件＋上年结转{n(carried.value)}件＝{n(left)}件；"
-            f"办理结果总计{n(processed.value)}件＋结转下年度{n(forward.value)}件＝{n(right)}件。{verdict}。")
+    verdict = (
+        "两边相等，表三的勾稽关系成立（一致）"
+        if left == right
+        else "两边不相等，表三的勾稽关系不成立（不一致）"
+    )
+    text = (
+        f"{new.agency}{new.year}年表三：新收{n(new.value)}件＋上年结转{n(carried.value)}件＝{n(left)}件；"
+        f"办理结果总计{n(processed.value)}件＋结转下年度{n(forward.value)}件＝{n(right)}件。{verdict}。"
+    )
     used = [new, carried, processed, forward]
     return Answer("answered", text, compose.citations(used), tuple(f.as_row() for f in used))
 

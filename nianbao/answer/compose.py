@@ -61,7 +61,9 @@ def flags(figures: Sequence[Figure], findings: Sequence[tuple[str, Finding]]) ->
     return out
 
 
-def flag_citations(figures: Sequence[Figure], findings: Sequence[tuple[str, Finding]]) -> tuple[Citation, ...]:
+def flag_citations(
+    figures: Sequence[Figure], findings: Sequence[tuple[str, Finding]]
+) -> tuple[Citation, ...]:
     """The narrative quotes that the flagged findings compare with the table."""
     used = {(c.report_id, c.key) for f in figures for c in f.cells}
     by_report = {f.report_id: f for f in figures}
@@ -76,14 +78,21 @@ def flag_citations(figures: Sequence[Figure], findings: Sequence[tuple[str, Find
 
 def value_answer(figures: Sequence[Figure], findings: Sequence[tuple[str, Finding]]) -> Answer:
     lines = [describe(f) + "。" for f in figures]
-    return Answer("answered", "".join(lines + flags(figures, findings)),
-                  citations(figures) + flag_citations(figures, findings), tuple(f.as_row() for f in figures))
+    return Answer(
+        "answered",
+        "".join(lines + flags(figures, findings)),
+        citations(figures) + flag_citations(figures, findings),
+        tuple(f.as_row() for f in figures),
+    )
 
 
 def breakdown(total: Figure, parts: Sequence[Figure]) -> str:
     """（其中结果维持1件、尚未审结2件）: the non-zero parts of a table-4 total."""
-    named = [f"{p.label.split('（')[-1].rstrip('）')}{number(p.value)}{unit_of(p.metric)}"
-             for p in parts if p.value]
+    named = [
+        f"{p.label.split('（')[-1].rstrip('）')}{number(p.value)}{unit_of(p.metric)}"
+        for p in parts
+        if p.value
+    ]
     return f"（其中{'、'.join(named)}）" if named and total.value else ""
 
 
@@ -97,7 +106,7 @@ def several_answer(
     extra = extra or {}
     lines: list[str] = []
     used: list[Figure] = []
-    for metric, figures in table:
+    for _metric, figures in table:
         if len(figures) == 1:
             lines.append(describe(figures[0]) + extra.get(id(figures[0]), "") + "。")
         else:
@@ -107,23 +116,31 @@ def several_answer(
     if intent == "sum" and len(singles) == len(table) > 1 and len({unit_of(f.metric) for f in singles}) == 1:
         values = [f.value for f in singles]
         if all(v is not None for v in values):
-            lines.append(f"合计{number(sum(values))}{unit_of(singles[0].metric)}"  # type: ignore[arg-type]
-                         f"（{'＋'.join(number(v) for v in values)}）。")
-    return Answer("answered", "".join(lines + flags(used, findings)),
-                  citations(used) + flag_citations(used, findings), tuple(f.as_row() for f in used))
+            lines.append(
+                f"合计{number(sum(values))}{unit_of(singles[0].metric)}"  # type: ignore[arg-type]
+                f"（{'＋'.join(number(v) for v in values)}）。"
+            )
+    return Answer(
+        "answered",
+        "".join(lines + flags(used, findings)),
+        citations(used) + flag_citations(used, findings),
+        tuple(f.as_row() for f in used),
+    )
 
 
-def compare_answer(
-    figures: Sequence[Figure], intent: str, findings: Sequence[tuple[str, Finding]]
-) -> Answer:
+def compare_answer(figures: Sequence[Figure], intent: str, findings: Sequence[tuple[str, Finding]]) -> Answer:
     """Two or more figures side by side, with the difference, sum, ratio or order computed here."""
     parts = [describe(f) for f in figures]
     text = "；".join(parts) + "。"
     values = [f.value for f in figures]
     if len(figures) >= 2 and all(v is not None for v in values):
         text += _relation(figures, intent)
-    return Answer("answered", text + "".join(flags(figures, findings)),
-                  citations(figures) + flag_citations(figures, findings), tuple(f.as_row() for f in figures))
+    return Answer(
+        "answered",
+        text + "".join(flags(figures, findings)),
+        citations(figures) + flag_citations(figures, findings),
+        tuple(f.as_row() for f in figures),
+    )
 
 
 def _who(fig: Figure, figures: Sequence[Figure]) -> str:
@@ -140,7 +157,8 @@ def _relation(figures: Sequence[Figure], intent: str) -> str:
     if intent == "ratio" and len(figures) == 2:
         a, b = values
         if b:
-            return f"{_who(first, figures)}是{_who(last, figures)}的{number(round(a / b, 2))}倍（{number(a)}÷{number(b)}）。"  # type: ignore[operator]
+            times = number(round(a / b, 2))  # type: ignore[operator]
+            return f"{_who(first, figures)}是{_who(last, figures)}的{times}倍（{number(a)}÷{number(b)}）。"
     if intent == "trend" or (len(figures) > 2 and intent != "rank" and len({f.agency for f in figures}) == 1):
         steps = []
         for prev, cur in zip(figures, figures[1:], strict=False):
@@ -158,5 +176,7 @@ def _relation(figures: Sequence[Figure], intent: str) -> str:
     more, less = (last, first) if delta > 0 else (first, last)
     change = "增加" if delta > 0 else "减少"
     diff = number(round(abs(delta), 6))
-    return (f"{_who(more, figures)}较多，比{_who(less, figures)}多{diff}{unit}；"
-            f"从{_who(first, figures)}到{_who(last, figures)}{change}了{diff}{unit}。")
+    return (
+        f"{_who(more, figures)}较多，比{_who(less, figures)}多{diff}{unit}；"
+        f"从{_who(first, figures)}到{_who(last, figures)}{change}了{diff}{unit}。"
+    )

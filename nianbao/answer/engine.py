@@ -16,15 +16,15 @@ from datetime import date
 
 from sqlalchemy import select
 
+from nianbao import store
 from nianbao.answer import check, compose
 from nianbao.answer.llm import Wording
 from nianbao.answer.model import Answer, Citation
 from nianbao.answer.parse import Question, follow_up, parse, state_of
 from nianbao.answer.quote import Source, quote_answer
 from nianbao.answer.text import prefers_text
-from nianbao.model import Finding
-from nianbao import store
 from nianbao.library import Library, same_body
+from nianbao.model import Finding
 from nianbao.retrieval.bodies import BodyResolver
 from nianbao.retrieval.figures import Figure, FiguresTool, metric_label
 from nianbao.retrieval.metrics import metrics_for_reports
@@ -54,8 +54,13 @@ class Conversations:
 
 
 class Answerer:
-    def __init__(self, library: Library, search=None, today: date | None = None,  # noqa: ANN001
-                 wording: Wording | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        search=None,
+        today: date | None = None,  # noqa: ANN001
+        wording: Wording | None = None,
+    ) -> None:
         self.library = library
         self.search = search
         self.today = today
@@ -77,7 +82,11 @@ class Answerer:
             answer = self.wording.reword(question, answer)
         state = state_of(parsed, bodies, years)
         if answer.status == "clarify" and answer.state.get("mention"):
-            state |= {"pending": question, "mention": answer.state["mention"], "options": list(answer.options)}
+            state |= {
+                "pending": question,
+                "mention": answer.state["mention"],
+                "options": list(answer.options),
+            }
         self.conversations.put(conversation_id, state)
         return replace(answer, conversation_id=conversation_id, state=state)
 
@@ -100,7 +109,9 @@ class Answerer:
             out.setdefault(rep.meta.body, []).append(rep)
         return out
 
-    def _reports_of(self, body: str, catalogue: dict[str, list[store.StoredReport]]) -> list[store.StoredReport]:
+    def _reports_of(
+        self, body: str, catalogue: dict[str, list[store.StoredReport]]
+    ) -> list[store.StoredReport]:
         reps = [r for name, rs in catalogue.items() if same_body(name, body) for r in rs]
         return sorted(reps, key=lambda r: r.meta.year or 0)
 
@@ -116,8 +127,15 @@ class Answerer:
             if q.row is None or prefers_text(q.text):
                 return self._text(q, [], catalogue), [], list(q.years)
             names = sorted(catalogue)
-            return Answer("clarify", "请问是哪个机关的年度报告？语料中有：" + "、".join(names) + "。",
-                          options=tuple(names)), [], list(q.years)
+            return (
+                Answer(
+                    "clarify",
+                    "请问是哪个机关的年度报告？语料中有：" + "、".join(names) + "。",
+                    options=tuple(names),
+                ),
+                [],
+                list(q.years),
+            )
         several = [m.text for m in q.mentions if len(self._fitting(m.exact, q, catalogue)) > 1]
         reports, missing = self._reports(q, bodies, catalogue)
         years = sorted({r.meta.year for r in reports if r.meta.year})
@@ -153,8 +171,12 @@ class Answerer:
             if len(fitting) == 1 or (fitting and not q.asks):  # a text question may read them all
                 bodies += fitting
                 continue
-            return [], Answer("clarify", f"「{mention.text}」可以指：{'、'.join(fitting)}。请问是哪一个？",
-                              options=tuple(fitting), state={"mention": mention.text})
+            return [], Answer(
+                "clarify",
+                f"「{mention.text}」可以指：{'、'.join(fitting)}。请问是哪一个？",
+                options=tuple(fitting),
+                state={"mention": mention.text},
+            )
         return bodies, None
 
     def _fitting(self, names: Sequence[str], q: Question, catalogue: dict) -> list[str]:
@@ -187,8 +209,11 @@ class Answerer:
 
     def _unknown_body(self, mention: str, catalogue: dict) -> Answer:
         names = sorted(catalogue)
-        return Answer("not_found", f"语料中没有「{mention}」的年度报告，无法回答。现有的机关：{'、'.join(names)}。",
-                      options=tuple(names))
+        return Answer(
+            "not_found",
+            f"语料中没有「{mention}」的年度报告，无法回答。现有的机关：{'、'.join(names)}。",
+            options=tuple(names),
+        )
 
     # --- figures -------------------------------------------------------------------------
 
@@ -200,8 +225,12 @@ class Answerer:
         ids = [r.meta.id for r in reports]
         metrics = metrics_for_reports(q, reports)
         table = [(m, [f for f in self.figures.get(ids, m) if f.value is not None]) for m in metrics]
-        if all(f.value == 0 for _, figs in table for f in figs) and metrics[0].startswith("t3.") and \
-                len(metrics) > 1 and q.asks[0][0] == "t3.results":
+        if (
+            all(f.value == 0 for _, figs in table for f in figs)
+            and metrics[0].startswith("t3.")
+            and len(metrics) > 1
+            and q.asks[0][0] == "t3.results"
+        ):
             table = table[-1:]
         table = [(m, figs) for m, figs in table if figs]
         if q.asks and q.asks[0][0] == "t3.results":
@@ -224,8 +253,11 @@ class Answerer:
             if table_name != "t4" or column != "total":
                 continue
             for fig in figures:
-                parts = [p for col in ("upheld", "corrected", "other", "pending")
-                         for p in self.figures.get([fig.report_id], f"t4.{row}.{col}")]
+                parts = [
+                    p
+                    for col in ("upheld", "corrected", "other", "pending")
+                    for p in self.figures.get([fig.report_id], f"t4.{row}.{col}")
+                ]
                 out[id(fig)] = compose.breakdown(fig, parts)
         return out
 
@@ -247,8 +279,11 @@ class Answerer:
             if answer:
                 return answer
         if not figures:
-            return self._no_figure(q, reports, metrics[0]) if metrics else Answer(
-                "not_found", "报告中没有可以核对的表格数字。")
+            return (
+                self._no_figure(q, reports, metrics[0])
+                if metrics
+                else Answer("not_found", "报告中没有可以核对的表格数字。")
+            )
         base = compose.value_answer(figures, [])
         stated = self._stated(ids, figures[0].metric, keys)
         if not stated:
@@ -264,7 +299,9 @@ class Answerer:
     def _stated(self, ids: Sequence[str], metric: str, keys: set[str]) -> list:
         """Narrative figures stored for these reports that state this metric."""
         with self.library.engine.connect() as conn:
-            rows = conn.execute(select(store.narrative).where(store.narrative.c.report_id.in_(list(ids)))).all()
+            rows = conn.execute(
+                select(store.narrative).where(store.narrative.c.report_id.in_(list(ids)))
+            ).all()
         return [r for r in rows if r.key and (r.key in keys or r.key in (metric, metric.rsplit(".", 1)[0]))]
 
     def _from_narrative(self, reports: list, metrics: list[str]) -> Answer | None:
@@ -273,8 +310,10 @@ class Answerer:
             stated = self._stated([rep.meta.id], metrics[0], set(metrics))
             if stated:
                 row = stated[0]
-                text = (f"{rep.meta.body}{rep.meta.year}年报告的表格中这一项无法读出；"
-                        f"报告正文写的是：「{row.quote}」（{compose.number(row.value)}件）。")
+                text = (
+                    f"{rep.meta.body}{rep.meta.year}年报告的表格中这一项无法读出；"
+                    f"报告正文写的是：「{row.quote}」（{compose.number(row.value)}件）。"
+                )
                 cite = Citation(rep.meta.source, rep.meta.body, rep.meta.year, "正文", row.quote, rep.meta.id)
                 return Answer("answered", text, (cite,))
         return None
@@ -300,9 +339,16 @@ class Answerer:
         with self.library.engine.connect() as conn:
             for rep in reports:
                 sections = store.load_sections(conn, rep.meta.id)
-                sources.append(Source(rep.meta.id, rep.meta.source, rep.meta.body, rep.meta.year,
-                                      store.report_text(conn, rep.meta.id),
-                                      lambda at, s=sections: _section_path(s, at)))
+                sources.append(
+                    Source(
+                        rep.meta.id,
+                        rep.meta.source,
+                        rep.meta.body,
+                        rep.meta.year,
+                        store.report_text(conn, rep.meta.id),
+                        lambda at, s=sections: _section_path(s, at),
+                    )
+                )
         return quote_answer(topic_of(q), sources, q.intent)
 
     def _search_reports(self, q: Question, catalogue: dict) -> list:

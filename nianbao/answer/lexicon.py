@@ -34,7 +34,10 @@ ROWS: list[tuple[str, str]] = [
     (r"不补正|逾期未补正", "t3.other_no_correction"),
     (r"缴纳费用|收费通知", "t3.other_no_fee"),
     (r"上年结转|去年结转|上一年结转|结转过来|上年度结转", "t3.carried_over"),
-    (r"结转下|结转到下|转入下一?年|下年度继续|留到下一?年|结转至下|顺延|结转多少|结转了?几", "t3.carried_forward"),
+    (
+        r"结转下|结转到下|转入下一?年|下年度继续|留到下一?年|结转至下|顺延|结转多少|结转了?几",
+        "t3.carried_forward",
+    ),
     (r"予以公开(?:和|及|与)部分公开", "t3.granted_or_partly"),
     (r"部分公开", "t3.partly_granted"),
     (r"不予公开|不公开|不予以公开", "t3.denied"),
@@ -68,8 +71,19 @@ WEAK_ROWS: list[tuple[str, str]] = [
 #: A group row and the rows inside it: naming both means the inner one.
 _INNER = {
     "t4.suit": ("t4.suit_direct", "t4.suit_after_review"),
-    "t3.denied": tuple(f"t3.denied_{r}" for r in ("state_secret", "law_prohibited", "three_safeties",
-                       "third_party", "internal_affairs", "process_info", "enforcement_file", "query_item")),
+    "t3.denied": tuple(
+        f"t3.denied_{r}"
+        for r in (
+            "state_secret",
+            "law_prohibited",
+            "three_safeties",
+            "third_party",
+            "internal_affairs",
+            "process_info",
+            "enforcement_file",
+            "query_item",
+        )
+    ),
     "t3.unavailable": ("t3.unavailable_not_held", "t3.unavailable_needs_creation", "t3.unavailable_unclear"),
 }
 
@@ -165,7 +179,9 @@ def metrics_for(row: str, text: str, applicant: str | None, layout_2019: bool = 
     if row in ("t2.rules", "t2.normative_docs"):
         if layout_2019:
             columns = ["made_new" if c == "made" else c for c in columns] or ["published_new"]
-        columns = [c for c in columns if c not in ("items_prev_year", "items_change", "projects", "amount_yuan")]
+        columns = [
+            c for c in columns if c not in ("items_prev_year", "items_change", "projects", "amount_yuan")
+        ]
     elif row == "t2.procurement":
         columns = [c for c in columns if c in ("projects", "amount_yuan")]
     elif row == "t2.fees":

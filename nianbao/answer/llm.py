@@ -43,7 +43,9 @@ def make_tools(figures: Callable[..., str], search: Callable[..., str]) -> list[
     """The figures tool and text search, offered to the model."""
     return [
         StructuredTool.from_function(
-            figures, name="figures", description="按机关、年份和指标（如“新收申请”“行政复议”）查年报表格中的数字，返回数字和出处。"
+            figures,
+            name="figures",
+            description="按机关、年份和指标（如“新收申请”“行政复议”）查年报表格中的数字，返回数字和出处。",
         ),
         StructuredTool.from_function(
             search, name="search_text", description="在年报正文中检索句子，返回原文句子和出处。"

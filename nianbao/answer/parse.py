@@ -16,13 +16,22 @@ _RECENT = re.compile(r"近([一二两三四五六七八九十\d])年")
 _NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 INTENTS: list[tuple[str, str]] = [
-    ("check", r"一致|一样吗|一样不|相同吗|对得上|对不上|相符|勾稽|核对|平衡|对不对|矛盾|是否相等|加起来等于|有没有问题|算得对"),
+    (
+        "check",
+        r"一致|一样吗|一样不|相同吗|对得上|对不上|相符|勾稽|核对|平衡|对不对|矛盾|是否相等|加起来等于|有没有问题|算得对",
+    ),
     ("ratio", r"多少倍|几倍|倍数|占比|比例|百分之|百分比"),
-    ("diff", r"增加了?多少|减少了?多少|相差|差多少|差了|多了多少|少了多少|增长了?多少|下降了?多少|变化了?多少|增减|多多少|少多少|差额"),
+    (
+        "diff",
+        r"增加了?多少|减少了?多少|相差|差多少|差了|多了多少|少了多少|增长了?多少|下降了?多少|变化了?多少|增减|多多少|少多少|差额",
+    ),
     ("sum", r"加起来|合计|一共|总共|共计|总和|累计"),
     ("rank", r"排名|排序|最多|最少|最高|最低|哪个.{0,4}最"),
     ("trend", r"趋势|逐年|历年|每年|变化情况|走势"),
-    ("compare", r"哪年多|哪一年多|哪个多|哪年更多|比较|对比|谁多|谁更多|更多|多还是少|分别|各多少|各是多少|各有多少|各有几|各几|哪年"),
+    (
+        "compare",
+        r"哪年多|哪一年多|哪个多|哪年更多|比较|对比|谁多|谁更多|更多|多还是少|分别|各多少|各是多少|各有多少|各有几|各几|哪年",
+    ),
 ]
 
 
@@ -116,7 +125,11 @@ def follow_up(question: Question, state: dict) -> Question:
         updates["asks"] = ((state["row"], question.text),)
         if question.applicant is None and question.intent in ("value", "diff", "sum", "compare", "ratio"):
             updates["applicant"] = state.get("applicant")
-    if question.intent == "value" and state.get("intent") in ("compare", "diff", "sum") and not question.years:
+    if (
+        question.intent == "value"
+        and state.get("intent") in ("compare", "diff", "sum")
+        and not question.years
+    ):
         updates["intent"] = state["intent"] if question.row is None else "compare"
     return replace(question, **updates)
 

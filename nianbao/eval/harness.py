@@ -67,8 +67,16 @@ def load_questions(path: Path) -> list[Question]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            out.append(Question(row["id"], row["question"], row["expect"], tuple(row.get("sources", ())),
-                                tuple(row.get("tags", ())), tuple(row.get("history", ()))))
+            out.append(
+                Question(
+                    row["id"],
+                    row["question"],
+                    row["expect"],
+                    tuple(row.get("sources", ())),
+                    tuple(row.get("tags", ())),
+                    tuple(row.get("history", ())),
+                )
+            )
     return out
 
 
@@ -87,8 +95,9 @@ def ask(answerer: Answerer, q: Question) -> Result:
         status, text, cites = "error", f"{type(exc).__name__}: {exc}", ()
     latency = time.perf_counter() - start
     reasons = score(q.expect, q.sources, status, text, [c["source"] for c in cites])
-    return Result(q.id, q.question, q.tags, q.expect, q.sources, status, text, cites, latency,
-                  tuple(reasons), q.history)
+    return Result(
+        q.id, q.question, q.tags, q.expect, q.sources, status, text, cites, latency, tuple(reasons), q.history
+    )
 
 
 def _settings(data_dir: Path | None) -> Settings:
@@ -106,8 +115,9 @@ def _index(settings: Settings, notes: list[str]):  # noqa: ANN202 - the index ty
 
 
 @contextmanager
-def open_library(corpus: Path | None, data_dir: Path | None, with_index: bool,
-                 notes: list[str]) -> Iterator[tuple[Library, object, list[Outcome]]]:
+def open_library(
+    corpus: Path | None, data_dir: Path | None, with_index: bool, notes: list[str]
+) -> Iterator[tuple[Library, object, list[Outcome]]]:
     """The library to ask: a temporary one with ``corpus`` ingested, or the one in ``data_dir``."""
     with tempfile.TemporaryDirectory(prefix="nianbao-eval-", ignore_cleanup_errors=True) as tmp:
         settings = _settings(Path(tmp) if corpus else data_dir)
@@ -131,8 +141,11 @@ def text_recall(search: object, questions: list[Question], notes: list[str]) -> 
     if search is None:
         notes.append("recall@5 skipped: it needs the search index (--with-index)")
         return None
-    rows = [{"id": q.id, "question": q.question, "sources": list(q.sources), "expect": q.expect}
-            for q in questions if "text" in q.tags and q.sources and not q.expect.get("not_found")]
+    rows = [
+        {"id": q.id, "question": q.question, "sources": list(q.sources), "expect": q.expect}
+        for q in questions
+        if "text" in q.tags and q.sources and not q.expect.get("not_found")
+    ]
     return float(recall_at_k(search, rows, k=RECALL_K))
 
 
@@ -143,8 +156,15 @@ def default_corpus_dirs(corpus: Path | None) -> tuple[Path, Path]:
     return SHARED_CORPUS / "gold", SHARED_CORPUS / "raw"
 
 
-def run_eval(questions_file: Path, *, corpus: Path | None = None, data_dir: Path | None = None,
-             with_index: bool = False, gold_dir: Path | None = None, raw_dir: Path | None = None) -> Run:
+def run_eval(
+    questions_file: Path,
+    *,
+    corpus: Path | None = None,
+    data_dir: Path | None = None,
+    with_index: bool = False,
+    gold_dir: Path | None = None,
+    raw_dir: Path | None = None,
+) -> Run:
     """Ask and score every question; measure extraction against the gold and text recall."""
     questions = load_questions(questions_file)
     notes: list[str] = []

@@ -32,8 +32,11 @@ def figure_rows(run: Run) -> list[tuple[str, str]]:
         ("pass rate", f"{percent(s.pass_rate)} ({s.passed}/{s.total})"),
         ("citation accuracy", f"{percent(s.citation_accuracy)} of {s.cited_questions} answered questions"),
         ("latency p50 / p95", f"{1000 * s.latency_p50_s:.1f} ms / {1000 * s.latency_p95_s:.1f} ms"),
-        ("cell accuracy (gold)", f"{percent(run.cell_accuracy)} over {len(cells)} files"
-                                 f" ({sum(c.correct for c in cells)}/{sum(c.total for c in cells)} cells)"),
+        (
+            "cell accuracy (gold)",
+            f"{percent(run.cell_accuracy)} over {len(cells)} files"
+            f" ({sum(c.correct for c in cells)}/{sum(c.total for c in cells)} cells)",
+        ),
         ("recall@5 (text search)", percent(run.recall_at_5)),
     ]
 
@@ -43,16 +46,30 @@ def to_json(run: Run) -> dict:
     return {
         "questions_file": run.questions_file,
         "library": run.library,
-        "summary": {**asdict(run.summary), "pass_rate": run.summary.pass_rate,
-                    "cell_accuracy": run.cell_accuracy, "recall_at_5": run.recall_at_5},
+        "summary": {
+            **asdict(run.summary),
+            "pass_rate": run.summary.pass_rate,
+            "cell_accuracy": run.cell_accuracy,
+            "recall_at_5": run.recall_at_5,
+        },
         "notes": run.notes,
         "ingested": [asdict(o) for o in run.ingested],
         "cells": [{**asdict(c), "accuracy": c.accuracy} for c in run.cells],
         "questions": [
-            {"id": r.id, "question": r.question, "history": list(r.history), "tags": list(r.tags),
-             "expected": r.expected, "sources": list(r.sources), "status": r.status, "answer": r.answer,
-             "citations": list(r.citations), "pass": r.passed, "reasons": list(r.reasons),
-             "latency_ms": round(1000 * r.latency_s, 2)}
+            {
+                "id": r.id,
+                "question": r.question,
+                "history": list(r.history),
+                "tags": list(r.tags),
+                "expected": r.expected,
+                "sources": list(r.sources),
+                "status": r.status,
+                "answer": r.answer,
+                "citations": list(r.citations),
+                "pass": r.passed,
+                "reasons": list(r.reasons),
+                "latency_ms": round(1000 * r.latency_s, 2),
+            }
             for r in run.results
         ],
     }
@@ -67,10 +84,16 @@ def _failure(r) -> list[str]:  # noqa: ANN001 - an eval.score.Result
     asked = " → ".join([*r.history, r.question])
     cited = ", ".join(sorted({c["source"] for c in r.citations})) or "none"
     expected = json.dumps(r.expected, ensure_ascii=False)
-    return [f"### {r.id} ({', '.join(r.tags)})", "", f"- asked: {asked}",
-            f"- expected: `{expected}` from {', '.join(r.sources) or '—'}",
-            f"- got ({r.status}): {r.answer[:400]}", f"- cited: {cited}",
-            f"- why it fails: {'; '.join(r.reasons)}", ""]
+    return [
+        f"### {r.id} ({', '.join(r.tags)})",
+        "",
+        f"- asked: {asked}",
+        f"- expected: `{expected}` from {', '.join(r.sources) or '—'}",
+        f"- got ({r.status}): {r.answer[:400]}",
+        f"- cited: {cited}",
+        f"- why it fails: {'; '.join(r.reasons)}",
+        "",
+    ]
 
 
 def to_markdown(run: Run) -> str:

@@ -69,8 +69,7 @@ def expected_numbers(expect: Mapping) -> list[int | float]:
     return out
 
 
-def score(expect: Mapping, sources: Sequence[str], status: str, text: str,
-          cited: Iterable[str]) -> list[str]:
+def score(expect: Mapping, sources: Sequence[str], status: str, text: str, cited: Iterable[str]) -> list[str]:
     """Reasons the answer fails; ``[]`` when it passes. ``cited`` are the citations' sources."""
     reasons = []
     want = expected_status(expect)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from nianbao.ingest.narrative import GROUPS, all_upheld_claims
 from nianbao.keys import T3_COLUMNS, T3_OTHER_SUBROWS, T3_RESULT_ROWS, T4_ROWS, label_of
 from nianbao.model import Cell, Finding, NarrativeFigure
-from nianbao.ingest.narrative import GROUPS, all_upheld_claims
 
 _PARTS = [c for c in T3_COLUMNS if c != "total"]
 _T4_PARTS = ("upheld", "corrected", "other", "pending")
@@ -30,7 +30,9 @@ def check_tables(cells: Iterable[Cell]) -> list[Finding]:
 def _t3_column_balance(v: Mapping[str, float]) -> list[Finding]:
     out = []
     for col, name in T3_COLUMNS.items():
-        keys = [f"t3.{r}.{col}" for r in ("new_received", "carried_over", "total_processed", "carried_forward")]
+        keys = [
+            f"t3.{r}.{col}" for r in ("new_received", "carried_over", "total_processed", "carried_forward")
+        ]
         if not all(k in v for k in keys):
             continue
         a, b, c, d = (v[k] for k in keys)

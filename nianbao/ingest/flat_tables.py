@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from nianbao.ingest.flat_split import FlatSplit, split_table
+from nianbao.ingest.tables import Extraction
 from nianbao.keys import T2_COLUMNS, T3_COLUMNS, T4_COLUMNS, TABLE_NAMES, label_of
 from nianbao.model import Cell, Table
-from nianbao.ingest.tables import Extraction
 
 _COLUMN_LABELS = {**T2_COLUMNS, **T3_COLUMNS, **T4_COLUMNS}
 _LAYOUT_2019 = {"made_new", "published_new", "items_prev_year"}
@@ -50,8 +50,15 @@ def _cells(split: FlatSplit, page: int | None) -> list[Cell]:
     return out
 
 
-def _cell(table: str, row: str, column: str, value: float | int | None, written: str,
-          note: str | None, page: int | None) -> Cell:
+def _cell(
+    table: str,
+    row: str,
+    column: str,
+    value: float | int | None,
+    written: str,
+    note: str | None,
+    page: int | None,
+) -> Cell:
     key = f"{table}.{row}.{column}"
     return Cell(
         key=key,

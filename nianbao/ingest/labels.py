@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 
 _NOISE = re.compile(r"\[(?:bookmark|image):[^\]]*\]|\s|\u3000|\xa0|&nbsp;|\*")
-_NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．])")
+_NUMBERING = re.compile(
+    r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．])"
+)
 
 
 def normalise(label: str) -> str:

@@ -42,8 +42,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (key, re.compile(pattern))
     for key, pattern in [
         ("t3.new_received.total", r"(?:受理|收到|新收|接收)[^。；，,\d%]{0,25}?申请" + _GAP + _N),
-        ("t3.total_processed.total",
-         r"(?<!公开)(?<!处理)(?<!办理)(?:办结|答复)(?:了)?(?:依申请公开|政府信息公开)?(?:申请)?(?:共计|共)?\s*" + _N),
+        (
+            "t3.total_processed.total",
+            r"(?<!公开)(?<!处理)(?<!办理)(?:办结|答复)(?:了)?(?:依申请公开|政府信息公开)?(?:申请)?(?:共计|共)?\s*"
+            + _N,
+        ),
         ("t3.carried_over.total", r"上年度?结转(?:政府信息公开)?(?:申请)?\s*" + _N),
         ("t3.carried_forward.total", _N + r"[^。；，,\d%]{0,10}?(?:结转|顺延)(?:到|至)?下一?年"),
         ("t3.carried_forward.total", r"(?:结转|顺延|转)(?:到|至|入)?下一?年度?[^。；，,\d%]{0,10}?" + _N),

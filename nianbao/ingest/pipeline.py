@@ -8,8 +8,8 @@ from nianbao.ingest import checks, narrative, tables
 from nianbao.ingest.errors import NotAReport
 from nianbao.ingest.flat_tables import extract_flat
 from nianbao.ingest.meta import build_meta
-from nianbao.model import Document, Report
 from nianbao.ingest.sections import split_sections
+from nianbao.model import Document, Report
 
 _REPORT_MARKERS = re.compile(r"政府信息公开|政务公开|信息公开工作")
 
@@ -26,7 +26,9 @@ def extract_report(doc: Document, *, body: str | None = None, year: int | None =
     flat = extract_flat([t for t in doc.tables if t.flat])
     cells = grid.cells + [c for c in flat.cells if all(c.key != g.key for g in grid.cells)]
     warnings = grid.warnings + flat.warnings
-    meta = build_meta(doc, tables_found=bool(cells), hints=grid.layout_hints | flat.layout_hints, body=body, year=year)
+    meta = build_meta(
+        doc, tables_found=bool(cells), hints=grid.layout_hints | flat.layout_hints, body=body, year=year
+    )
     if not cells:
         warnings.append(_no_tables_reason(meta.year))
     figures = narrative.find_figures(text)
@@ -44,5 +46,8 @@ def extract_report(doc: Document, *, body: str | None = None, year: int | None =
 
 def _no_tables_reason(year: int | None) -> str:
     if year is not None and year < 2019:
-        return f"no standard tables: a {year} report predates the national table format (〔2019〕60号); text only"
+        return (
+            f"no standard tables: a {year} report predates the national table format (〔2019〕60号); "
+            "text only"
+        )
     return "no standard tables were found (a picture, or a layout we cannot read); text only"

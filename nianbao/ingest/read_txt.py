@@ -22,9 +22,15 @@ import unicodedata
 from collections.abc import Sequence
 
 from nianbao.ingest.errors import UnreadableFile
-from nianbao.model import Block, Document, Paragraph
 from nianbao.ingest.txt_flat import has_flat_tables, read_flat
-from nianbao.ingest.txt_tables import cell_region_end, is_cell_line, is_markdown_row, read_cell_region, read_markdown
+from nianbao.ingest.txt_tables import (
+    cell_region_end,
+    is_cell_line,
+    is_markdown_row,
+    read_cell_region,
+    read_markdown,
+)
+from nianbao.model import Block, Document, Paragraph
 
 #: Share of control or undecodable characters above which the bytes are not text.
 MAX_BINARY_SHARE = 0.02

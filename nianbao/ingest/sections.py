@@ -46,7 +46,10 @@ def _headings(text: str, pattern: re.Pattern[str], lo: int, hi: int) -> list[tup
 
 
 def split_sections(text: str) -> tuple[Section, ...]:
-    """A flat list of sections: ``("前言",)``, ``("一、总体情况",)``, ``("一、总体情况", "（一）主动公开")``."""
+    """A flat list of sections.
+
+    ``("前言",)``, ``("一、总体情况",)``, ``("一、总体情况", "（一）主动公开")``.
+    """
     tops = _headings(text, _TOP, 0, len(text))
     sections: list[Section] = []
     first = tops[0][0] if tops else len(text)

@@ -7,17 +7,16 @@ the wrong key. What cannot be placed is reported as a warning, not guessed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from nianbao.ingest import labels
+from nianbao.ingest.values import clean, is_value_text, parse_value
 from nianbao.keys import T2_COLUMNS, T2_COLUMNS_2021, T3_COLUMNS, T4_COLUMNS, T4_ROWS, TABLE_NAMES
 from nianbao.model import Cell, Table
-from nianbao.ingest.values import clean, is_value_text, parse_value
 
 T3_COLUMN_ORDER = tuple(T3_COLUMNS)
 T4_KEYS = tuple(f"{row}.{col}" for row in T4_ROWS for col in T4_COLUMNS)
-
 
 
 @dataclass(frozen=True)
@@ -158,9 +157,11 @@ def _extract_t4(rows: list[Row], out: Extraction) -> None:
             out.warnings.append(f"表四: {len(texts)} value cells, expected {len(T4_KEYS)}")
             return
         texts = numbered
-    pairs = [(row, text) for row in data for text in row.values] if len(texts) == sum(
-        len(r.values) for r in data
-    ) else [(data[-1], text) for text in texts]
+    pairs = (
+        [(row, text) for row in data for text in row.values]
+        if len(texts) == sum(len(r.values) for r in data)
+        else [(data[-1], text) for text in texts]
+    )
     for key, (row, text) in zip(T4_KEYS, pairs, strict=True):
         group, col = key.split(".")
         cell = _cell(f"t4.{key}", text, Row((T4_ROWS[group],), row.values, row.page), T4_COLUMNS[col])
@@ -185,10 +186,14 @@ def _extract_t2(rows: list[Row], out: Extraction) -> None:
             continue
         pairs = _t2_columns(key, row, header)
         if not pairs:
-            out.warnings.append(f"表二 row {clean(row.label)!r}: {len(row.values)} values fit no column layout")
+            out.warnings.append(
+                f"表二 row {clean(row.label)!r}: {len(row.values)} values fit no column layout"
+            )
         for col, text in pairs:
             cell = _cell(f"t2.{key}.{col}", text, row, T2_COLUMNS.get(col, col))
-            out.add(Cell(**{**cell.__dict__, "value": 0}) if cell.value is None and cell.note is None else cell)
+            out.add(
+                Cell(**{**cell.__dict__, "value": 0}) if cell.value is None and cell.note is None else cell
+            )
 
 
 def _t2_columns(key: str, row: Row, header: list[str | None]) -> list[tuple[str, str]]:

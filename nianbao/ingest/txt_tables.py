@@ -18,10 +18,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nianbao.keys import T3_OTHER_SUBROWS, T3_ROWS
 from nianbao.ingest.labels import t3_row_key
-from nianbao.model import Block, Paragraph, Table
 from nianbao.ingest.values import clean, is_value_text, parse_value
+from nianbao.keys import T3_OTHER_SUBROWS, T3_ROWS
+from nianbao.model import Block, Paragraph, Table
 
 # --- one cell a line -------------------------------------------------------------------------
 

@@ -117,8 +117,15 @@ class _Codes:
 class KeywordIndex:
     """BM25 over chunk texts, with the columns needed to filter by body, year, section and kind."""
 
-    def __init__(self, tokenizer: str, retriever: bm25s.BM25 | None, ids: np.ndarray,
-                 columns: dict[str, _Codes], years: np.ndarray, vectors: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        tokenizer: str,
+        retriever: bm25s.BM25 | None,
+        ids: np.ndarray,
+        columns: dict[str, _Codes],
+        years: np.ndarray,
+        vectors: np.ndarray | None = None,
+    ) -> None:
         self.tokenizer = tokenizer
         self.tokenize = TOKENIZERS[tokenizer]
         self.retriever = retriever
@@ -131,8 +138,9 @@ class KeywordIndex:
         return len(self.ids)
 
     @classmethod
-    def build(cls, docs: Iterable[KeywordDoc], tokenizer: str = DEFAULT_TOKENIZER,
-              vectors: np.ndarray | None = None) -> KeywordIndex:
+    def build(
+        cls, docs: Iterable[KeywordDoc], tokenizer: str = DEFAULT_TOKENIZER, vectors: np.ndarray | None = None
+    ) -> KeywordIndex:
         """Index the docs: each is tokenised as its report header (body, year) plus its text.
         Each distinct string is tokenised once (headers repeat).
 
@@ -156,8 +164,10 @@ class KeywordIndex:
         if docs:
             retriever = bm25s.BM25()
             retriever.index((corpus, vocab), show_progress=False)
-        columns = {name: _Codes.of(getattr(d, name) for d in docs)
-                   for name in ("body", "section", "kind", "report_id")}
+        columns = {
+            name: _Codes.of(getattr(d, name) for d in docs)
+            for name in ("body", "section", "kind", "report_id")
+        }
         years = np.fromiter((d.year or 0 for d in docs), dtype=np.int32, count=len(docs))
         ids_ = np.array([d.id for d in docs], dtype="S40") if docs else np.zeros(0, dtype="S40")
         return cls(tokenizer, retriever, ids_, columns, years, vectors)
@@ -262,9 +272,17 @@ class KeywordIndex:
         retriever = None
         if (directory / "bm25s").exists():
             retriever = bm25s.BM25.load(str(directory / "bm25s"), mmap=True, show_progress=False)
-        columns = {name: _Codes(values, np.load(directory / f"{name}.npy", mmap_mode="r"))
-                   for name, values in meta["values"].items()}
+        columns = {
+            name: _Codes(values, np.load(directory / f"{name}.npy", mmap_mode="r"))
+            for name, values in meta["values"].items()
+        }
         kept = directory / "vectors.npy"
         vectors = np.load(kept, mmap_mode="r") if kept.exists() else None
-        return cls(meta["tokenizer"], retriever, np.load(directory / "ids.npy", mmap_mode="r"), columns,
-                   np.load(directory / "years.npy", mmap_mode="r"), vectors)
+        return cls(
+            meta["tokenizer"],
+            retriever,
+            np.load(directory / "ids.npy", mmap_mode="r"),
+            columns,
+            np.load(directory / "years.npy", mmap_mode="r"),
+            vectors,
+        )

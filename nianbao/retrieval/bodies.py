@@ -75,8 +75,11 @@ def aliases(name: str) -> set[str]:
         found |= {a[outer.end() :] for a in set(found) if a.startswith(outer.group(0))}
     city = re.match(r"^[\u4e00-\u9fff]{2,3}市(?=[\u4e00-\u9fff]{2,})", name)
     if city and not outer:  # 上海市科委 is 市科委 in its own city's words
-        found |= {"市" + a[city.end() :] for a in set(found)
-                  if a.startswith(city.group(0)) and len(a) > city.end() + 1 and not a.endswith("政府")}
+        found |= {
+            "市" + a[city.end() :]
+            for a in set(found)
+            if a.startswith(city.group(0)) and len(a) > city.end() + 1 and not a.endswith("政府")
+        }
     if place:
         found |= {place}
         short = _PLACE_TAIL.sub("", place.split("市")[-1] or place)
@@ -93,8 +96,7 @@ class BodyResolver:
     def __init__(self, names: Iterable[str]) -> None:
         self.canonical = canonical(names)
         self.bodies = {
-            name: Body(name, _place(name), frozenset(aliases(name)))
-            for name in set(self.canonical.values())
+            name: Body(name, _place(name), frozenset(aliases(name))) for name in set(self.canonical.values())
         }
         for stored, name in self.canonical.items():
             body = self.bodies[name]
@@ -107,8 +109,12 @@ class BodyResolver:
         that is not the place suffix (沭阳县 and an OCR's 沐阳县): the caller uses them only
         when no exact body fits.
         """
-        spans = [(m.start(), m.end(), name, exact) for name, body in self.bodies.items()
-                 for alias in body.aliases for m, exact in _matches(alias, text)]
+        spans = [
+            (m.start(), m.end(), name, exact)
+            for name, body in self.bodies.items()
+            for alias in body.aliases
+            for m, exact in _matches(alias, text)
+        ]
         chosen: list[tuple[int, int]] = []
         for start, end, _, _ in sorted(spans, key=lambda s: (s[0] - s[1], not s[3], s[0])):
             if all(end <= a or start >= b for a, b in chosen):
@@ -127,14 +133,18 @@ class BodyResolver:
         governments = [n for n in names if n.endswith("人民政府") and _alike(self.bodies[n].place, mention)]
         if len(governments) == 1:
             return governments
-        governments = [n for n in names if n.endswith("人民政府") and _alike(_place(n)[-len(mention):], mention)]
+        governments = [
+            n for n in names if n.endswith("人民政府") and _alike(_place(n)[-len(mention) :], mention)
+        ]
         return governments if len(governments) == 1 else names
 
     def unknown_mention(self, text: str) -> str | None:
         """A body named in the question that is not stored (枣庄市人民政府), if any."""
         for match in MENTION.finditer(text):
             mention = match.group(0)
-            if not any(mention in a or a in mention for b in self.bodies.values() for a in b.aliases if len(a) >= 3):
+            if not any(
+                mention in a or a in mention for b in self.bodies.values() for a in b.aliases if len(a) >= 3
+            ):
                 return mention
         return None
 
@@ -150,8 +160,10 @@ def _matches(alias: str, text: str) -> list[tuple[re.Match[str], bool]]:
     found = [m for m in re.finditer(re.escape(alias), text) if not _cut_place(alias, text, m.end())]
     if len(alias) < 3 or alias[0] == "市" or (len(alias) == 3 and alias[-1] not in _ADMIN_CHARS):
         return [(m, True) for m in found]
-    variants = "|".join(re.escape(alias[:i]) + "[^" + re.escape(alias[i]) + "]" + re.escape(alias[i + 1 :])
-                        for i in range(len(alias) - 1))
+    variants = "|".join(
+        re.escape(alias[:i]) + "[^" + re.escape(alias[i]) + "]" + re.escape(alias[i + 1 :])
+        for i in range(len(alias) - 1)
+    )
     near = [m for m in re.finditer(variants, text) if "\u4e00" <= m.group(0)[0] <= "\u9fff"]
     return [(m, True) for m in found] + [(m, False) for m in near]
 

@@ -106,8 +106,18 @@ def text_chunks(report: Report, min_chars: int = MIN_CHARS, max_chars: int = MAX
             if not _CONTENT.search(report.text, s, e):
                 continue
             prefix = PATH_SEPARATOR.join(path) + "：" if path else ""
-            out.append(Chunk(chunk_id(report.meta.id, "text", f"{s}:{e}"), report.meta.id,
-                             prefix + report.text[s:e], path, s, e, None, "text"))
+            out.append(
+                Chunk(
+                    chunk_id(report.meta.id, "text", f"{s}:{e}"),
+                    report.meta.id,
+                    prefix + report.text[s:e],
+                    path,
+                    s,
+                    e,
+                    None,
+                    "text",
+                )
+            )
     return out
 
 
@@ -209,8 +219,13 @@ def table_chunks(report: Report) -> list[Chunk]:
     return out
 
 
-def _table_chunk(report_id: str, key: str, rows: dict[str, list[Cell]], row_labels: dict[str, str],
-                 column_labels: dict[str, str]) -> Chunk:
+def _table_chunk(
+    report_id: str,
+    key: str,
+    rows: dict[str, list[Cell]],
+    row_labels: dict[str, str],
+    column_labels: dict[str, str],
+) -> Chunk:
     table = key.split(".")[0]
     name = TABLE_NAMES[table]
     body = "；".join(
@@ -219,17 +234,23 @@ def _table_chunk(report_id: str, key: str, rows: dict[str, list[Cell]], row_labe
     )
     cells = [c for group in rows.values() for c in group]
     page = next((c.page for c in cells if c.page is not None), None)
-    return Chunk(chunk_id(report_id, "table", key), report_id, f"{name} · {body}", (name,), None, None,
-                 page, "table")
+    return Chunk(
+        chunk_id(report_id, "table", key), report_id, f"{name} · {body}", (name,), None, None, page, "table"
+    )
 
 
 def _values(cells: list[Cell], column_labels: dict[str, str]) -> str:
     """``自然人10，商业企业0，…，总计10`` in the canonical column order."""
     order = list(column_labels)
-    ranked = sorted(cells, key=lambda c: order.index(c.key.rsplit(".", 1)[1])
-                    if c.key.rsplit(".", 1)[1] in order else len(order))
-    return "，".join(f"{column_labels.get(c.key.rsplit('.', 1)[1], c.column_label)}{_written(c)}"
-                    for c in ranked)
+    ranked = sorted(
+        cells,
+        key=lambda c: (
+            order.index(c.key.rsplit(".", 1)[1]) if c.key.rsplit(".", 1)[1] in order else len(order)
+        ),
+    )
+    return "，".join(
+        f"{column_labels.get(c.key.rsplit('.', 1)[1], c.column_label)}{_written(c)}" for c in ranked
+    )
 
 
 def _written(cell: Cell) -> str:

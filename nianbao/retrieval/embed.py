@@ -94,8 +94,13 @@ class SentenceTransformerEncoder:
         if self._e5:
             prefix = "query: " if is_query else "passage: "
             texts = [prefix + t for t in texts]
-        vectors = self._model.encode(list(texts), batch_size=BATCH_SIZE, normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=False)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=BATCH_SIZE,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         return np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
 
 
@@ -148,8 +153,11 @@ class E5Embeddings(Embeddings):
         parts = [encoder.encode(texts[i : i + step], False) for i in range(0, len(texts), step)]
         out = np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
         t = self.timing
-        self.timing = Throughput(t.passages + len(texts), t.characters + sum(map(len, texts)),
-                                 t.seconds + time.perf_counter() - started)
+        self.timing = Throughput(
+            t.passages + len(texts),
+            t.characters + sum(map(len, texts)),
+            t.seconds + time.perf_counter() - started,
+        )
         return out
 
     def query(self, text: str) -> np.ndarray:

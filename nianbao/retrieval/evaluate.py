@@ -90,8 +90,11 @@ def bears_answer(text: str, expected: Iterable[str]) -> bool:
 def load_probes(path: Path = DEV, tag: str = "text") -> list[Probe]:
     """Tagged questions that have sources and something to find."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [Probe.of(r) for r in rows
-            if tag in r.get("tags", ()) and r.get("sources") and not r.get("expect", {}).get("not_found")]
+    return [
+        Probe.of(r)
+        for r in rows
+        if tag in r.get("tags", ()) and r.get("sources") and not r.get("expect", {}).get("not_found")
+    ]
 
 
 Searcher = Callable[[Probe], Sequence[Hit]]
@@ -126,8 +129,8 @@ def recall_at_k(index: Any, rows: Sequence[Mapping[str, Any]], k: int = 5) -> fl
 def ingest_corpus(data_dir: Path, files: Sequence[Path]) -> Any:
     """A SearchIndex over ``files`` ingested into ``data_dir`` (already stored files are skipped)."""
     from nianbao.library import Library
-    from nianbao.settings import Settings
     from nianbao.retrieval.index import SearchIndex
+    from nianbao.settings import Settings
 
     settings = Settings(data_dir=data_dir)
     index = SearchIndex(settings)
@@ -152,8 +155,9 @@ SETUPS: list[tuple[str, str, FusionWeights]] = [("dense only", "jieba", FusionWe
 ]
 
 
-def compare(index: Any, probes: Sequence[Probe], k: int = 5,
-            setups: Sequence[tuple[str, str, FusionWeights]] = SETUPS) -> list[tuple[str, Recall, Recall]]:
+def compare(
+    index: Any, probes: Sequence[Probe], k: int = 5, setups: Sequence[tuple[str, str, FusionWeights]] = SETUPS
+) -> list[tuple[str, Recall, Recall]]:
     """For each setup: recall@k with no filter, and with the filter the answering layer would pass
     once it has resolved the body and year (the stored report of the question's sources)."""
     vectors = {p.id: index.embeddings.query(p.question) for p in probes}
@@ -194,8 +198,9 @@ def _variant(index: Any, tokenizer: str, weights: FusionWeights) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data-dir", type=Path, help="ingest into, or reuse, this data dir (default: temp)")
     parser.add_argument("--questions", type=Path, default=DEV)
     parser.add_argument("--corpus", type=Path, default=RAW)
@@ -209,10 +214,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{len(probes)} text questions with sources and an expected answer; recall@{args.k}")
         print(f"{'setup':<26} {'source hit':>10} {'answer-bearing':>15} {'same, body+year filter':>23}")
         for name, free, held in compare(index, probes, args.k):
-            print(f"{name:<26} {free.source_recall:>10.3f} {free.answer_recall:>15.3f} "
-                  f"{held.answer_recall:>23.3f}")
+            print(
+                f"{name:<26} {free.source_recall:>10.3f} {free.answer_recall:>15.3f} "
+                f"{held.answer_recall:>23.3f}"
+            )
             if args.misses and free.misses:
                 print("    missed:", ", ".join(free.misses))
+
 
 if __name__ == "__main__":
     main()

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from nianbao.ingest.labels import strip_numbering
-from nianbao.keys import T2_COLUMNS, T3_COLUMNS, T3_OTHER_SUBROWS, T3_ROWS, T4_COLUMNS, T4_ROWS, label_of
-from nianbao.ingest.narrative import GROUPS
 from nianbao import store
+from nianbao.ingest.labels import strip_numbering
+from nianbao.ingest.narrative import GROUPS
+from nianbao.keys import T2_COLUMNS, T3_COLUMNS, T3_OTHER_SUBROWS, T3_ROWS, T4_COLUMNS, T4_ROWS, label_of
 
 _ORG_COLUMNS = ("commercial", "research", "social_welfare", "legal_service", "other_org")
 
@@ -117,7 +117,9 @@ def metric_label(metric: str) -> str:
     group = f"{table}.{row}"
     row_label = _SPOKEN_ROWS.get(group) or GROUP_LABELS.get(group) or _spoken(table, row)
     if row_label is None:
-        row_label = strip_numbering(label_of(f"{table}.{row}.total" if table != "t2" else metric)[0].split(" ")[-1])
+        row_label = strip_numbering(
+            label_of(f"{table}.{row}.total" if table != "t2" else metric)[0].split(" ")[-1]
+        )
     if column == "org":
         return f"{row_label}（法人或其他组织）"
     if column == "total" or (table == "t2" and column in _T2_ONE_COLUMN):
@@ -218,8 +220,15 @@ def _figure(metric: str, refs: list[CellRef]) -> Figure | None:
         total += ref.value
     first = refs[0]
     return Figure(
-        first.report_id, first.source, first.agency, first.year, metric, metric_label(metric),
-        _tidy(total), tuple(used), summed=len(used) > 1,
+        first.report_id,
+        first.source,
+        first.agency,
+        first.year,
+        metric,
+        metric_label(metric),
+        _tidy(total),
+        tuple(used),
+        summed=len(used) > 1,
     )
 
 
@@ -236,8 +245,17 @@ def _row_parts(key: str, present: dict[str, CellRef]) -> list[CellRef] | None:
 
 def _incomplete(metric: str, refs: list[CellRef]) -> Figure:
     first = refs[0]
-    return Figure(first.report_id, first.source, first.agency, first.year, metric, metric_label(metric),
-                  None, tuple(refs), summed=False)
+    return Figure(
+        first.report_id,
+        first.source,
+        first.agency,
+        first.year,
+        metric,
+        metric_label(metric),
+        None,
+        tuple(refs),
+        summed=False,
+    )
 
 
 def _tidy(value: float) -> float | int:
@@ -250,8 +268,19 @@ def _ref(row) -> CellRef:  # noqa: ANN001 - a SQLAlchemy row
     value = row.value
     if value is not None and row.is_int:
         value = int(value)
-    return CellRef(row.report_id, row.source, row.body, row.year, row.key, value, row.as_written,
-                   row.table_name, row.row_label, row.column_label, row.page)
+    return CellRef(
+        row.report_id,
+        row.source,
+        row.body,
+        row.year,
+        row.key,
+        value,
+        row.as_written,
+        row.table_name,
+        row.row_label,
+        row.column_label,
+        row.page,
+    )
 
 
 __all__ = ["CellRef", "Figure", "FiguresTool", "T4_ROWS", "concrete_keys", "metric_label"]

@@ -79,8 +79,14 @@ class HybridSearcher:
     """Dense + keyword (BM25) candidates, fused, then looked up in the store (the SQL rows are
     the one source of a hit's text, span and provenance)."""
 
-    def __init__(self, vectors: VectorStore, keywords: Callable[[], KeywordIndex], rows: RowLookup,
-                 weights: FusionWeights = DEFAULT_WEIGHTS, candidates: int = 30) -> None:
+    def __init__(
+        self,
+        vectors: VectorStore,
+        keywords: Callable[[], KeywordIndex],
+        rows: RowLookup,
+        weights: FusionWeights = DEFAULT_WEIGHTS,
+        candidates: int = 30,
+    ) -> None:
         self.vectors = vectors
         self.keywords = keywords
         self.rows = rows

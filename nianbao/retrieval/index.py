@@ -29,22 +29,27 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from nianbao.model import Report, ReportMeta
 from nianbao import store
 from nianbao.library import same_body
-from nianbao.settings import Settings
+from nianbao.model import Report, ReportMeta
 from nianbao.retrieval.bm25 import DEFAULT_TOKENIZER, TOKENIZERS, KeywordDoc, KeywordIndex
 from nianbao.retrieval.chunks import chunk_report, squeeze
 from nianbao.retrieval.embed import E5Embeddings
 from nianbao.retrieval.hybrid import DEFAULT_WEIGHTS, FusionWeights, Hit, HybridSearcher
 from nianbao.retrieval.vectors import NO_FILTERS, Filters, VectorStore
+from nianbao.settings import Settings
 
 
 class SearchIndex:
     """Chunking, embedding, vector and keyword search over the stored reports."""
 
-    def __init__(self, settings: Settings, embeddings: E5Embeddings | None = None,
-                 tokenizer: str = DEFAULT_TOKENIZER, weights: FusionWeights = DEFAULT_WEIGHTS) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: E5Embeddings | None = None,
+        tokenizer: str = DEFAULT_TOKENIZER,
+        weights: FusionWeights = DEFAULT_WEIGHTS,
+    ) -> None:
         self.settings = settings
         self.embeddings = embeddings or E5Embeddings(settings.embed_model)
         self.tokenizer = tokenizer
@@ -102,9 +107,15 @@ class SearchIndex:
 
     # --- search ---------------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 5, body: str | Sequence[str] | None = None,
-               year: int | Sequence[int] | None = None, section: str | None = None,
-               kind: str | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        body: str | Sequence[str] | None = None,
+        year: int | Sequence[int] | None = None,
+        section: str | None = None,
+        kind: str | None = None,
+    ) -> list[Hit]:
         """The ``k`` best chunks for a question, best first.
 
         ``body`` (a name or several) matches every stored body that contains it or is the same
@@ -117,20 +128,27 @@ class SearchIndex:
             return []
         return self.search_vector(query, self.embeddings.query(query), k, filters)
 
-    def search_vector(self, query: str, vector: np.ndarray, k: int = 5,
-                      filters: Filters = NO_FILTERS) -> list[Hit]:
+    def search_vector(
+        self, query: str, vector: np.ndarray, k: int = 5, filters: Filters = NO_FILTERS
+    ) -> list[Hit]:
         """Like :meth:`search` with the question already embedded (and filters resolved)."""
         return self.searcher.search(query, vector, k, filters)
 
-    def filters(self, body: str | Sequence[str] | None = None, year: int | Sequence[int] | None = None,
-                section: str | None = None, kind: str | None = None) -> Filters:
+    def filters(
+        self,
+        body: str | Sequence[str] | None = None,
+        year: int | Sequence[int] | None = None,
+        section: str | None = None,
+        kind: str | None = None,
+    ) -> Filters:
         """Filters with ``body`` and ``section`` resolved to the stored values they name."""
         columns = self.keywords().columns
         bodies = None
         if body is not None:
             wanted = [body] if isinstance(body, str) else list(body)
-            bodies = tuple(v for v in columns["body"].values
-                           if any(w in v or same_body(w, v) for w in wanted))
+            bodies = tuple(
+                v for v in columns["body"].values if any(w in v or same_body(w, v) for w in wanted)
+            )
         sections = None if section is None else tuple(v for v in columns["section"].values if section in v)
         years = None if year is None else ((year,) if isinstance(year, int) else tuple(year))
         return Filters(bodies=bodies, years=years, sections=sections, kind=kind)
@@ -182,11 +200,24 @@ class SearchIndex:
 
     def keyword_docs(self) -> list[KeywordDoc]:
         c, r = store.chunks, store.reports
-        query = select(c.c.id, c.c.text, c.c.report_id, c.c.section_path, c.c.kind, r.c.body, r.c.year).join(
-            r, r.c.id == c.c.report_id).order_by(r.c.year, r.c.body, c.c.report_id, c.c.id)
+        query = (
+            select(c.c.id, c.c.text, c.c.report_id, c.c.section_path, c.c.kind, r.c.body, r.c.year)
+            .join(r, r.c.id == c.c.report_id)
+            .order_by(r.c.year, r.c.body, c.c.report_id, c.c.id)
+        )
         with self.engine.connect() as conn:
-            return [KeywordDoc(row.id, row.text, row.report_id, row.body, row.year,
-                               top_section(row.section_path), row.kind) for row in conn.execute(query)]
+            return [
+                KeywordDoc(
+                    row.id,
+                    row.text,
+                    row.report_id,
+                    row.body,
+                    row.year,
+                    top_section(row.section_path),
+                    row.kind,
+                )
+                for row in conn.execute(query)
+            ]
 
     # --- store lookups --------------------------------------------------------------------
 

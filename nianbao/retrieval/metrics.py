@@ -5,8 +5,15 @@ from __future__ import annotations
 from nianbao.answer import lexicon
 
 #: What "how were they handled" asks for: the result rows of table 3, then their total.
-RESULT_ROWS = ("t3.granted", "t3.partly_granted", "t3.denied", "t3.unavailable", "t3.rejected", "t3.other",
-               "t3.total_processed")
+RESULT_ROWS = (
+    "t3.granted",
+    "t3.partly_granted",
+    "t3.denied",
+    "t3.unavailable",
+    "t3.rejected",
+    "t3.other",
+    "t3.total_processed",
+)
 
 
 def metrics_for_reports(question, reports) -> list[str]:  # noqa: ANN001 - Question, [StoredReport]

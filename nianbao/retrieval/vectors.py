@@ -170,8 +170,9 @@ class VectorStore:
         """The ``k`` nearest chunks as (id, cosine distance), nearest first."""
         if k <= 0:
             return []
-        found = self.collection.query(query_embeddings=[vector], n_results=k, where=filters.where(),
-                                      include=["distances"])
+        found = self.collection.query(
+            query_embeddings=[vector], n_results=k, where=filters.where(), include=["distances"]
+        )
         return list(zip(found["ids"][0], (float(d) for d in found["distances"][0]), strict=True))
 
 

@@ -26,7 +26,10 @@ def fake(*replies: str) -> GenericFakeChatModel:
 
 def test_a_reworded_answer_with_evidence_numbers_is_used() -> None:
     wording = Wording(fake("2023年，市中区政府办共收到27件信息公开申请。"))
-    assert wording.reword("市中区政府办2023年收到多少申请？", PLAIN).text == "2023年，市中区政府办共收到27件信息公开申请。"
+    assert (
+        wording.reword("市中区政府办2023年收到多少申请？", PLAIN).text
+        == "2023年，市中区政府办共收到27件信息公开申请。"
+    )
 
 
 def test_a_number_not_in_the_evidence_falls_back_to_the_plain_answer() -> None:
@@ -59,7 +62,9 @@ class ToolCallingFake(BaseChatModel):
     def _generate(self, messages: list[BaseMessage], *_: Any, **__: Any) -> ChatResult:
         self.calls.append(len(messages))
         if not any(m.type == "tool" for m in messages):
-            reply = AIMessage("", tool_calls=[{"name": "figures", "args": {"question": "行政复议"}, "id": "1"}])
+            reply = AIMessage(
+                "", tool_calls=[{"name": "figures", "args": {"question": "行政复议"}, "id": "1"}]
+            )
         else:
             reply = AIMessage("另据表四，行政复议1件。")
         return ChatResult(generations=[ChatGeneration(message=reply)])

@@ -9,8 +9,17 @@ import pytest
 from nianbao.answer.parse import follow_up, parse, parse_years, state_of
 from nianbao.retrieval.bodies import BodyResolver
 
-BODIES = ["市中区人民政府办公室", "淮安市洪泽区人民政府", "洪泽区人民政府", "淮安市人民政府", "平潭综合实验区",
-          "沐阳县人民政府", "沭阳县发展和改革局", "上海市科委", "上海市人民政府办公厅"]
+BODIES = [
+    "市中区人民政府办公室",
+    "淮安市洪泽区人民政府",
+    "洪泽区人民政府",
+    "淮安市人民政府",
+    "平潭综合实验区",
+    "沐阳县人民政府",
+    "沭阳县发展和改革局",
+    "上海市科委",
+    "上海市人民政府办公厅",
+]
 TODAY = date(2026, 11, 28)
 
 

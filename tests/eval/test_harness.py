@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from nianbao.cli import app
 from nianbao.eval import report
 from nianbao.eval.harness import run_eval
-from nianbao.cli import app
 from tests.conftest import GOLD
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,17 +24,42 @@ def _questions(cells: dict) -> list[dict]:
     """Four questions the seed answers, and one with a deliberately wrong number."""
     first = "市中区政府办2023年收到多少信息公开申请？"
     return [
-        {"id": "new", "question": first, "expect": {"number": cells["t3.new_received.total"]},
-         "sources": SOURCES, "tags": ["table3"]},
-        {"id": "natural", "question": "其中自然人呢？", "history": [first],
-         "expect": {"number": cells["t3.new_received.natural_person"]}, "sources": SOURCES,
-         "tags": ["table3", "followup"]},
-        {"id": "partly", "question": "枣庄市中区政府办公室2023年部分公开的申请有几件？",
-         "expect": {"number": cells["t3.partly_granted.total"]}, "sources": SOURCES, "tags": ["table3"]},
-        {"id": "beijing", "question": "北京市人民政府2023年收到多少政府信息公开申请？",
-         "expect": {"not_found": True}, "sources": [], "tags": ["not_found"]},
-        {"id": "wrong", "question": "市中区政府办2023年上年结转的申请有多少件？",
-         "expect": {"number": cells["t3.carried_over.total"] + 1}, "sources": SOURCES, "tags": ["table3"]},
+        {
+            "id": "new",
+            "question": first,
+            "expect": {"number": cells["t3.new_received.total"]},
+            "sources": SOURCES,
+            "tags": ["table3"],
+        },
+        {
+            "id": "natural",
+            "question": "其中自然人呢？",
+            "history": [first],
+            "expect": {"number": cells["t3.new_received.natural_person"]},
+            "sources": SOURCES,
+            "tags": ["table3", "followup"],
+        },
+        {
+            "id": "partly",
+            "question": "枣庄市中区政府办公室2023年部分公开的申请有几件？",
+            "expect": {"number": cells["t3.partly_granted.total"]},
+            "sources": SOURCES,
+            "tags": ["table3"],
+        },
+        {
+            "id": "beijing",
+            "question": "北京市人民政府2023年收到多少政府信息公开申请？",
+            "expect": {"not_found": True},
+            "sources": [],
+            "tags": ["not_found"],
+        },
+        {
+            "id": "wrong",
+            "question": "市中区政府办2023年上年结转的申请有多少件？",
+            "expect": {"number": cells["t3.carried_over.total"] + 1},
+            "sources": SOURCES,
+            "tags": ["table3"],
+        },
     ]
 
 
@@ -52,8 +77,12 @@ def layout(tmp_path: Path) -> Path:
 
 
 def test_the_harness_scores_five_seed_questions_and_writes_both_reports(layout: Path) -> None:
-    run = run_eval(layout / "questions.jsonl", corpus=layout / "corpus",
-                   gold_dir=layout / "gold", raw_dir=layout / "corpus")
+    run = run_eval(
+        layout / "questions.jsonl",
+        corpus=layout / "corpus",
+        gold_dir=layout / "gold",
+        raw_dir=layout / "corpus",
+    )
     assert (run.summary.passed, run.summary.total) == (4, 5)
     failed = [r for r in run.results if not r.passed]
     assert [r.id for r in failed] == ["wrong"]
@@ -71,8 +100,14 @@ def test_the_harness_scores_five_seed_questions_and_writes_both_reports(layout: 
 
 
 def test_the_eval_command_exits_non_zero_under_the_minimum(layout: Path) -> None:
-    args = ["eval", str(layout / "questions.jsonl"), "--corpus", str(layout / "corpus"),
-            "--out", str(layout / "out")]
+    args = [
+        "eval",
+        str(layout / "questions.jsonl"),
+        "--corpus",
+        str(layout / "corpus"),
+        "--out",
+        str(layout / "out"),
+    ]
     assert CliRunner().invoke(app, [*args, "--min-pass", "0.8"]).exit_code == 0
     result = CliRunner().invoke(app, [*args, "--min-pass", "0.9"])
     assert result.exit_code == 1

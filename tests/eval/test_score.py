@@ -20,8 +20,10 @@ def test_a_number_is_not_found_inside_a_longer_one(text: str) -> None:
     assert not has_number(text, 7)
 
 
-@pytest.mark.parametrize(("text", "found"), [("0件", True), ("均为0。", True), ("10件", False),
-                                             ("2020年", False), ("0.5万元", False)])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("0件", True), ("均为0。", True), ("10件", False), ("2020年", False), ("0.5万元", False)],
+)
 def test_zero_matches_only_a_standalone_zero(text: str, found: bool) -> None:
     assert has_number(text, 0) is found
 
@@ -42,8 +44,10 @@ def test_a_list_separated_by_commas_is_not_read_as_one_number() -> None:
     assert not has_number(text, 272)
 
 
-@pytest.mark.parametrize(("text", "found"), [("18651.06万元", True), ("18651.1万元", False),
-                                             ("18651.061万元", False), ("18,651.06万元", True)])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("18651.06万元", True), ("18651.1万元", False), ("18651.061万元", False), ("18,651.06万元", True)],
+)
 def test_a_decimal_matches_exactly_its_written_digits(text: str, found: bool) -> None:
     assert has_number(text, 18651.06) is found
 
@@ -88,7 +92,8 @@ def test_a_not_found_question_answered_fails() -> None:
 
 def test_an_answer_must_cite_one_of_the_sources() -> None:
     assert score({"number": 27}, SOURCES, "answered", "27件", []) == [
-        f"no citation of {SOURCES[0]} or {SOURCES[1]}"]
+        f"no citation of {SOURCES[0]} or {SOURCES[1]}"
+    ]
     assert score({"number": 27}, SOURCES, "answered", "27件", ["2024_huaian_shi.pdf"]) != []
     assert score({"number": 27}, SOURCES, "answered", "27件", ["2023_zaozhuang_shizhongqu_zfb.txt"]) == []
 
@@ -120,9 +125,11 @@ def _result(qid: str, tags: tuple[str, ...], passed: bool, cited: bool, latency:
 
 
 def test_summary_counts_per_tag_citations_and_latency() -> None:
-    results = [_result("a", ("table3",), True, True, 0.01),
-               _result("b", ("table3", "text"), False, False, 0.03),
-               _result("c", ("text",), True, True, 0.02)]
+    results = [
+        _result("a", ("table3",), True, True, 0.01),
+        _result("b", ("table3", "text"), False, False, 0.03),
+        _result("c", ("text",), True, True, 0.02),
+    ]
     s = summarise(results)
     assert (s.passed, s.total) == (2, 3)
     assert s.by_tag == {"table3": (1, 2), "text": (1, 2)}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from nianbao.ingest.checks import check_carry_over, check_narrative, check_tables
-from nianbao.model import Cell
 from nianbao.ingest.narrative import find_figures
+from nianbao.model import Cell
 
 
 def cell(key: str, value: float | None) -> Cell:
@@ -12,13 +12,21 @@ def cell(key: str, value: float | None) -> Cell:
 
 
 def t3_balanced() -> list[Cell]:
-    rows = {"new_received": 27, "carried_over": 2, "granted": 20, "unavailable_not_held": 8,
-            "total_processed": 28, "carried_forward": 1}
+    rows = {
+        "new_received": 27,
+        "carried_over": 2,
+        "granted": 20,
+        "unavailable_not_held": 8,
+        "total_processed": 28,
+        "carried_forward": 1,
+    }
     cells = []
     for row, total in rows.items():
         cells.append(cell(f"t3.{row}.natural_person", total))
-        cells += [cell(f"t3.{row}.{c}", 0) for c in
-                  ("commercial", "research", "social_welfare", "legal_service", "other_org")]
+        cells += [
+            cell(f"t3.{row}.{c}", 0)
+            for c in ("commercial", "research", "social_welfare", "legal_service", "other_org")
+        ]
         cells.append(cell(f"t3.{row}.total", total))
     return cells
 
@@ -37,8 +45,13 @@ def test_column_balance_break_names_the_cells_and_numbers() -> None:
 
 
 def test_table4_group_total_break() -> None:
-    cells = [cell("t4.review.upheld", 10), cell("t4.review.corrected", 1), cell("t4.review.other", 0),
-             cell("t4.review.pending", 0), cell("t4.review.total", 0)]
+    cells = [
+        cell("t4.review.upheld", 10),
+        cell("t4.review.corrected", 1),
+        cell("t4.review.other", 0),
+        cell("t4.review.pending", 0),
+        cell("t4.review.total", 0),
+    ]
     [finding] = check_tables(cells)
     assert finding.rule == "t4.group_total"
     assert "11" in finding.message and "0" in finding.message

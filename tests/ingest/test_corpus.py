@@ -43,8 +43,13 @@ def test_hongze_2023_table4_totals_that_do_not_add_up_are_found() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["2024_huaian_hongzequ.pdf", "2024_huaian_shi.pdf", "2025_shanghai_shizhengfu_bangongting.txt",
-     "2025_suqian_shuyangxian.txt", "2023_zaozhuang_shizhongqu_zfb.txt"],
+    [
+        "2024_huaian_hongzequ.pdf",
+        "2024_huaian_shi.pdf",
+        "2025_shanghai_shizhengfu_bangongting.txt",
+        "2025_suqian_shuyangxian.txt",
+        "2023_zaozhuang_shizhongqu_zfb.txt",
+    ],
 )
 def test_reports_documented_as_balancing_break_no_table_rule(name: str) -> None:
     report = extract_report(read_path(RAW / name))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from nianbao.ingest.flat_split import FlatSplit, split_row, split_t2, split_t3, split_t4, split_table
-from nianbao.model import Table
 from nianbao.ingest.read_txt import read_txt
+from nianbao.model import Table
 
 RAW = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "raw"
 ZERO = "0 0 0 0 0 0 0"

@@ -15,8 +15,8 @@ import nianbao.ingest.read_docx as read_docx_module
 from nianbao import keys
 from nianbao.ingest.errors import UnreadableFile
 from nianbao.ingest.labels import normalise
-from nianbao.model import Document, Paragraph, Table
 from nianbao.ingest.read_docx import read_docx
+from nianbao.model import Document, Paragraph, Table
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 CORPUS = SHARED / "corpus"

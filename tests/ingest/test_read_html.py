@@ -11,8 +11,8 @@ import pytest
 from nianbao import keys
 from nianbao.ingest.errors import UnreadableFile
 from nianbao.ingest.labels import normalise
-from nianbao.model import Document, Table
 from nianbao.ingest.read_html import read_html
+from nianbao.model import Document, Table
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 CORPUS = SHARED / "corpus"

@@ -18,9 +18,9 @@ from PIL import Image, ImageDraw
 
 from nianbao import keys
 from nianbao.ingest.errors import NoTextLayer, UnreadableFile
-from nianbao.model import Document, Table
 from nianbao.ingest.read import read_bytes
 from nianbao.ingest.read_pdf import MAX_PAGES, read_pdf
+from nianbao.model import Document, Table
 from tests.conftest import GOLD, RAW, load_gold
 
 SHI = RAW / "2024_huaian_shi.pdf"

@@ -14,10 +14,10 @@ import pytest
 
 from nianbao.ingest.errors import UnreadableFile
 from nianbao.ingest.labels import normalise
-from nianbao.model import Document, Paragraph, Table
 from nianbao.ingest.pipeline import extract_report
 from nianbao.ingest.read import read_bytes
 from nianbao.ingest.read_txt import read_txt
+from nianbao.model import Document, Paragraph, Table
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 RAW = CORPUS / "raw"

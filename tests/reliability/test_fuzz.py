@@ -33,14 +33,14 @@ from nianbao.answer.parse import INTENTS, Question, parse
 from nianbao.ingest import labels
 from nianbao.ingest.errors import IngestError, NotAReport
 from nianbao.ingest.flat_split import split_row, split_t3, split_t4
-from nianbao.keys import T3_OTHER_SUBROWS, T3_RESULT_ROWS, T3_ROWS, T4_ROWS
-from nianbao.model import Document, Report
 from nianbao.ingest.pipeline import extract_report
 from nianbao.ingest.read import read_bytes
 from nianbao.ingest.read_docx import read_docx
 from nianbao.ingest.read_html import read_html
 from nianbao.ingest.read_pdf import read_pdf
 from nianbao.ingest.read_txt import read_txt
+from nianbao.keys import T3_OTHER_SUBROWS, T3_RESULT_ROWS, T3_ROWS, T4_ROWS
+from nianbao.model import Document, Report
 from nianbao.retrieval.bodies import BodyResolver
 
 RAW = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "raw"

@@ -65,8 +65,9 @@ def assert_error_shape(response: object, what: str) -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=25, derandomize=True, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=25, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 def test_no_operation_answers_5xx_or_a_4xx_outside_the_error_shape(case: schemathesis.Case, url: str) -> None:
     is_admin = ADMIN_TAG in (case.operation.definition.raw.get("tags") or [])
     keys = [case.headers.get("X-Admin-Key") if case.headers else None, ADMIN_KEY] if is_admin else [None]

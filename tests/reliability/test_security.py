@@ -31,8 +31,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from nianbao.api.app import create_app
 from nianbao import store
+from nianbao.api.app import create_app
 from nianbao.library import Library
 from nianbao.settings import Settings
 from tests.api.conftest import ADMIN_KEY, RAW, Served, live_server, raw_files, settings_for, upload
@@ -187,8 +187,10 @@ def test_an_upload_streamed_without_a_length_is_cut_off_at_the_limit(
     client: httpx.Client, served: Served
 ) -> None:
     boundary = "nianbao-boundary"
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.pdf\"\r\n"
-            "Content-Type: application/pdf\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode()
     sent = 0
 
     def body() -> Iterator[bytes]:
@@ -199,8 +201,11 @@ def test_an_upload_streamed_without_a_length_is_cut_off_at_the_limit(
             yield b"%PDF" + bytes(65532)
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    response = client.post("/api/reports", content=body(), headers={
-        "X-Admin-Key": ADMIN_KEY, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    response = client.post(
+        "/api/reports",
+        content=body(),
+        headers={"X-Admin-Key": ADMIN_KEY, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     assert assert_error(response, 413)["code"] == "payload_too_large"
     assert stored(served.settings) == {}
 
@@ -234,14 +239,20 @@ def test_a_pdf_whose_page_stream_inflates_hugely_is_refused_quickly(tmp_path: Pa
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:
-        done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "data")], env=env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=10)
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "data")],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("reading a 31 KB PDF took over 10 s")
     assert done.stdout.strip() == "skipped", done.stderr[-2000:]
 
 
-_PDF_BOMB = '''
+_PDF_BOMB = """
 def pdf(inflated: int) -> bytes:
     stream = zlib.compress(b"0 0 m " * (inflated // 6), 9)
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -254,7 +265,7 @@ def pdf(inflated: int) -> bytes:
     xref = len(out)
     out += b"xref\\n0 5\\n0000000000 65535 f \\n" + b"".join(b"%010d 00000 n \\n" % o for o in offsets)
     return out + b"trailer\\n<< /Size 5 /Root 1 0 R >>\\nstartxref\\n%d\\n%%%%EOF\\n" % xref
-'''
+"""
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -347,8 +358,11 @@ def test_docx_entities_are_not_fetched_even_past_the_dtd_refusal(
 
     monkeypatch.setattr(read_docx, "_check_no_dtd", lambda *args: None)
     doctypes = [d.format(url=listener.url) for d in ENTITIES.values()]
-    files = [(f"past_{i}_{j}.docx", xxe_docx(part, d)) for i, part in enumerate(PARTS[:2])
-             for j, d in enumerate(doctypes)]
+    files = [
+        (f"past_{i}_{j}.docx", xxe_docx(part, d))
+        for i, part in enumerate(PARTS[:2])
+        for j, d in enumerate(doctypes)
+    ]
     response = upload(client, files)
     assert response.status_code == 200, response.text
     assert any(o["report_id"] for o in response.json()["outcomes"])  # the files were really parsed
@@ -467,12 +481,23 @@ def cors_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient
 
 
 def preflight(c: TestClient | httpx.Client, origin: str) -> httpx.Response:
-    return c.options("/api/chat", headers={"Origin": origin, "Access-Control-Request-Method": "POST",
-                                           "Access-Control-Request-Headers": "content-type"})
+    return c.options(
+        "/api/chat",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
 
 
 def test_cors_answers_only_the_listed_origins(cors_client: TestClient) -> None:
-    for origin in ("https://evil.example", "https://allowed.example.evil.example", "null", "http://allowed.example"):
+    for origin in (
+        "https://evil.example",
+        "https://allowed.example.evil.example",
+        "null",
+        "http://allowed.example",
+    ):
         simple = cors_client.get("/healthz", headers={"Origin": origin})
         assert simple.status_code == 200 and "access-control-allow-origin" not in simple.headers, origin
         assert "access-control-allow-origin" not in preflight(cors_client, origin).headers, origin
@@ -489,8 +514,11 @@ def test_without_cors_origins_a_preflight_gets_no_cors_header(client: httpx.Clie
     assert_error(response, 405)
 
 
-@pytest.mark.xfail(strict=True, reason="Starlette's CORSMiddleware refuses a preflight from an unlisted "
-                   "origin with a plain-text 400 ('Disallowed CORS origin'), not the error shape")
+@pytest.mark.xfail(
+    strict=True,
+    reason="Starlette's CORSMiddleware refuses a preflight from an unlisted "
+    "origin with a plain-text 400 ('Disallowed CORS origin'), not the error shape",
+)
 def test_a_refused_preflight_is_in_the_error_shape(cors_client: TestClient) -> None:
     assert_error(preflight(cors_client, "https://evil.example"), 400)
 
@@ -510,8 +538,9 @@ def test_questions_are_logged_truncated_without_the_conversations_earlier_turns(
         first = c.post("/api/chat", json={"question": first_question}).json()
         caplog.clear()
         caplog.set_level(logging.DEBUG)
-        follow = c.post("/api/chat", json={"question": long_question,
-                                           "conversation_id": first["conversation_id"]})
+        follow = c.post(
+            "/api/chat", json={"question": long_question, "conversation_id": first["conversation_id"]}
+        )
         forged = c.post("/api/chat", json={"question": "收到多少申请？\nERROR forged log line"})
     assert follow.status_code == 200 and forged.status_code == 200
     messages = [r.getMessage() for r in caplog.records if r.name.startswith("nianbao")]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.model import Cell, Report, ReportMeta, Section
 from nianbao.ingest.pipeline import extract_report
 from nianbao.ingest.read import read_path
+from nianbao.model import Cell, Report, ReportMeta, Section
 from nianbao.retrieval.chunks import MAX_CHARS, PATH_SEPARATOR, chunk_report, pack, sentence_spans, squeeze
 from tests.conftest import RAW
 

@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 from nianbao import store
 from nianbao.cli import app
 from nianbao.library import Library
-from nianbao.settings import Settings
 from nianbao.retrieval.hybrid import Hit
 from nianbao.retrieval.index import SearchIndex
 from nianbao.retrieval.vectors import Filters
+from nianbao.settings import Settings
 from tests.conftest import RAW
 
 pytestmark = pytest.mark.slow
