@@ -203,6 +203,7 @@ def _t2_columns(key: str, row: Row, header: list[str | None]) -> list[tuple[str,
     when there are as many values as columns (after folding a merged cell's repeats): a row
     that lost a cell must not shift the rest. [] when the row cannot be placed.
     """
+    pairs: Iterable[tuple[str | None, str]]
     if header and len(header) == len(row.labels) + len(row.values):
         pairs = zip(header[len(row.labels) :], row.values, strict=True)
     else:

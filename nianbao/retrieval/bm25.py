@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import bm25s  # type: ignore[import-untyped]
+import bm25s
 import numpy as np
 
 from nianbao.retrieval.chunks import report_header, squeeze
@@ -64,7 +64,7 @@ def bigram_tokens(text: str) -> list[str]:
 
 @cache
 def _jieba() -> object:
-    import jieba  # type: ignore[import-untyped]
+    import jieba
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
