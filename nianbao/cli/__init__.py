@@ -188,6 +188,9 @@ def eval_command(
     corpus: Annotated[Path | None, typer.Option(help="Ingest this folder into a fresh temp data dir")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Ask an existing data dir instead")] = None,
     with_index: Annotated[bool, typer.Option(help="Build the search index too (slower)")] = False,
+    variants: Annotated[
+        Path | None, typer.Option(help="Also ingest the re-labelled corpus files listed in this JSON file")
+    ] = None,
     min_pass: Annotated[float, typer.Option(help="Exit 1 when the pass rate is under this")] = 0.0,
     out: Annotated[Path, typer.Option(help="Where the JSON and Markdown reports go")] = Path("eval/reports"),
 ) -> None:
@@ -197,7 +200,9 @@ def eval_command(
 
     if corpus and data_dir:
         raise typer.BadParameter("give --corpus or --data-dir, not both")
-    run = run_eval(questions, corpus=corpus, data_dir=data_dir, with_index=with_index)
+    if variants and not corpus:
+        raise typer.BadParameter("--variants needs --corpus (the variants are made from its files)")
+    run = run_eval(questions, corpus=corpus, data_dir=data_dir, with_index=with_index, variants_file=variants)
     table = RichTable("tag", "pass", "total", "rate")
     for tag, passed, total, rate in report.tag_rows(run):
         table.add_row(tag, str(passed), str(total), rate, style="bold" if tag == "overall" else None)

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from nianbao.answer.engine import Answerer
-from nianbao.eval import extraction
+from nianbao.eval import extraction, variants
 from nianbao.eval.score import Result, Summary, score, summarise
 from nianbao.library import Library, Outcome, collect_files
 from nianbao.settings import Settings
@@ -116,14 +116,22 @@ def _index(settings: Settings, notes: list[str]):  # noqa: ANN202 - the index ty
 
 @contextmanager
 def open_library(
-    corpus: Path | None, data_dir: Path | None, with_index: bool, notes: list[str]
+    corpus: Path | None,
+    data_dir: Path | None,
+    with_index: bool,
+    notes: list[str],
+    variants_file: Path | None = None,
 ) -> Iterator[tuple[Library, object, list[Outcome]]]:
-    """The library to ask: a temporary one with ``corpus`` ingested, or the one in ``data_dir``."""
+    """The library to ask: a temporary one with ``corpus`` (and the variants of its files listed
+    in ``variants_file``) ingested, or the one in ``data_dir``."""
     with tempfile.TemporaryDirectory(prefix="nianbao-eval-", ignore_cleanup_errors=True) as tmp:
-        settings = _settings(Path(tmp) if corpus else data_dir)
+        settings = _settings(Path(tmp) / "data" if corpus else data_dir)
         index = _index(settings, notes) if with_index else None
         library = Library(settings, index)
-        outcomes = list(library.ingest_paths(collect_files([corpus]))) if corpus else []
+        files = collect_files([corpus]) if corpus else []
+        if corpus and variants_file:
+            files += variants.write(variants.load(variants_file), corpus, Path(tmp) / "variants")
+        outcomes = list(library.ingest_paths(files)) if files else []
         try:
             yield library, index, outcomes
         finally:
@@ -164,11 +172,12 @@ def run_eval(
     with_index: bool = False,
     gold_dir: Path | None = None,
     raw_dir: Path | None = None,
+    variants_file: Path | None = None,
 ) -> Run:
     """Ask and score every question; measure extraction against the gold and text recall."""
     questions = load_questions(questions_file)
     notes: list[str] = []
-    with open_library(corpus, data_dir, with_index, notes) as (library, index, outcomes):
+    with open_library(corpus, data_dir, with_index, notes, variants_file) as (library, index, outcomes):
         answerer = Answerer(library, search=index)
         results = [ask(answerer, q) for q in questions]
         recall = text_recall(index, questions, notes)
