@@ -11,22 +11,11 @@ from collections.abc import Iterable, Sequence
 
 from nianbao import store
 from nianbao.answer.model import Citation
-from nianbao.keys import T2_COLUMNS, T2_ROWS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_ROWS, TABLE_NAMES
-from nianbao.library import Library, same_body
-from nianbao.retrieval.bodies import BodyResolver
+from nianbao.keys import CANONICAL_KEYS, TABLE_NAMES, label_of, row_heading
+from nianbao.library import Library
+from nianbao.retrieval.bodies import BodyResolver, same_body
 from nianbao.retrieval.figures import CellRef, FiguresTool
 
-#: Table 2's rows and the columns each has, in both layouts (report-format.md).
-T2_COMBOS: dict[str, tuple[str, ...]] = {
-    "rules": ("made", "repealed", "in_force", "made_new", "published_new", "published_total"),
-    "normative_docs": ("made", "repealed", "in_force", "made_new", "published_new", "published_total"),
-    "licensing": ("decisions", "items_prev_year", "items_change"),
-    "punishment": ("decisions", "items_prev_year", "items_change"),
-    "coercion": ("decisions", "items_prev_year", "items_change"),
-    "other_services": ("items_prev_year", "items_change", "decisions"),
-    "fees": ("amount_10k_yuan", "items_prev_year", "items_change"),
-    "procurement": ("projects", "amount_yuan"),
-}
 _PAGE_SUFFIX = re.compile(r" · 第\d+页$")
 
 
@@ -160,24 +149,24 @@ def finding_rows(library: Library) -> list[dict]:
 
 
 def metrics() -> list[dict]:
-    """Every canonical key with its Chinese row and column labels (ingest/keys.py)."""
-    combos: list[tuple[str, str, str, dict, dict]] = [
-        ("t2", row, col, T2_ROWS, T2_COLUMNS) for row, cols in T2_COMBOS.items() for col in cols
-    ]
-    combos += [("t3", row, col, T3_ROWS, T3_COLUMNS) for row in T3_ROWS for col in T3_COLUMNS]
-    combos += [("t4", row, col, T4_ROWS, T4_COLUMNS) for row in T4_ROWS for col in T4_COLUMNS]
-    return [
-        {
-            "key": f"{table}.{row}.{col}",
-            "table": table,
-            "table_name": TABLE_NAMES[table],
-            "row": row,
-            "column": col,
-            "row_label": rows[row],
-            "column_label": cols[col],
-        }
-        for table, row, col, rows, cols in combos
-    ]
+    """Every canonical key with its Chinese row and column labels (keys.py)."""
+    out = []
+    for key in CANONICAL_KEYS:
+        table, row, column = key.split(".")
+        row_label, column_label = label_of(key)
+        out.append(
+            {
+                "key": key,
+                "table": table,
+                "table_name": TABLE_NAMES[table],
+                "row": row,
+                "column": column,
+                "row_label": row_label,
+                "column_label": column_label,
+                "row_heading": row_heading(table, row),
+            }
+        )
+    return out
 
 
 def cited_keys(library: Library, citations: Iterable[Citation]) -> list[str | None]:

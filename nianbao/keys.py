@@ -1,6 +1,98 @@
-"""The canonical keys of report-format.md and the Chinese labels they stand for."""
+"""The report's own vocabulary: the canonical keys of report-format.md and what they stand for.
+
+Table names, row and column labels, the table layouts, the groups the tables print (（三）不予公开
+over its eight sub-rows, 法人或其他组织 over five columns) and the sums the tables must satisfy
+(勾稽关系). Every other module takes these from here; what citizens call them in a question is
+``answer/lexicon.py``, how real labels are matched to them is ``ingest/labels.py``.
+
+>>> label_of("t3.new_received.total")
+('一、本年新收政府信息公开申请数量', '总计')
+>>> ROW_GROUPS["t4.suit"].rows
+('suit_direct', 'suit_after_review')
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Layout(StrEnum):
+    """Which national format a report's tables follow; the value is what the store and API show."""
+
+    #: 国办公开办函〔2021〕30号: reports for 2020 onwards.
+    FORMAT_2021_30 = "2021-30"
+    #: 国办公开办函〔2019〕60号: reports for 2019 and 2020.
+    FORMAT_2019_60 = "2019-60"
+    #: A report for a year before 2019 without the standard tables.
+    OLDER = "older"
+    UNKNOWN = "unknown"
+
+
+TABLE_NAMES = {
+    "t2": "表二 主动公开政府信息情况",
+    "t3": "表三 收到和处理政府信息公开申请情况",
+    "t4": "表四 政府信息公开行政复议、行政诉讼情况",
+}
+
+# --- table 2 ---------------------------------------------------------------------------------
+
+T2_ROWS: dict[str, str] = {
+    "rules": "规章",
+    "normative_docs": "行政规范性文件",
+    "licensing": "行政许可",
+    "punishment": "行政处罚",
+    "coercion": "行政强制",
+    "fees": "行政事业性收费",
+    "other_services": "其他对外管理服务事项",
+    "procurement": "政府集中采购",
+}
+T2_COLUMNS: dict[str, str] = {
+    "made": "本年制发件数",
+    "repealed": "本年废止件数",
+    "in_force": "现行有效件数",
+    "decisions": "本年处理决定数量",
+    "amount_10k_yuan": "本年收费金额（万元）",
+    "made_new": "本年新制作数量",
+    "published_new": "本年新公开数量",
+    "published_total": "对外公开总数量",
+    "items_prev_year": "上一年项目数量",
+    "items_change": "本年增/减",
+    "projects": "采购项目数量",
+    "amount_yuan": "采购总金额（元）",
+}
+
+#: Table 2's columns for each row in the 2021 layout (国办公开办函〔2021〕30号).
+T2_COLUMNS_2021: dict[str, tuple[str, ...]] = {
+    "rules": ("made", "repealed", "in_force"),
+    "normative_docs": ("made", "repealed", "in_force"),
+    "licensing": ("decisions",),
+    "punishment": ("decisions",),
+    "coercion": ("decisions",),
+    "fees": ("amount_10k_yuan",),
+}
+#: Table 2's columns for each row in the 2019 layout (国办公开办函〔2019〕60号), in printed order.
+T2_COLUMNS_2019: dict[str, tuple[str, ...]] = {
+    "rules": ("made_new", "published_new", "published_total"),
+    "normative_docs": ("made_new", "published_new", "published_total"),
+    "licensing": ("items_prev_year", "items_change", "decisions"),
+    "punishment": ("items_prev_year", "items_change", "decisions"),
+    "coercion": ("items_prev_year", "items_change", "decisions"),
+    "other_services": ("items_prev_year", "items_change", "decisions"),
+    "fees": ("items_prev_year", "items_change"),
+    "procurement": ("projects", "amount_yuan"),
+}
+#: Every column a table-2 row may have in either layout: the 2021 columns first.
+T2_COMBOS: dict[str, tuple[str, ...]] = {
+    row: tuple(dict.fromkeys((*T2_COLUMNS_2021.get(row, ()), *columns)))
+    for row, columns in T2_COLUMNS_2019.items()
+}
+#: Columns only the 2019 layout has: a table-2 header that names one is in that layout.
+T2_COLUMNS_ONLY_2019 = frozenset(c for cs in T2_COLUMNS_2019.values() for c in cs) - frozenset(
+    c for cs in T2_COLUMNS_2021.values() for c in cs
+)
+
+# --- table 3 ---------------------------------------------------------------------------------
 
 T3_COLUMNS: dict[str, str] = {
     "natural_person": "自然人",
@@ -41,11 +133,32 @@ T3_ROWS: dict[str, str] = {
     "carried_forward": "四、结转下年度继续办理",
 }
 
-#: Rows of table 3 that （七）总计 adds up.
+#: Rows of table 3 that （七）总计 adds up (（六）其他处理 either as one row or as its sub-rows).
 T3_RESULT_ROWS = tuple(
     k for k in T3_ROWS if k not in ("new_received", "carried_over", "total_processed", "carried_forward")
 )
+#: The sub-rows of （六）其他处理; a report that prints them has no ``other_total`` row.
 T3_OTHER_SUBROWS = ("other_no_correction", "other_no_fee", "other_other")
+
+
+@dataclass(frozen=True)
+class ColumnGroup:
+    """Columns a table prints under one heading, which a question may ask for together."""
+
+    label: str
+    columns: tuple[str, ...]
+
+
+#: Table 3's 申请人情况: 自然人, and 法人或其他组织 over five columns (a question's ``org``).
+T3_COLUMN_GROUPS: dict[str, ColumnGroup] = {
+    "org": ColumnGroup(
+        "法人或其他组织", ("commercial", "research", "social_welfare", "legal_service", "other_org")
+    ),
+}
+#: The applicant columns, whose sum is the row's 总计.
+T3_APPLICANT_COLUMNS = ("natural_person", *T3_COLUMN_GROUPS["org"].columns)
+
+# --- table 4 ---------------------------------------------------------------------------------
 
 T4_ROWS: dict[str, str] = {
     "review": "行政复议",
@@ -59,53 +172,109 @@ T4_COLUMNS: dict[str, str] = {
     "pending": "尚未审结",
     "total": "总计",
 }
+#: The results a group's 总计 adds up.
+T4_RESULT_COLUMNS = ("upheld", "corrected", "other", "pending")
 
-T2_ROWS: dict[str, str] = {
-    "rules": "规章",
-    "normative_docs": "行政规范性文件",
-    "licensing": "行政许可",
-    "punishment": "行政处罚",
-    "coercion": "行政强制",
-    "fees": "行政事业性收费",
-    "other_services": "其他对外管理服务事项",
-    "procurement": "政府集中采购",
-}
-T2_COLUMNS: dict[str, str] = {
-    "made": "本年制发件数",
-    "repealed": "本年废止件数",
-    "in_force": "现行有效件数",
-    "decisions": "本年处理决定数量",
-    "amount_10k_yuan": "本年收费金额（万元）",
-    "made_new": "本年新制作数量",
-    "published_new": "本年新公开数量",
-    "published_total": "对外公开总数量",
-    "items_prev_year": "上一年项目数量",
-    "items_change": "本年增/减",
-    "projects": "采购项目数量",
-    "amount_yuan": "采购总金额（元）",
+TABLE_ROWS: dict[str, dict[str, str]] = {"t2": T2_ROWS, "t3": T3_ROWS, "t4": T4_ROWS}
+TABLE_COLUMNS: dict[str, dict[str, str]] = {"t2": T2_COLUMNS, "t3": T3_COLUMNS, "t4": T4_COLUMNS}
+
+#: Every key a report's tables may have, ``table.row.column``, table by table in printed order
+#: (table 2 in both layouts).
+CANONICAL_KEYS: tuple[str, ...] = (
+    *(f"t2.{row}.{column}" for row, columns in T2_COMBOS.items() for column in columns),
+    *(f"t3.{row}.{column}" for row in T3_ROWS for column in T3_COLUMNS),
+    *(f"t4.{row}.{column}" for row in T4_ROWS for column in T4_COLUMNS),
+)
+
+# --- row groups ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """Rows whose figures are asked for, or stated in a report's text, as one sum."""
+
+    label: str
+    rows: tuple[str, ...]
+
+
+def _prefixed(prefix: str) -> tuple[str, ...]:
+    return tuple(row for row in T3_ROWS if row.startswith(prefix))
+
+
+#: A group is named like a row (``t3.denied``); ``t3.other`` is the single row （六）其他处理,
+#: or, in a report that prints them instead, the sum of ``T3_OTHER_SUBROWS``.
+ROW_GROUPS: dict[str, RowGroup] = {
+    "t3.denied": RowGroup("不予公开", _prefixed("denied_")),
+    "t3.unavailable": RowGroup("无法提供", _prefixed("unavailable_")),
+    "t3.rejected": RowGroup("不予处理", _prefixed("rejected_")),
+    "t3.other": RowGroup("其他处理", ("other_total",)),
+    "t4.suit": RowGroup("行政诉讼", ("suit_direct", "suit_after_review")),
+    "t3.intake": RowGroup("收到的申请（新收加上年结转）", ("new_received", "carried_over")),
+    "t3.granted_or_partly": RowGroup("予以公开及部分公开", ("granted", "partly_granted")),
 }
 
-#: Table 2's columns for each row in the 2021 layout (国办公开办函〔2021〕30号).
-T2_COLUMNS_2021: dict[str, tuple[str, ...]] = {
-    "rules": ("made", "repealed", "in_force"),
-    "normative_docs": ("made", "repealed", "in_force"),
-    "licensing": ("decisions",),
-    "punishment": ("decisions",),
-    "coercion": ("decisions",),
-    "fees": ("amount_10k_yuan",),
-}
 
-TABLE_NAMES = {
-    "t2": "表二 主动公开政府信息情况",
-    "t3": "表三 收到和处理政府信息公开申请情况",
-    "t4": "表四 政府信息公开行政复议、行政诉讼情况",
+def total_keys(name: str) -> tuple[str, ...]:
+    """The 总计 cells a group adds up; any other key stands for itself.
+
+    >>> total_keys("t4.suit")
+    ('t4.suit_direct.total', 't4.suit_after_review.total')
+    >>> total_keys("t3.new_received.total")
+    ('t3.new_received.total',)
+    """
+    group = ROW_GROUPS.get(name)
+    if group is None:
+        return (name,)
+    table = name.split(".")[0]
+    return tuple(f"{table}.{row}.total" for row in group.rows)
+
+
+def row_heading(table: str, row: str) -> str | None:
+    """The heading a table-3 sub-row is printed under (``（三）不予公开``); None for other rows."""
+    if table != "t3":
+        return None
+    heading, space, _ = T3_ROWS.get(row, "").partition(" ")
+    return heading if space else None
+
+
+# --- arithmetic (勾稽关系) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balance:
+    """A sum a table must satisfy: ``left`` adds up to ``right``.
+
+    ``across`` says what ``left`` and ``right`` name: ``rows`` (the rule holds in every column)
+    or ``columns`` (it holds in every row).
+    """
+
+    table: str
+    across: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every row (or column) the rule names, left side first."""
+        return (*self.left, *self.right)
+
+
+#: The rules of report-format.md, by the name their findings carry.
+BALANCES: dict[str, Balance] = {
+    # 一 + 二 = （七）总计 + 四, in every column.
+    "t3.column_balance": Balance(
+        "t3", "rows", ("new_received", "carried_over"), ("total_processed", "carried_forward")
+    ),
+    # 总计 = 自然人 + the five 法人或其他组织 columns, in every row.
+    "t3.row_total": Balance("t3", "columns", T3_APPLICANT_COLUMNS, ("total",)),
+    # （七）总计 = every result row, in every column.
+    "t3.results_total": Balance("t3", "rows", T3_RESULT_ROWS, ("total_processed",)),
+    # 总计 = 维持 + 纠正 + 其他 + 尚未审结, in each group.
+    "t4.group_total": Balance("t4", "columns", T4_RESULT_COLUMNS, ("total",)),
 }
 
 
 def label_of(key: str) -> tuple[str, str]:
     """The (row, column) labels of a canonical key, e.g. ``t3.new_received.total``."""
     table, row, column = key.split(".")
-    rows, columns = {"t2": (T2_ROWS, T2_COLUMNS), "t3": (T3_ROWS, T3_COLUMNS), "t4": (T4_ROWS, T4_COLUMNS)}[
-        table
-    ]
-    return rows.get(row, row), columns.get(column, column)
+    return TABLE_ROWS[table].get(row, row), TABLE_COLUMNS[table].get(column, column)

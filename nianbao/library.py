@@ -23,6 +23,7 @@ from nianbao.ingest.errors import IngestError
 from nianbao.ingest.pipeline import extract_report
 from nianbao.ingest.read import read_bytes
 from nianbao.model import Finding, Report
+from nianbao.retrieval.bodies import same_body
 from nianbao.settings import Settings
 
 log = logging.getLogger("nianbao.library")
@@ -306,11 +307,6 @@ def _saved_keyword_ids(index: Any) -> set[str]:
     from nianbao.retrieval.bm25 import KeywordIndex
 
     return {bytes(i).decode() for i in KeywordIndex.load(index.keyword_dir).ids}
-
-
-def same_body(a: str, b: str) -> bool:
-    """洪泽区人民政府 and 淮安市洪泽区人民政府 are one body: one name ends with the other."""
-    return a == b or (min(len(a), len(b)) >= 4 and (a.endswith(b) or b.endswith(a)))
 
 
 def consecutive_years(

@@ -10,13 +10,14 @@ from collections.abc import Sequence
 
 from nianbao.answer import compose
 from nianbao.answer.model import Answer, Citation
+from nianbao.keys import BALANCES
 from nianbao.model import Finding
 from nianbao.retrieval.figures import Figure, FiguresTool
 
 _BALANCE = re.compile(r"表三|勾稽|平衡|对得上|新收.{0,6}结转|结转.{0,8}等于")
 _TABLE4 = re.compile(r"表四|复议|诉讼|维持")
 _NUMBER = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)(?!\d)")
-_BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+_BALANCE_ROWS = BALANCES["t3.column_balance"].terms
 
 
 def asked_numbers(text: str) -> set[float]:

@@ -19,15 +19,15 @@ from sqlalchemy import select
 from nianbao import store
 from nianbao.answer import check, compose
 from nianbao.answer.llm import Wording
+from nianbao.answer.metrics import metrics_for_reports
 from nianbao.answer.model import Answer, Citation
 from nianbao.answer.parse import Question, follow_up, parse, state_of
 from nianbao.answer.quote import Source, quote_answer
 from nianbao.answer.text import prefers_text
-from nianbao.library import Library, same_body
+from nianbao.library import Library
 from nianbao.model import Finding
-from nianbao.retrieval.bodies import BodyResolver
+from nianbao.retrieval.bodies import BodyResolver, same_body
 from nianbao.retrieval.figures import Figure, FiguresTool, metric_label
-from nianbao.retrieval.metrics import metrics_for_reports
 
 MAX_CONVERSATIONS = 10_000
 log = logging.getLogger(__name__)

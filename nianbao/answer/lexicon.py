@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from nianbao.keys import ROW_GROUPS, T2_COMBOS
+
 #: (pattern, metric row), most specific first. A span a pattern takes is not matched again.
 ROWS: list[tuple[str, str]] = [
     # table 3
@@ -70,21 +72,8 @@ WEAK_ROWS: list[tuple[str, str]] = [
 
 #: A group row and the rows inside it: naming both means the inner one.
 _INNER = {
-    "t4.suit": ("t4.suit_direct", "t4.suit_after_review"),
-    "t3.denied": tuple(
-        f"t3.denied_{r}"
-        for r in (
-            "state_secret",
-            "law_prohibited",
-            "three_safeties",
-            "third_party",
-            "internal_affairs",
-            "process_info",
-            "enforcement_file",
-            "query_item",
-        )
-    ),
-    "t3.unavailable": ("t3.unavailable_not_held", "t3.unavailable_needs_creation", "t3.unavailable_unclear"),
+    name: tuple(f"{name.split('.')[0]}.{row}" for row in ROW_GROUPS[name].rows)
+    for name in ("t4.suit", "t3.denied", "t3.unavailable")
 }
 
 #: Applicant-type words → table-3 column.
@@ -176,18 +165,9 @@ def metrics_for(row: str, text: str, applicant: str | None, layout_2019: bool = 
         results = find_all(T4_RESULTS, text)
         return [f"{row}.{col}" for col in results] or [f"{row}.total"]
     columns = find_all(T2_COLUMNS, text)
-    if row in ("t2.rules", "t2.normative_docs"):
-        if layout_2019:
-            columns = ["made_new" if c == "made" else c for c in columns] or ["published_new"]
-        columns = [
-            c for c in columns if c not in ("items_prev_year", "items_change", "projects", "amount_yuan")
-        ]
-    elif row == "t2.procurement":
-        columns = [c for c in columns if c in ("projects", "amount_yuan")]
-    elif row == "t2.fees":
-        columns = [c for c in columns if c in ("items_prev_year", "items_change")]
-    else:
-        columns = [c for c in columns if c in ("items_prev_year", "items_change")]
+    if row in ("t2.rules", "t2.normative_docs") and layout_2019:
+        columns = ["made_new" if c == "made" else c for c in columns] or ["published_new"]
+    columns = [c for c in columns if c in T2_COMBOS.get(row.split(".")[1], ())]
     return [f"{row}.{c}" for c in columns] or [f"{row}.{_T2_DEFAULT.get(row, 'decisions')}"]
 
 

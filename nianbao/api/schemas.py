@@ -7,11 +7,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from nianbao.answer.model import Answer
+from nianbao.keys import Layout
 
 MAX_QUESTION_CHARS = 500
 
 _SEED = "2023_zaozhuang_shizhongqu_zfb.docx"
 _BODY = "市中区人民政府办公室"
+_LAYOUTS = ", ".join(f"`{layout}`" for layout in list(Layout)[:-1]) + f" or `{list(Layout)[-1]}`"
 
 
 def _example(**values: Any) -> ConfigDict:
@@ -124,7 +126,7 @@ class ReportSummary(BaseModel):
         id="2589b7eeb1d8f24a",
         body=_BODY,
         year=2023,
-        layout="2021-30",
+        layout=Layout.FORMAT_2021_30.value,
         source=_SEED,
         format="docx",
         also_seen_as=["2023_zaozhuang_shizhongqu_zfb.txt"],
@@ -136,7 +138,7 @@ class ReportSummary(BaseModel):
     id: str = Field(description="Content hash of the file the records come from.")
     body: str
     year: int | None
-    layout: str = Field(description="Table layout: `2021-30`, `2019-60`, `older` or `unknown`.")
+    layout: str = Field(description=f"Table layout: {_LAYOUTS}.")
     source: str = Field(description="The file the records come from.")
     format: str = Field(description="That file's format: docx, html, pdf or txt.")
     also_seen_as: list[str] = Field(description="Other files holding the same report in another format.")
@@ -219,6 +221,7 @@ class Metric(BaseModel):
         column="total",
         row_label="一、本年新收政府信息公开申请数量",
         column_label="总计",
+        row_heading=None,
     )
 
     key: str
@@ -228,6 +231,9 @@ class Metric(BaseModel):
     column: str
     row_label: str
     column_label: str
+    row_heading: str | None = Field(
+        description="The heading a table-3 sub-row is printed under (`（三）不予公开`), else null."
+    )
 
 
 # --- admin ----------------------------------------------------------------------------------

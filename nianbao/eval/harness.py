@@ -140,11 +140,11 @@ def open_library(
 
 def text_recall(search: object, questions: list[Question], notes: list[str]) -> float | None:
     """recall@5 of text search over the ``text`` questions: a top-5 hit from a right source that
-    holds the expected answer (``retrieval.evaluate.recall_at_k``)."""
+    holds the expected answer (``eval.recall.recall_at_k``)."""
     try:
-        from nianbao.retrieval.evaluate import recall_at_k
-    except ImportError:
-        notes.append("recall@5 skipped: retrieval.evaluate.recall_at_k is not there yet")
+        from nianbao.eval.recall import recall_at_k  # imports the search stack (Chroma)
+    except ImportError as exc:
+        notes.append(f"recall@5 skipped: eval.recall is not importable ({exc})")
         return None
     if search is None:
         notes.append("recall@5 skipped: it needs the search index (--with-index)")

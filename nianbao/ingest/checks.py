@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from nianbao.ingest.narrative import GROUPS, all_upheld_claims
-from nianbao.keys import T3_COLUMNS, T3_OTHER_SUBROWS, T3_RESULT_ROWS, T4_ROWS, label_of
+from nianbao.ingest.narrative import all_upheld_claims
+from nianbao.keys import BALANCES, T3_COLUMNS, T3_OTHER_SUBROWS, T3_RESULT_ROWS, T4_ROWS, label_of, total_keys
 from nianbao.model import Cell, Finding, NarrativeFigure
 
-_PARTS = [c for c in T3_COLUMNS if c != "total"]
-_T4_PARTS = ("upheld", "corrected", "other", "pending")
+_FRAME = BALANCES["t3.column_balance"].terms
+_PARTS = BALANCES["t3.row_total"].left
+_T4_PARTS = BALANCES["t4.group_total"].left
 
 
 def _fmt(x: float) -> str:
@@ -30,9 +31,7 @@ def check_tables(cells: Iterable[Cell]) -> list[Finding]:
 def _t3_column_balance(v: Mapping[str, float]) -> list[Finding]:
     out = []
     for col, name in T3_COLUMNS.items():
-        keys = [
-            f"t3.{r}.{col}" for r in ("new_received", "carried_over", "total_processed", "carried_forward")
-        ]
+        keys = [f"t3.{r}.{col}" for r in _FRAME]
         if not all(k in v for k in keys):
             continue
         a, b, c, d = (v[k] for k in keys)
@@ -136,11 +135,11 @@ def row_total(v: Mapping[str, float], key: str) -> float | None:
 
 
 def table_value(v: Mapping[str, float], key: str) -> float | None:
-    """The table's figure for a narrative key: one cell, or a group's sum (GROUPS)."""
+    """The table's figure for a narrative key: one cell, or a group's sum (keys.ROW_GROUPS)."""
     if key == "t3.other" and "t3.other_total.total" not in v:
         keys: tuple[str, ...] = tuple(f"t3.{r}.total" for r in T3_OTHER_SUBROWS)
     else:
-        keys = GROUPS.get(key, (key,))
+        keys = total_keys(key)
     totals = [row_total(v, k) for k in keys]
     if any(t is None for t in totals):
         return None
@@ -169,7 +168,7 @@ def check_narrative(cells: Iterable[Cell], figures: Iterable[NarrativeFigure], t
         out.append(
             Finding(
                 "narrative",
-                GROUPS.get(fig.key, (fig.key,)),
+                total_keys(fig.key),
                 (fig.value, table),
                 f"正文「{fig.quote}」为{_fmt(fig.value)}，表格对应数为{_fmt(table)}",
             )

@@ -25,7 +25,16 @@ from functools import lru_cache
 from itertools import product
 
 from nianbao.ingest import labels
-from nianbao.keys import T2_COLUMNS_2021, T3_COLUMNS, T3_OTHER_SUBROWS, T3_RESULT_ROWS, T4_COLUMNS, T4_ROWS
+from nianbao.keys import (
+    BALANCES,
+    T2_COLUMNS_2019,
+    T2_COLUMNS_2021,
+    T3_COLUMNS,
+    T3_OTHER_SUBROWS,
+    T3_RESULT_ROWS,
+    T4_COLUMNS,
+    T4_ROWS,
+)
 from nianbao.model import Table
 
 Number = int | float
@@ -42,18 +51,8 @@ MAX_CELL_DIGITS = 15
 #: (sixty digits into fifteen cells have ~10^13 cuts), and no rule could choose among so many.
 MAX_CUTS = 100_000
 
-_FRAME = ("new_received", "carried_over", "total_processed", "carried_forward")
+_FRAME = BALANCES["t3.column_balance"].terms
 _PIECE = re.compile(r"-?(?:0|[1-9]\d*)")
-_T2_COLUMNS_2019: dict[str, tuple[str, ...]] = {
-    "rules": ("made_new", "published_new", "published_total"),
-    "normative_docs": ("made_new", "published_new", "published_total"),
-    "licensing": ("items_prev_year", "items_change", "decisions"),
-    "punishment": ("items_prev_year", "items_change", "decisions"),
-    "coercion": ("items_prev_year", "items_change", "decisions"),
-    "other_services": ("items_prev_year", "items_change", "decisions"),
-    "fees": ("items_prev_year", "items_change"),
-    "procurement": ("projects", "amount_yuan"),
-}
 
 
 @dataclass(frozen=True)
@@ -308,7 +307,7 @@ def split_t2(rows: Iterable[tuple[str, str]]) -> FlatSplit:
     string. The 2019 layout (本年新制作数量, 上一年项目数量…) is recognised from its header text."""
     rows = list(rows)
     header = "".join(label for label, _ in rows)
-    layout = _T2_COLUMNS_2019 if ("新制作" in header or "上一年项目" in header) else T2_COLUMNS_2021
+    layout = T2_COLUMNS_2019 if ("新制作" in header or "上一年项目" in header) else T2_COLUMNS_2021
     values: dict[str, Values] = {}
     ambiguous: dict[str, tuple[Values, ...]] = {}
     unsplit: dict[str, str] = {}
@@ -320,7 +319,7 @@ def split_t2(rows: Iterable[tuple[str, str]]) -> FlatSplit:
             if digits.strip():
                 warnings.append(f"表二: row {label!r} ({digits!r}) not used")
             continue
-        columns[key] = layout.get(key) or _T2_COLUMNS_2019.get(key, ())
+        columns[key] = layout.get(key) or T2_COLUMNS_2019.get(key, ())
         found = _split_number_row(digits, len(columns[key]))
         if len(found) == 1:
             values[key] = found[0]

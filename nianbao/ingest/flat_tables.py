@@ -11,11 +11,8 @@ from collections.abc import Iterable
 
 from nianbao.ingest.flat_split import FlatSplit, split_table
 from nianbao.ingest.tables import Extraction
-from nianbao.keys import T2_COLUMNS, T3_COLUMNS, T4_COLUMNS, TABLE_NAMES, label_of
+from nianbao.keys import T2_COLUMNS_ONLY_2019, TABLE_NAMES, Layout, label_of
 from nianbao.model import Cell, Table
-
-_COLUMN_LABELS = {**T2_COLUMNS, **T3_COLUMNS, **T4_COLUMNS}
-_LAYOUT_2019 = {"made_new", "published_new", "items_prev_year"}
 
 
 def extract_flat(tables: Iterable[Table]) -> Extraction:
@@ -26,8 +23,8 @@ def extract_flat(tables: Iterable[Table]) -> Extraction:
         if split is None:
             continue
         result.warnings.extend(split.warnings)
-        if any(_LAYOUT_2019 & set(cols) for cols in split.columns.values()):
-            result.layout_hints.add("2019-60")
+        if any(T2_COLUMNS_ONLY_2019 & set(cols) for cols in split.columns.values()):
+            result.layout_hints.add(Layout.FORMAT_2019_60)
         for cell in _cells(split, table.page):
             result.add(cell)
     return result
@@ -60,13 +57,14 @@ def _cell(
     page: int | None,
 ) -> Cell:
     key = f"{table}.{row}.{column}"
+    row_label, column_label = label_of(key)
     return Cell(
         key=key,
         value=value,
         as_written=written,
         table=TABLE_NAMES[table],
-        row_label=label_of(key)[0],
-        column_label=_COLUMN_LABELS.get(column, column),
+        row_label=row_label,
+        column_label=column_label,
         page=page,
         note=note,
     )

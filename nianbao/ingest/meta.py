@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from nianbao.keys import Layout
 from nianbao.model import Document, ReportMeta
 
 _REPORT_WORDS = re.compile(r"(?:政府信息公开|政务公开|信息公开)?(?:工作)?(?:年度报告|年报).*$")
@@ -47,14 +48,14 @@ def region_of(body: str, text: str) -> str | None:
     return region
 
 
-def layout_of(text: str, tables_found: bool, hints: set[str], year: int | None) -> str:
-    if "2019-60" in hints or "〔2019〕60号" in text or "[2019]60号" in text:
-        return "2019-60"
+def layout_of(text: str, tables_found: bool, hints: set[str], year: int | None) -> Layout:
+    if Layout.FORMAT_2019_60 in hints or "〔2019〕60号" in text or "[2019]60号" in text:
+        return Layout.FORMAT_2019_60
     if tables_found:
-        return "2021-30"
+        return Layout.FORMAT_2021_30
     if year is not None and year < 2019:
-        return "older"
-    return "unknown"
+        return Layout.OLDER
+    return Layout.UNKNOWN
 
 
 def build_meta(

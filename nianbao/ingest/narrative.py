@@ -1,7 +1,8 @@
 """Figures the narrative states about the tables (共受理申请27件), found by phrase.
 
-Each pattern names a quantity: one canonical key, or a group of rows whose totals it adds up
-(不予公开 = all （三） rows). Numbers are taken as written; PDF text may carry spaces around them.
+Each pattern names a quantity: one canonical key, or a row group whose totals it adds up
+(``t3.denied`` = all （三）不予公开 rows; ``keys.ROW_GROUPS``). Numbers are taken as written; PDF
+text may carry spaces around them.
 """
 
 from __future__ import annotations
@@ -12,31 +13,6 @@ from nianbao.model import NarrativeFigure
 
 _N = r"(?<![\d,])(?P<n>\d[\d,]{0,12})\s*件"
 _GAP = r"[^。；，,\d%]{0,12}?"
-
-#: Groups of table-3 rows whose 总计 cells a narrative figure may add up.
-GROUPS: dict[str, tuple[str, ...]] = {
-    "t3.granted_or_partly": ("t3.granted.total", "t3.partly_granted.total"),
-    "t3.denied": tuple(
-        f"t3.denied_{r}.total"
-        for r in (
-            "state_secret",
-            "law_prohibited",
-            "three_safeties",
-            "third_party",
-            "internal_affairs",
-            "process_info",
-            "enforcement_file",
-            "query_item",
-        )
-    ),
-    "t3.unavailable": tuple(f"t3.unavailable_{r}.total" for r in ("not_held", "needs_creation", "unclear")),
-    "t3.rejected": tuple(
-        f"t3.rejected_{r}.total"
-        for r in ("petition", "duplicate", "publication", "mass_repeated", "confirm_existing")
-    ),
-    "t3.other": ("t3.other_total.total",),
-    "t4.suit": ("t4.suit_direct.total", "t4.suit_after_review.total"),
-}
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (key, re.compile(pattern))

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 
 from nianbao.ingest import labels
 from nianbao.ingest.values import clean, is_value_text, parse_value
-from nianbao.keys import T2_COLUMNS, T2_COLUMNS_2021, T3_COLUMNS, T4_COLUMNS, T4_ROWS, TABLE_NAMES
+from nianbao.keys import (
+    T2_COLUMNS,
+    T2_COLUMNS_2021,
+    T2_COLUMNS_ONLY_2019,
+    T3_COLUMNS,
+    T4_COLUMNS,
+    T4_ROWS,
+    TABLE_NAMES,
+    Layout,
+)
 from nianbao.model import Cell, Table
 
 T3_COLUMN_ORDER = tuple(T3_COLUMNS)
@@ -178,8 +187,8 @@ def _extract_t2(rows: list[Row], out: Extraction) -> None:
         mapped = [labels.t2_column_key(text) for text in cells]
         if not any(clean(v) and parse_value(v).value is not None for v in row.values) and any(mapped):
             header = mapped
-            if {"made_new", "items_prev_year"} & set(mapped):
-                out.layout_hints.add("2019-60")
+            if T2_COLUMNS_ONLY_2019 & set(mapped):
+                out.layout_hints.add(Layout.FORMAT_2019_60)
             continue
         key = labels.t2_row_key(row.label)
         if key is None or not row.values:

@@ -6,7 +6,7 @@ Chinese has no spaces, so a document is cut into tokens first. Two tokenisers:
   (``0632-3921308`` → ``0632``, ``3921308``). No dictionary, no misses on rare names.
 - ``jieba``: jieba's search-mode words (a word and its shorter parts), plus the same ASCII tokens.
 
-The dev questions decided the default (``python -m retrieval.evaluate``): keyword-only
+The dev questions decided the default (``python -m nianbao.eval.recall``): keyword-only
 answer-bearing recall@5 was 0.98 with jieba and 0.95 with bigrams; fused with dense, 0.99 and
 0.98. Each chunk is indexed with its report header (body, year) before its text.
 

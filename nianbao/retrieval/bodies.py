@@ -54,6 +54,11 @@ def canonical(names: Iterable[str]) -> dict[str, str]:
     return result
 
 
+def same_body(a: str, b: str) -> bool:
+    """洪泽区人民政府 and 淮安市洪泽区人民政府 are one body: one name ends with the other."""
+    return a == b or (min(len(a), len(b)) >= 4 and (a.endswith(b) or b.endswith(a)))
+
+
 def _place(name: str) -> str:
     match = _PLACE.match(name)
     place = match.group(0) if match else ""

@@ -75,7 +75,7 @@ def report_header(body: str, year: int | None) -> str:
     The keyword index reads it before every chunk's text: questions name the body and year
     (平潭2022年…), chunks seldom do, so without it a same-topic chunk of another year scores as
     high as the right one. (The embedding model does better without it: measured on the dev
-    questions, see ``retrieval/evaluate.py``.)"""
+    questions, see ``eval/recall.py``.)"""
     return f"{body} {year}年" if year else body
 
 

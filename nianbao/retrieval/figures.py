@@ -16,30 +16,20 @@ from sqlalchemy.engine import Engine
 
 from nianbao import store
 from nianbao.ingest.labels import strip_numbering
-from nianbao.ingest.narrative import GROUPS
-from nianbao.keys import T2_COLUMNS, T3_COLUMNS, T3_OTHER_SUBROWS, T3_ROWS, T4_COLUMNS, T4_ROWS, label_of
+from nianbao.keys import (
+    ROW_GROUPS,
+    T3_APPLICANT_COLUMNS,
+    T3_COLUMN_GROUPS,
+    T3_COLUMNS,
+    T3_OTHER_SUBROWS,
+    T3_ROWS,
+    T4_ROWS,
+    TABLE_COLUMNS,
+    label_of,
+    row_heading,
+)
 
-_ORG_COLUMNS = ("commercial", "research", "social_welfare", "legal_service", "other_org")
-
-#: Row groups the reports print as several rows.
-ROW_GROUPS: dict[str, tuple[str, ...]] = {
-    "t3.denied": tuple(k.split(".")[1] for k in GROUPS["t3.denied"]),
-    "t3.unavailable": tuple(k.split(".")[1] for k in GROUPS["t3.unavailable"]),
-    "t3.rejected": tuple(k.split(".")[1] for k in GROUPS["t3.rejected"]),
-    "t3.other": ("other_total",),
-    "t3.intake": ("new_received", "carried_over"),
-    "t3.granted_or_partly": ("granted", "partly_granted"),
-    "t4.suit": ("suit_direct", "suit_after_review"),
-}
-GROUP_LABELS = {
-    "t3.denied": "不予公开",
-    "t3.unavailable": "无法提供",
-    "t3.rejected": "不予处理",
-    "t3.other": "其他处理",
-    "t4.suit": "行政诉讼",
-    "t3.intake": "收到的申请（新收加上年结转）",
-    "t3.granted_or_partly": "予以公开及部分公开",
-}
+_ORG = T3_COLUMN_GROUPS["org"]
 
 
 @dataclass(frozen=True)
@@ -100,39 +90,38 @@ _SPOKEN_ROWS = {
     "t4.suit_after_review": "复议后起诉的行政诉讼",
 }
 _T2_ONE_COLUMN = {"decisions", "amount_10k_yuan"}
-_GROUP_OF = {"denied": "不予公开", "unavailable": "无法提供", "rejected": "不予处理", "other": "其他处理"}
 
 
 def _spoken(table: str, row: str) -> str | None:
     """无法提供（本机关不掌握相关政府信息）: a sub-row named with its group."""
-    group = _GROUP_OF.get(row.split("_")[0])
-    if table != "t3" or group is None or row == "other_total":
+    heading = row_heading(table, row)
+    if heading is None:
         return None
-    return f"{group}（{strip_numbering(T3_ROWS[row].split(' ')[-1])}）"
+    return f"{strip_numbering(heading)}（{strip_numbering(T3_ROWS[row].split(' ')[-1])}）"
 
 
 def metric_label(metric: str) -> str:
     """Chinese words for a metric: ``t3.new_received.natural_person`` → 新收政府信息公开申请（自然人）."""
     table, row, column = metric.split(".")
     group = f"{table}.{row}"
-    row_label = _SPOKEN_ROWS.get(group) or GROUP_LABELS.get(group) or _spoken(table, row)
+    named = ROW_GROUPS.get(group)
+    row_label = _SPOKEN_ROWS.get(group) or (named.label if named else None) or _spoken(table, row)
     if row_label is None:
         row_label = strip_numbering(
             label_of(f"{table}.{row}.total" if table != "t2" else metric)[0].split(" ")[-1]
         )
     if column == "org":
-        return f"{row_label}（法人或其他组织）"
+        return f"{row_label}（{_ORG.label}）"
     if column == "total" or (table == "t2" and column in _T2_ONE_COLUMN):
         return row_label
-    columns = {"t2": T2_COLUMNS, "t3": T3_COLUMNS, "t4": T4_COLUMNS}[table]
-    return f"{row_label}（{columns.get(column, column)}）"
+    return f"{row_label}（{TABLE_COLUMNS[table].get(column, column)}）"
 
 
 def concrete_keys(metric: str, present: set[str]) -> list[str]:
     """The stored keys a metric adds up, given the keys a report has."""
     table, row, column = metric.split(".")
-    columns = list(_ORG_COLUMNS) if column == "org" else [column]
-    rows = list(ROW_GROUPS.get(f"{table}.{row}", (row,)))
+    columns = list(_ORG.columns) if column == "org" else [column]
+    rows = list(_rows_of(f"{table}.{row}"))
     if f"{table}.{row}" == "t3.other" and not any(k.startswith("t3.other_total.") for k in present):
         rows = list(T3_OTHER_SUBROWS)
     return [f"{table}.{r}.{c}" for r in rows for c in columns]
@@ -189,12 +178,18 @@ class FiguresTool:
         return sorted(self.get(report_ids, metric), key=lambda f: f.year or 0)
 
 
+def _rows_of(name: str) -> tuple[str, ...]:
+    """A row group's rows, or the one row ``name`` names (``t3.granted`` → granted)."""
+    group = ROW_GROUPS.get(name)
+    return group.rows if group else (name.split(".")[1],)
+
+
 def _candidate_keys(metric: str) -> list[str]:
     table, row, column = metric.split(".")
-    rows = set(ROW_GROUPS.get(f"{table}.{row}", (row,))) | (
+    rows = set(_rows_of(f"{table}.{row}")) | (
         set(T3_OTHER_SUBROWS) | {"other_total"} if f"{table}.{row}" == "t3.other" else set()
     )
-    columns = set(_ORG_COLUMNS) | {column} if column == "org" else {column}
+    columns = set(_ORG.columns) | {column} if column == "org" else {column}
     if table == "t3" and column == "total":
         columns |= set(T3_COLUMNS)  # to add up a row whose 总计 the report left blank
     return [f"{table}.{r}.{c}" for r in rows for c in columns]
@@ -237,7 +232,7 @@ def _row_parts(key: str, present: dict[str, CellRef]) -> list[CellRef] | None:
     table, row, column = key.split(".")
     if table != "t3" or column != "total" or row not in T3_ROWS:
         return None
-    parts = [present.get(f"t3.{row}.{c}") for c in T3_COLUMNS if c != "total"]
+    parts = [present.get(f"t3.{row}.{c}") for c in T3_APPLICANT_COLUMNS]
     if any(p is None or p.value is None for p in parts):
         return None
     return parts  # type: ignore[return-value]

@@ -3,7 +3,7 @@
 Each retriever ranks its own candidates; a chunk's fused score is ``Σ weight / (k0 + rank)``
 over the rankings it appears in (rank from 1).
 
-The weights are measured, not assumed (``python -m retrieval.evaluate``): on the 82 dev text
+The weights are measured, not assumed (``python -m nianbao.eval.recall``): on the 82 dev text
 questions, answer-bearing recall@5 with jieba keywords was dense-only 0.76, keyword-only 0.98,
 dense 2 : keyword 1 (k0 60, the usual choice) 0.83, and dense 1 : keyword 2 with k0 10 0.99.
 The 4-bit e5-small model finds the right report but within a report ranks generic overview

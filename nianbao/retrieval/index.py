@@ -30,9 +30,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from nianbao import store
-from nianbao.library import same_body
 from nianbao.model import Report, ReportMeta
 from nianbao.retrieval.bm25 import DEFAULT_TOKENIZER, TOKENIZERS, KeywordDoc, KeywordIndex
+from nianbao.retrieval.bodies import same_body
 from nianbao.retrieval.chunks import chunk_report, squeeze
 from nianbao.retrieval.embed import E5Embeddings
 from nianbao.retrieval.hybrid import DEFAULT_WEIGHTS, FusionWeights, Hit, HybridSearcher

@@ -120,6 +120,8 @@ def test_asking_shows_the_answer_with_its_source_and_the_cited_cell(page) -> Non
     assert hit.inner_text().strip() == str(expected)
     assert hit.get_attribute("data-key") == "t3.new_received.total"
     assert answer.locator("table.grid tbody tr").count() >= 20  # the whole of table 3, not one cell
+    headings = answer.locator("table.grid tr.group th").all_inner_texts()
+    assert headings == ["（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"]
     screenshot(page, "chat-cell")
 
 

@@ -248,6 +248,8 @@ def test_metrics_give_chinese_labels_for_canonical_keys(client: httpx.Client) ->
     assert by_key["t3.new_received.total"]["row_label"] == "一、本年新收政府信息公开申请数量"
     assert by_key["t4.review.upheld"]["column_label"] == "结果维持"
     assert set(CELLS) <= set(by_key)
+    assert by_key["t3.denied_third_party.total"]["row_heading"] == "（三）不予公开"
+    assert by_key["t3.granted.total"]["row_heading"] is None
 
 
 # --- admin ----------------------------------------------------------------------------------

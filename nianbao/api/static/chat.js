@@ -1,7 +1,7 @@
 // 问答: ask, show each answer with its status, text and citations; a citation opens its passage,
 // or its table with the cited cell highlighted.
 
-import { api, append, clear, el, getReport, yearText } from "./dom.js";
+import { api, append, clear, el, getMetrics, getReport, yearText } from "./dom.js";
 import { recordGrid, tableRecords } from "./grid.js";
 
 const EXAMPLES = [
@@ -135,8 +135,8 @@ async function toggle(button, detail, citation) {
   }
   detail.appendChild(el("p", { class: "muted" }, "正在打开表格……"));
   try {
-    const report = await getReport(citation.report_id);
-    showCell(detail, citation, report);
+    const [report, metrics] = await Promise.all([getReport(citation.report_id), getMetrics().catch(() => [])]);
+    showCell(detail, citation, report, metrics);
   } catch (error) {
     showQuote(detail, citation, `无法打开表格：${error.message}`);
   }
@@ -151,13 +151,13 @@ function showQuote(detail, citation, note) {
   ]);
 }
 
-function showCell(detail, citation, report) {
+function showCell(detail, citation, report, metrics) {
   const records = tableRecords(report.records, citation.key.split(".")[0]);
   const hit = records.find((r) => r.key === citation.key);
   clear(detail);
   append(detail, [
     el("p", { class: "grid-caption" }, hit ? hit.table : citation.locator),
-    recordGrid(records, citation.key),
+    recordGrid(records, citation.key, metrics),
     el("p", { class: "where muted" }, `报告原文：${citation.quote}`),
   ]);
   const cell = detail.querySelector("td.hit");

@@ -1,6 +1,6 @@
 // 数据: pick a body, years and a metric → a table, a small trend chart (inline SVG) and CSV links.
 
-import { api, append, clear, el, svg, yearText } from "./dom.js";
+import { api, append, clear, el, getMetrics, svg, yearText } from "./dom.js";
 
 let loaded = null;
 let bodies = [];
@@ -16,7 +16,7 @@ async function load() {
   const status = document.getElementById("data-status");
   status.textContent = "正在载入……";
   try {
-    const [reports, metricList] = await Promise.all([api("/api/reports"), api("/api/metrics")]);
+    const [reports, metricList] = await Promise.all([api("/api/reports"), getMetrics()]);
     bodies = groupBodies(reports);
     metrics = metricList;
     fillBodies();

@@ -66,6 +66,17 @@ export function getReport(id) {
   return reportCache.get(id);
 }
 
+let metricsPending = null;
+
+/** GET /api/metrics (every canonical key with its labels), once per page. */
+export function getMetrics() {
+  if (!metricsPending) {
+    metricsPending = api("/api/metrics");
+    metricsPending.catch(() => { metricsPending = null; });
+  }
+  return metricsPending;
+}
+
 export function yearText(year) {
   return year ? `${year}年` : "年份未知";
 }

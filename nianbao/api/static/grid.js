@@ -2,9 +2,6 @@
 
 import { el } from "./dom.js";
 
-// Table 3's row groups, whose sub-rows are printed as 1. 2. 3. under a group label.
-const GROUPS = { denied: "（三）不予公开", unavailable: "（四）无法提供", rejected: "（五）不予处理", other: "（六）其他处理" };
-
 /** The records of one table (t2, t3 or t4), in the report's order. */
 export function tableRecords(records, table) {
   return records.filter((r) => r.key.split(".")[0] === table);
@@ -13,9 +10,12 @@ export function tableRecords(records, table) {
 /**
  * A <table> of the records, rows and columns in first-seen order, keyed by the canonical key's
  * row and column parts (labels can repeat across groups). The cell whose key is `hitKey` is
- * marked `hit`.
+ * marked `hit`. `metrics` (GET /api/metrics) give the headings that table 3's sub-rows are
+ * printed under (（三）不予公开 over 1. 2. 3. …).
  */
-export function recordGrid(records, hitKey) {
+export function recordGrid(records, hitKey, metrics = []) {
+  const vocabulary = new Map(metrics.map((m) => [`${m.table}.${m.row}`, m]));
+  const table = records.length ? records[0].key.split(".")[0] : "";
   const rows = new Map();
   const columns = new Map();
   const cells = new Map();
@@ -30,12 +30,14 @@ export function recordGrid(records, hitKey) {
   const body = [];
   let group = null;
   for (const [row, label] of rows) {
-    const heading = records[0].key.startsWith("t3.") ? GROUPS[row.split("_")[0]] : undefined;
-    if (heading && heading !== group && row !== "other_total") {
+    const known = vocabulary.get(`${table}.${row}`);
+    const heading = known ? known.row_heading : null;
+    if (heading && heading !== group) {
       // the label in its own (sticky) cell, so it stays in view when the table scrolls sideways
       body.push(el("tr", { class: "group" }, el("th", { scope: "rowgroup" }, heading), el("td", { colspan: columns.size })));
     }
-    group = heading || null;
+    // a row that is itself a heading (（六）其他处理 as one row) heads the sub-rows after it
+    group = heading || (known ? known.row_label : null);
     const hitRow = hitKey && hitKey.split(".")[1] === row;
     body.push(el("tr", { class: hitRow ? "hit-row" : null },
       el("th", { scope: "row" }, label),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nianbao.answer import lexicon
+from nianbao.keys import Layout
 
 #: What "how were they handled" asks for: the result rows of table 3, then their total.
 RESULT_ROWS = (
@@ -18,7 +19,7 @@ RESULT_ROWS = (
 
 def metrics_for_reports(question, reports) -> list[str]:  # noqa: ANN001 - Question, [StoredReport]
     """``[t3.new_received.natural_person, …]``; table 2 columns depend on the report's layout."""
-    layout_2019 = any(r.meta.layout == "2019-60" for r in reports)
+    layout_2019 = any(r.meta.layout == Layout.FORMAT_2019_60 for r in reports)
     metrics: list[str] = []
     for row, words in question.asks:
         rows = RESULT_ROWS if row == "t3.results" else (row,)

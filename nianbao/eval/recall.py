@@ -5,8 +5,8 @@ A question counts as found when one of the top-k hits comes from one of its ``so
 expected strings or numbers (``expect.contains`` / ``any`` / ``number`` / ``numbers``).
 ``not_found`` questions have nothing to find and are left out.
 
-    .venv/bin/python -m retrieval.evaluate                 # ingest the corpus once, compare setups
-    .venv/bin/python -m retrieval.evaluate --data-dir D    # reuse an ingested data dir
+    .venv/bin/python -m nianbao.eval.recall                 # ingest the corpus once, compare setups
+    .venv/bin/python -m nianbao.eval.recall --data-dir D    # reuse an ingested data dir
 """
 
 from __future__ import annotations
