@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.retrieval.bodies import BodyResolver
+from nianbao.retrieval.bodies import BodyResolver, same_body
 
 BODIES = [
     "市中区人民政府办公室",
@@ -39,6 +39,13 @@ def test_everyday_names(text: str, exact: tuple[str, ...]) -> None:
 def test_two_names_of_one_body_in_two_years_are_one_body() -> None:
     resolver = BodyResolver(BODIES)
     assert resolver.canonical["洪泽区人民政府"] == resolver.canonical["淮安市洪泽区人民政府"]
+
+
+def test_same_body_is_one_name_ending_with_the_other_not_a_short_suffix() -> None:
+    assert same_body("洪泽区人民政府", "淮安市洪泽区人民政府")
+    assert same_body("淮安市洪泽区人民政府", "洪泽区人民政府")
+    assert not same_body("淮安区人民政府", "洪泽区人民政府")
+    assert not same_body("政府办", "市中区政府办")  # under four characters names no body
 
 
 def test_a_one_character_variant_is_offered_only_as_near() -> None:

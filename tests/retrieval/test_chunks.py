@@ -8,6 +8,7 @@ import pytest
 
 from nianbao.ingest.pipeline import extract_report
 from nianbao.ingest.read import read_path
+from nianbao.keys import Layout
 from nianbao.model import Cell, Report, ReportMeta, Section
 from nianbao.retrieval.chunks import MAX_CHARS, PATH_SEPARATOR, chunk_report, pack, sentence_spans, squeeze
 from tests.conftest import RAW
@@ -119,7 +120,7 @@ def test_packing_keeps_sentences_whole_and_under_the_limit() -> None:
 
 def test_a_made_up_report_without_cells_yields_only_text_chunks() -> None:
     text = "前言文字。\n一、总体情况\n本年度主动公开信息10条。\n二、其他\n无。"
-    meta = ReportMeta("r1", "x.txt", "txt", "某局", None, 2023, "2021-30", "t", "0" * 64)
+    meta = ReportMeta("r1", "x.txt", "txt", "某局", None, 2023, Layout.FORMAT_2021_30, "t", "0" * 64)
     one, two = text.index("一、"), text.index("二、")
     sections = (
         Section(("前言",), 0, one),
@@ -133,7 +134,7 @@ def test_a_made_up_report_without_cells_yields_only_text_chunks() -> None:
 
 
 def test_a_cell_without_text_reads_as_blank() -> None:
-    meta = ReportMeta("r1", "x.html", "html", "某局", None, 2023, "2021-30", "t", "0" * 64)
+    meta = ReportMeta("r1", "x.html", "html", "某局", None, 2023, Layout.FORMAT_2021_30, "t", "0" * 64)
     cell = Cell("t3.granted.total", None, "", "表三", "（一）予以公开", "总计")
     [chunk] = chunk_report(Report(meta, "", (), cells=(cell,)))
     assert chunk.text.endswith("（一）予以公开：总计空")

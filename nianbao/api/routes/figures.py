@@ -90,5 +90,5 @@ def findings(library: LibraryDep) -> list[dict]:
 
 @router.get("/api/metrics", response_model=list[Metric], summary="Canonical keys with Chinese labels")
 def metrics() -> list[dict]:
-    """The metric dictionary (ingest/keys.py), for choosing what to show in the data view."""
+    """The metric dictionary (keys.py), for choosing what to show in the data view."""
     return catalog.metrics()
