@@ -1,151 +1,227 @@
-"""The read side the API shows: stored reports, their records and findings, the metric list.
+"""The read side: every read the CLI, the API, the answers and the exports make of the store.
 
-Plain functions over the Library and the store (no SQL here); the routes call them and wrap the
-results in the models of ``api.schemas``.
+``Catalog`` wraps the database engine and returns the values of ``nianbao.model``: stored
+reports, their cells (``StoredCell``) and findings (``StoredFinding``), each carrying its
+provenance. The CLI's ``reports``, ``figures`` and ``check`` and the API's ``/api/reports``,
+``/api/figures`` and ``/api/findings`` call the same methods, so they cannot disagree; the
+routes wrap the values in the models of ``api.schemas``. No SQL here: that is ``nianbao.store``.
+
+>>> catalog = Catalog(library.engine)
+>>> [c.value for c in catalog.cells(body="市中区政府办", years=[2023], key="t3.new_received.total")]
+[27]
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Engine
 
 from nianbao import store
 from nianbao.answer.model import Citation
+from nianbao.ingest import checks
 from nianbao.keys import CANONICAL_KEYS, TABLE_NAMES, label_of, row_heading
-from nianbao.library import Library
+from nianbao.model import (
+    Finding,
+    NarrativeFigure,
+    ReportContents,
+    Section,
+    StoredCell,
+    StoredFinding,
+    StoredReport,
+)
 from nianbao.retrieval.bodies import BodyResolver, same_body
-from nianbao.retrieval.figures import CellRef, FiguresTool
+from nianbao.retrieval.figures import FiguresTool
 
 _PAGE_SUFFIX = re.compile(r" · 第\d+页$")
 
 
-# --- reports --------------------------------------------------------------------------------
+class Catalog:
+    """Read the stored records. Cheap to make: it holds the engine and opens connections as it
+    reads; a method that reads several tables reads them in one snapshot."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.figures = FiguresTool(engine)
+
+    # --- reports ---------------------------------------------------------------------------
+
+    def reports(self) -> list[StoredReport]:
+        """Every stored report with its cell count, by body and year."""
+        with self.engine.connect() as conn:
+            counts = store.cell_counts(conn)
+            return [replace(r, cells=counts.get(r.meta.id, 0)) for r in store.list_reports(conn)]
+
+    def report_count(self) -> int:
+        with self.engine.connect() as conn:
+            return len(store.list_reports(conn))
+
+    def report(self, report_id: str) -> ReportContents | None:
+        """One report: metadata, sections, cells and findings; None when there is no such report."""
+        with self.engine.connect() as conn:
+            rep = store.get_report(conn, report_id)
+            if rep is None:
+                return None
+            cells = store.stored_cells(conn, [report_id])
+            sections = store.load_sections(conn, report_id)
+            findings = [_with_cells(rep, f, cells) for f in store.load_findings(conn, report_id)]
+        return ReportContents(replace(rep, cells=len(cells)), tuple(sections), tuple(cells), tuple(findings))
+
+    def by_body(self) -> dict[str, list[StoredReport]]:
+        """Stored reports by body name (cells not counted)."""
+        with self.engine.connect() as conn:
+            reports = store.list_reports(conn)
+        out: dict[str, list[StoredReport]] = {}
+        for rep in reports:
+            out.setdefault(rep.meta.body, []).append(rep)
+        return out
+
+    def matching_reports(self, body: str | None = None, years: Iterable[int] = ()) -> list[StoredReport]:
+        """Reports whose body contains ``body`` or is the body it names (市中区政府办), in
+        ``years`` (any year when none is given), by body and year."""
+        with self.engine.connect() as conn:
+            return _matching(store.list_reports(conn), body, years)
+
+    # --- cells -----------------------------------------------------------------------------
+
+    def cells(
+        self, body: str | None = None, years: Iterable[int] = (), key: str | None = None
+    ) -> list[StoredCell]:
+        """Stored cells by body and year, each report's cells in table order; ``body`` as in
+        :meth:`matching_reports`, ``key`` a canonical key prefix (``t3.new_received``)."""
+        reports = self.matching_reports(body, years)
+        cells = self.figures.cells([r.meta.id for r in reports]) if reports else []
+        order = {r.meta.id: i for i, r in enumerate(reports)}
+        cells = [c for c in cells if not key or c.key.startswith(key)]
+        return sorted(cells, key=lambda c: order[c.report_id])  # stable: keeps the table order
+
+    # --- findings --------------------------------------------------------------------------
+
+    def findings(
+        self,
+        body: str | None = None,
+        years: Iterable[int] = (),
+        *,
+        report_ids: Sequence[str] | None = None,
+        across_years: bool = True,
+    ) -> list[StoredFinding]:
+        """Where reports break their own arithmetic (勾稽关系): the findings stored with each
+        report, then (``across_years``) 上年结转 against last year's 结转下年度 where both years
+        are stored. Reports as in :meth:`matching_reports`, or exactly ``report_ids`` in that
+        order."""
+        with self.engine.connect() as conn:
+            stored = store.list_reports(conn)
+            if report_ids is None:
+                chosen = _matching(stored, body, years)
+            else:
+                by_id = {r.meta.id: r for r in stored}
+                chosen = [by_id[i] for i in report_ids if i in by_id]
+            out = _stored_findings(conn, chosen)
+            if across_years:
+                wanted = {r.meta.id for r in chosen}
+                pairs = [(p, c) for p, c in consecutive_years(stored) if c.meta.id in wanted]
+                out += [f for prev, cur in pairs for f in _carry_over(conn, prev, cur)]
+        return out
+
+    # --- text ------------------------------------------------------------------------------
+
+    def narrative(self, report_ids: Sequence[str]) -> list[NarrativeFigure]:
+        """The figures the text of these reports states (受理申请27件)."""
+        with self.engine.connect() as conn:
+            return store.load_narrative(conn, report_ids)
+
+    def text_with_sections(self, report_id: str) -> tuple[str, list[Section]]:
+        """A report's narrative text and its sections (spans into the text)."""
+        with self.engine.connect() as conn:
+            return store.report_text(conn, report_id), store.load_sections(conn, report_id)
+
+    # --- citations -------------------------------------------------------------------------
+
+    def cited_keys(self, citations: Iterable[Citation]) -> list[str | None]:
+        """The cell key each citation points at (None for a text passage).
+
+        A cell citation's locator is ``table · row label · column label`` (· page), as stored;
+        it is matched against the cells of the cited report.
+        """
+        citations = list(citations)
+        places: dict[str, dict[str, str]] = {}
+        with self.engine.connect() as conn:
+            for report_id in {c.report_id for c in citations if c.report_id}:
+                places[report_id] = {
+                    f"{cell.table} · {cell.row_label} · {cell.column_label}": cell.key
+                    for cell in reversed(store.load_cells(conn, report_id))  # the first cell wins a tie
+                }
+        return [places.get(c.report_id, {}).get(_PAGE_SUFFIX.sub("", c.locator)) for c in citations]
 
 
-def report_rows(library: Library) -> list[dict]:
-    """Every stored report with its cell count, by body and year."""
-    with library.engine.connect() as conn:
-        return [_summary(rep, len(store.load_cells(conn, rep.meta.id))) for rep in store.list_reports(conn)]
-
-
-def report_count(library: Library) -> int:
-    with library.engine.connect() as conn:
-        return len(store.list_reports(conn))
-
-
-def report_detail(library: Library, report_id: str) -> dict | None:
-    """One report: metadata, sections, records and findings; None when there is no such report."""
-    with library.engine.connect() as conn:
-        rep = store.get_report(conn, report_id)
-        if rep is None:
-            return None
-        cells = store.load_cells(conn, report_id)
-        sections = store.load_sections(conn, report_id)
-        findings = store.load_findings(conn, report_id)
-    m = rep.meta
-    where = {"source": m.source, "agency": m.body, "year": m.year}
-    return {
-        **_summary(rep, len(cells)),
-        "warnings": list(rep.warnings),
-        "sections": [{"path": list(s.path), "start": s.start, "end": s.end} for s in sections],
-        "records": [
-            {
-                **where,
-                "key": c.key,
-                "value": c.value,
-                "as_written": c.as_written,
-                "table": c.table,
-                "row_label": c.row_label,
-                "column_label": c.column_label,
-                "page": c.page,
-            }
-            for c in cells
-        ],
-        "findings": [
-            {**where, "rule": f.rule, "keys": list(f.keys), "numbers": list(f.numbers), "message": f.message}
-            for f in findings
-        ],
-    }
-
-
-def _summary(rep: store.StoredReport, cells: int) -> dict:
-    m = rep.meta
-    return {
-        "id": m.id,
-        "body": m.body,
-        "year": m.year,
-        "layout": m.layout,
-        "source": m.source,
-        "format": m.format,
-        "also_seen_as": list(rep.also_seen_as),
-        "cells": cells,
-        "title": m.title,
-        "ingested_at": rep.ingested_at,
-    }
-
-
-# --- figures and findings -------------------------------------------------------------------
-
-
-def matching_reports(library: Library, agency: str | None, years: Sequence[int]) -> list[store.StoredReport]:
-    """Reports whose body contains ``agency`` or is the body it names (市中区政府办), in ``years``."""
-    with library.engine.connect() as conn:
-        reports = store.list_reports(conn)
-    if agency:
-        mentions = BodyResolver({r.meta.body for r in reports}).resolve(agency)
+def _matching(reports: list[StoredReport], body: str | None, years: Iterable[int]) -> list[StoredReport]:
+    if body:
+        mentions = BodyResolver({r.meta.body for r in reports}).resolve(body)
         resolved = {name for m in mentions for name in (m.exact or m.near)}
         reports = [
-            r
-            for r in reports
-            if agency in r.meta.body or any(same_body(r.meta.body, name) for name in resolved)
+            r for r in reports if body in r.meta.body or any(same_body(r.meta.body, n) for n in resolved)
         ]
-    if years:
-        reports = [r for r in reports if r.meta.year in set(years)]
+    wanted = set(years)
+    if wanted:
+        reports = [r for r in reports if r.meta.year in wanted]
     return sorted(reports, key=lambda r: (r.meta.body, r.meta.year or 0))
 
 
-def figure_rows(library: Library, agency: str | None, years: Sequence[int], key: str | None) -> list[dict]:
-    """Stored cells as export rows, by body and year, each report's cells in table order."""
-    reports = matching_reports(library, agency, years)
-    refs = FiguresTool(library.engine).cells([r.meta.id for r in reports]) if reports else []
-    order = {r.meta.id: i for i, r in enumerate(reports)}
-    refs = [ref for ref in refs if not key or ref.key.startswith(key)]
-    refs.sort(key=lambda ref: order[ref.report_id])  # stable: keeps the table order within a report
-    return [_record(ref) for ref in refs]
+def _stored_findings(conn: Connection, reports: Sequence[StoredReport]) -> list[StoredFinding]:
+    out = []
+    for rep in reports:
+        found = store.load_findings(conn, rep.meta.id)
+        if found:
+            keys = {k for f in found for k in f.keys}
+            cells = store.stored_cells(conn, [rep.meta.id], keys)
+            out += [_with_cells(rep, f, cells) for f in found]
+    return out
 
 
-def _record(ref: CellRef) -> dict:
-    return {
-        "source": ref.source,
-        "agency": ref.agency,
-        "year": ref.year,
-        "key": ref.key,
-        "value": ref.value,
-        "as_written": ref.as_written,
-        "table": ref.table,
-        "row_label": ref.row_label,
-        "column_label": ref.column_label,
-        "page": ref.page,
-    }
+def _with_cells(rep: StoredReport, finding: Finding, cells: Sequence[StoredCell]) -> StoredFinding:
+    """The finding with the stored cells of its report that it names."""
+    named = tuple(c for c in cells if c.key in finding.keys)
+    return StoredFinding.of(rep.meta, finding, named)
 
 
-def finding_rows(library: Library) -> list[dict]:
-    """Every arithmetic finding, with the report it was found in."""
+def _carry_over(conn: Connection, prev: StoredReport, cur: StoredReport) -> list[StoredFinding]:
+    """This year's 上年结转 against last year's 结转下年度 (cited from both reports)."""
+    found = checks.check_carry_over(
+        store.load_cells(conn, prev.meta.id),
+        store.load_cells(conn, cur.meta.id),
+        prev.meta.year or 0,
+        cur.meta.year or 0,
+    )
+    if not found:
+        return []
+    before = store.stored_cells(conn, [prev.meta.id], {f.keys[0] for f in found})
+    after = store.stored_cells(conn, [cur.meta.id], {f.keys[1] for f in found})
     return [
-        {
-            "source": rep.meta.source,
-            "agency": rep.meta.body,
-            "year": rep.meta.year,
-            "rule": f.rule,
-            "keys": list(f.keys),
-            "numbers": list(f.numbers),
-            "message": f.message,
-        }
-        for rep, f in library.findings()
+        StoredFinding.of(
+            cur.meta,
+            f,
+            tuple(c for c in before if c.key == f.keys[0]) + tuple(c for c in after if c.key == f.keys[1]),
+        )
+        for f in found
     ]
 
 
-# --- metrics and citations ------------------------------------------------------------------
+def consecutive_years(reports: list[StoredReport]) -> Iterator[tuple[StoredReport, StoredReport]]:
+    """(last year's, this year's) report of each body that has both stored."""
+    for prev in reports:
+        for cur in reports:
+            if (
+                prev.meta.year
+                and cur.meta.year == prev.meta.year + 1
+                and same_body(prev.meta.body, cur.meta.body)
+            ):
+                yield prev, cur
+
+
+# --- metrics --------------------------------------------------------------------------------
 
 
 def metrics() -> list[dict]:
@@ -167,20 +243,3 @@ def metrics() -> list[dict]:
             }
         )
     return out
-
-
-def cited_keys(library: Library, citations: Iterable[Citation]) -> list[str | None]:
-    """The cell key each citation points at (None for a text passage).
-
-    A cell citation's locator is ``table · row label · column label`` (· page), as stored; it is
-    matched against the cells of the cited report.
-    """
-    citations = list(citations)
-    places: dict[str, dict[str, str]] = {}
-    with library.engine.connect() as conn:
-        for report_id in {c.report_id for c in citations if c.report_id}:
-            places[report_id] = {
-                f"{cell.table} · {cell.row_label} · {cell.column_label}": cell.key
-                for cell in reversed(store.load_cells(conn, report_id))  # the first cell wins a tie
-            }
-    return [places.get(c.report_id, {}).get(_PAGE_SUFFIX.sub("", c.locator)) for c in citations]

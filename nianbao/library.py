@@ -1,29 +1,26 @@
 """The library of stored reports: ingest files, replace versions, delete, and check them.
 
 This is where ingest (files → Report) meets the store and, when one is attached, the search
-index. The CLI and the API both go through it.
+index. The CLI and the API both go through it to write; they read through ``nianbao.catalog``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import Connection, delete, select
 from sqlalchemy.engine import Engine
 
 from nianbao import store
-from nianbao.ingest import checks
 from nianbao.ingest.errors import IngestError
 from nianbao.ingest.pipeline import extract_report
 from nianbao.ingest.read import read_bytes
-from nianbao.model import Finding, Report
-from nianbao.retrieval.bodies import same_body
+from nianbao.model import Report, StoredReport
 from nianbao.settings import Settings
 
 log = logging.getLogger("nianbao.library")
@@ -169,12 +166,12 @@ class Library:
         only inside their own write transaction, so none is half done while this looks.
         """
         with self.engine.begin() as conn:
-            _lock_writes(conn)
-            orphan_rows = _delete_orphan_rows(conn)
+            store.lock_writes(conn)
+            orphan_rows = store.delete_orphan_rows(conn)
             index = self.index
             if index is None or not hasattr(index, "vectors"):
                 return Reconciliation(orphan_rows=orphan_rows)
-            chunk_reports = stored_chunks(conn)
+            chunk_reports = store.stored_chunks(conn)
             vectors = vector_reports(index)
             orphans = sorted(set(vectors) - set(chunk_reports))
             missing = sorted(set(chunk_reports) - set(vectors))
@@ -184,70 +181,13 @@ class Library:
             gone = {vectors[i] for i in orphans} - set(chunk_reports.values())
             if gone:
                 index.mark_stale(removed=sorted(gone))  # type: ignore[attr-defined]
-            for report_id, rows in _rows_by_report(conn, missing).items():
+            for report_id, rows in store.chunk_rows_by_report(conn, missing).items():
                 index.add(report_id, rows)
             keyword_reports = _fix_keyword_marker(index, chunk_reports)
         return Reconciliation(orphan_rows, len(orphans), len(missing), keyword_reports)
 
-    # --- checks --------------------------------------------------------------------------
-
-    def findings(self) -> list[tuple[store.StoredReport, Finding]]:
-        """Stored findings of every report, plus 上年结转 vs last year's 结转下年度 where both exist."""
-        out: list[tuple[store.StoredReport, Finding]] = []
-        with self.engine.connect() as conn:
-            stored = store.list_reports(conn)
-            for rep in stored:
-                out += [(rep, f) for f in store.load_findings(conn, rep.meta.id)]
-            for prev, cur in consecutive_years(stored):
-                found = checks.check_carry_over(
-                    store.load_cells(conn, prev.meta.id),
-                    store.load_cells(conn, cur.meta.id),
-                    prev.meta.year or 0,
-                    cur.meta.year or 0,
-                )
-                out += [(cur, f) for f in found]
-        return out
-
 
 # --- reconcile's view of the store and the index -----------------------------------------
-
-#: The tables whose rows belong to a report (and are deleted with it).
-CHILD_TABLES = (store.sections, store.cells, store.findings, store.narrative, store.chunks)
-
-
-def _lock_writes(conn: Connection) -> None:
-    """Take the database's write lock now rather than at the first write."""
-    dialect = conn.engine.dialect.name
-    if dialect == "sqlite":
-        conn.exec_driver_sql("UPDATE reports SET id = id WHERE 0")
-    elif dialect == "postgresql":
-        conn.exec_driver_sql("LOCK TABLE reports, chunks IN SHARE ROW EXCLUSIVE MODE")
-
-
-def orphan_rows(conn: Connection) -> dict[str, int]:
-    """Rows whose report row is gone, by table (possible only when foreign keys were off)."""
-    out = {}
-    for table in CHILD_TABLES:
-        query = select(table.c.report_id).where(table.c.report_id.not_in(select(store.reports.c.id)))
-        count = len(conn.execute(query).all())
-        if count:
-            out[table.name] = count
-    return out
-
-
-def _delete_orphan_rows(conn: Connection) -> int:
-    deleted = 0
-    for table in CHILD_TABLES:
-        result = conn.execute(delete(table).where(table.c.report_id.not_in(select(store.reports.c.id))))
-        deleted += result.rowcount or 0
-    return deleted
-
-
-def stored_chunks(conn: Connection) -> dict[str, str]:
-    """Chunk id → report id of every chunk row whose report is stored."""
-    c, r = store.chunks, store.reports
-    rows = conn.execute(select(c.c.id, c.c.report_id).join(r, r.c.id == c.c.report_id))
-    return {row.id: row.report_id for row in rows}
 
 
 def vector_reports(index: Any, page: int = 5000) -> dict[str, str]:
@@ -275,15 +215,6 @@ def keyword_marker(index: Any) -> dict[str, set[str]] | None:
     return {"added": set(state.get("added", [])), "removed": set(state.get("removed", []))}
 
 
-def _rows_by_report(conn: Connection, chunk_ids: Sequence[str]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
-    for i in range(0, len(chunk_ids), 500):
-        query = select(store.chunks).where(store.chunks.c.id.in_(chunk_ids[i : i + 500]))
-        for row in conn.execute(query.order_by(store.chunks.c.report_id, store.chunks.c.id)):
-            out.setdefault(row.report_id, []).append(dict(row._mapping))
-    return out
-
-
 def _fix_keyword_marker(index: Any, chunk_reports: dict[str, str]) -> int:
     """Correct the stale marker: the keyword index is rebuilt until it holds every report the
     marker lists as added and none listed as removed, so a report listed wrongly (its commit
@@ -309,20 +240,7 @@ def _saved_keyword_ids(index: Any) -> set[str]:
     return {bytes(i).decode() for i in KeywordIndex.load(index.keyword_dir).ids}
 
 
-def consecutive_years(
-    reports: list[store.StoredReport],
-) -> Iterator[tuple[store.StoredReport, store.StoredReport]]:
-    for prev in reports:
-        for cur in reports:
-            if (
-                prev.meta.year
-                and cur.meta.year == prev.meta.year + 1
-                and same_body(prev.meta.body, cur.meta.body)
-            ):
-                yield prev, cur
-
-
-def _better(new: Report, old: store.StoredReport, old_cells: list) -> bool:
+def _better(new: Report, old: StoredReport, old_cells: list) -> bool:
     """Keep the version with more readable cells; on a tie, the more structured format."""
 
     def score(cells: Iterable, fmt: str) -> tuple[int, int]:
@@ -331,7 +249,7 @@ def _better(new: Report, old: store.StoredReport, old_cells: list) -> bool:
     return score(new.cells, new.meta.format) > score(old_cells, old.meta.format)
 
 
-def _describe(report: Report, old: store.StoredReport | None) -> tuple[Status, str]:
+def _describe(report: Report, old: StoredReport | None) -> tuple[Status, str]:
     m = report.meta
     what = f"{m.body} {m.year or '年份未知'}: {len(report.cells)} cells, {len(report.findings)} findings"
     if report.warnings and not report.cells:

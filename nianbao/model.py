@@ -102,12 +102,17 @@ class Cell:
 
 @dataclass(frozen=True)
 class Finding:
-    """An arithmetic rule the report breaks. It names the cells and numbers, never edits them."""
+    """An arithmetic rule the report breaks. It names the cells and numbers, never edits them.
+
+    ``quote`` is the report's own sentence, exactly as written, when the finding sets a figure
+    of the text against the tables (正文「受理申请27件」…); None for a break within the tables.
+    """
 
     rule: str
     keys: tuple[str, ...]
     numbers: tuple[float, ...]
     message: str
+    quote: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,3 +140,105 @@ class Report:
 
     def cell(self, key: str) -> Cell | None:
         return next((c for c in self.cells if c.key == key), None)
+
+
+# --- what the store gives back: stored values with their provenance --------------------------
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A stored report's metadata; ``cells`` is how many cells it has, when that was counted."""
+
+    meta: ReportMeta
+    warnings: tuple[str, ...]
+    also_seen_as: tuple[str, ...]
+    ingested_at: str
+    cells: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredCell:
+    """One stored table cell with its provenance: the report, the file, the body and year, and
+    where in the report it sat. The CLI, the API, the exports and the answers all read these.
+
+    >>> cell.locator
+    '表三 收到和处理政府信息公开申请情况 · 一、本年新收政府信息公开申请数量 · 总计'
+    """
+
+    report_id: str
+    source: str
+    body: str
+    year: int | None
+    key: str
+    value: float | int | None
+    as_written: str
+    table: str
+    row_label: str
+    column_label: str
+    page: int | None = None
+
+    @property
+    def locator(self) -> str:
+        """``table · row · column``, and ``· 第N页`` for a cell read from a page."""
+        where = f"{self.table} · {self.row_label} · {self.column_label}"
+        return f"{where} · 第{self.page}页" if self.page else where
+
+    @classmethod
+    def of(cls, meta: ReportMeta, cell: Cell) -> StoredCell:
+        """An extracted cell with the provenance of the report it came from."""
+        return cls(
+            meta.id,
+            meta.source,
+            meta.body,
+            meta.year,
+            cell.key,
+            cell.value,
+            cell.as_written,
+            cell.table,
+            cell.row_label,
+            cell.column_label,
+            cell.page,
+        )
+
+
+@dataclass(frozen=True)
+class StoredFinding:
+    """A stored finding with its provenance: the report it was found in, the report's sentence
+    it quotes (if any), and the stored cells it names (for a cross-year finding, cells of two
+    reports, each with its own provenance)."""
+
+    report_id: str
+    source: str
+    body: str
+    year: int | None
+    rule: str
+    keys: tuple[str, ...]
+    numbers: tuple[float, ...]
+    message: str
+    quote: str | None = None
+    cells: tuple[StoredCell, ...] = ()
+
+    @classmethod
+    def of(cls, meta: ReportMeta, finding: Finding, cells: tuple[StoredCell, ...] = ()) -> StoredFinding:
+        return cls(
+            meta.id,
+            meta.source,
+            meta.body,
+            meta.year,
+            finding.rule,
+            finding.keys,
+            finding.numbers,
+            finding.message,
+            finding.quote,
+            cells,
+        )
+
+
+@dataclass(frozen=True)
+class ReportContents:
+    """One stored report in full, read in one snapshot: metadata, sections, cells, findings."""
+
+    report: StoredReport
+    sections: tuple[Section, ...]
+    cells: tuple[StoredCell, ...]
+    findings: tuple[StoredFinding, ...]

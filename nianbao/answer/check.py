@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from nianbao.answer import compose
 from nianbao.answer.model import Answer, Citation
 from nianbao.keys import BALANCES
-from nianbao.model import Finding
+from nianbao.model import StoredFinding
 from nianbao.retrieval.figures import Figure, FiguresTool
 
 _BALANCE = re.compile(r"表三|勾稽|平衡|对得上|新收.{0,6}结转|结转.{0,8}等于")
@@ -25,30 +25,24 @@ def asked_numbers(text: str) -> set[float]:
     return {float(n) for n in _NUMBER.findall(text) if not (len(n) == 4 and n.startswith(("19", "20")))}
 
 
-def related_findings(
-    text: str, findings: Sequence[tuple[str, Finding]], keys: set[str]
-) -> list[tuple[str, Finding]]:
+def related_findings(text: str, findings: Sequence[StoredFinding], keys: set[str]) -> list[StoredFinding]:
     """Findings about what the question names: a number it states, or the cells it asks about."""
     numbers = asked_numbers(text)
-    by_number = [(r, f) for r, f in findings if numbers & {float(n) for n in f.numbers}]
+    by_number = [f for f in findings if numbers & {float(n) for n in f.numbers}]
     if by_number:
         return by_number
     if _TABLE4.search(text) and not _BALANCE.search(text):
-        return [(r, f) for r, f in findings if any(k.startswith("t4.") for k in f.keys)]
-    return [(r, f) for r, f in findings if keys & set(f.keys)]
+        return [f for f in findings if any(k.startswith("t4.") for k in f.keys)]
+    return [f for f in findings if keys & set(f.keys)]
 
 
-def findings_answer(found: Sequence[tuple[str, Finding]], figures: Sequence[Figure]) -> Answer:
-    lines = [f"不一致：{f.message}。" for _, f in found]
+def findings_answer(found: Sequence[StoredFinding], figures: Sequence[Figure]) -> Answer:
+    lines = [f"不一致：{f.message}。" for f in found]
     lines = list(dict.fromkeys(lines))
     cites = compose.citations(figures)
-    first = figures[0] if figures else None
-    for _, f in found:
-        quote = re.search(r"「([^」]+)」", f.message)
-        if quote and first:
-            cites += (
-                Citation(first.source, first.agency, first.year, "正文", quote.group(1), first.report_id),
-            )
+    for f in found:
+        if f.quote:  # the report's own sentence that the tables contradict
+            cites += (Citation(f.source, f.body, f.year, "正文", f.quote, f.report_id),)
     return Answer("answered", "".join(lines), cites, tuple(f.as_row() for f in figures))
 
 
@@ -67,7 +61,7 @@ def balance_answer(tool: FiguresTool, report_ids: Sequence[str]) -> Answer | Non
         else "两边不相等，表三的勾稽关系不成立（不一致）"
     )
     text = (
-        f"{new.agency}{new.year}年表三：新收{n(new.value)}件＋上年结转{n(carried.value)}件＝{n(left)}件；"
+        f"{new.body}{new.year}年表三：新收{n(new.value)}件＋上年结转{n(carried.value)}件＝{n(left)}件；"
         f"办理结果总计{n(processed.value)}件＋结转下年度{n(forward.value)}件＝{n(right)}件。{verdict}。"
     )
     used = [new, carried, processed, forward]

@@ -3,12 +3,11 @@ code; each Figure brings its cells as citations."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from nianbao.answer.model import Answer, Citation
-from nianbao.model import Finding
-from nianbao.retrieval.figures import CellRef, Figure
+from nianbao.model import StoredCell, StoredFinding
+from nianbao.retrieval.figures import Figure
 
 
 def unit_of(metric: str) -> str:
@@ -30,9 +29,11 @@ def number(value: float | int | None) -> str:
     return str(int(value))
 
 
-def cite(ref: CellRef) -> Citation:
-    quote = f"{ref.row_label} · {ref.column_label}：{ref.as_written or '（空白）'}"
-    return Citation(ref.source, ref.agency, ref.year, ref.locator, quote, ref.report_id, ref.page, ref.key)
+def cite(cell: StoredCell) -> Citation:
+    quote = f"{cell.row_label} · {cell.column_label}：{cell.as_written or '（空白）'}"
+    return Citation(
+        cell.source, cell.body, cell.year, cell.locator, quote, cell.report_id, cell.page, cell.key
+    )
 
 
 def citations(figures: Sequence[Figure]) -> tuple[Citation, ...]:
@@ -42,41 +43,36 @@ def citations(figures: Sequence[Figure]) -> tuple[Citation, ...]:
 def describe(fig: Figure) -> str:
     """市中区人民政府办公室2023年本年新收政府信息公开申请数量为27件."""
     unit = unit_of(fig.metric)
-    text = f"{fig.agency}{fig.year}年{fig.label}为{number(fig.value)}{unit if fig.value is not None else ''}"
+    text = f"{fig.body}{fig.year}年{fig.label}为{number(fig.value)}{unit if fig.value is not None else ''}"
     nonzero = [c for c in fig.cells if c.value]
     if fig.summed and fig.value is not None and len(nonzero) > 1:
         text += f"（表中{'＋'.join(number(c.value) for c in nonzero)}）"
     return text
 
 
-def flags(figures: Sequence[Figure], findings: Sequence[tuple[str, Finding]]) -> list[str]:
+def flags(figures: Sequence[Figure], findings: Sequence[StoredFinding]) -> list[str]:
     """Sentences for every arithmetic break that touches a cell used in the answer."""
     used = {(c.report_id, c.key) for f in figures for c in f.cells}
     out = []
-    for report_id, finding in findings:
-        if any((report_id, key) in used for key in finding.keys):
+    for finding in findings:
+        if any((finding.report_id, key) in used for key in finding.keys):
             sentence = f"注意：该报告这里的数字不一致——{finding.message}。"
             if sentence not in out:
                 out.append(sentence)
     return out
 
 
-def flag_citations(
-    figures: Sequence[Figure], findings: Sequence[tuple[str, Finding]]
-) -> tuple[Citation, ...]:
-    """The narrative quotes that the flagged findings compare with the table."""
+def flag_citations(figures: Sequence[Figure], findings: Sequence[StoredFinding]) -> tuple[Citation, ...]:
+    """The narrative sentences that the flagged findings compare with the table."""
     used = {(c.report_id, c.key) for f in figures for c in f.cells}
-    by_report = {f.report_id: f for f in figures}
     out = []
-    for report_id, finding in findings:
-        quote = re.search(r"「([^」]+)」", finding.message)
-        fig = by_report.get(report_id)
-        if quote and fig and any((report_id, key) in used for key in finding.keys):
-            out.append(Citation(fig.source, fig.agency, fig.year, "正文", quote.group(1), report_id))
+    for f in findings:
+        if f.quote and any((f.report_id, key) in used for key in f.keys):
+            out.append(Citation(f.source, f.body, f.year, "正文", f.quote, f.report_id))
     return tuple(out)
 
 
-def value_answer(figures: Sequence[Figure], findings: Sequence[tuple[str, Finding]]) -> Answer:
+def value_answer(figures: Sequence[Figure], findings: Sequence[StoredFinding]) -> Answer:
     lines = [describe(f) + "。" for f in figures]
     return Answer(
         "answered",
@@ -99,7 +95,7 @@ def breakdown(total: Figure, parts: Sequence[Figure]) -> str:
 def several_answer(
     table: Sequence[tuple[str, Sequence[Figure]]],
     intent: str,
-    findings: Sequence[tuple[str, Finding]],
+    findings: Sequence[StoredFinding],
     extra: dict[int, str] | None = None,
 ) -> Answer:
     """Several metrics: one sentence each (or a comparison line each), and their sum if asked."""
@@ -128,7 +124,7 @@ def several_answer(
     )
 
 
-def compare_answer(figures: Sequence[Figure], intent: str, findings: Sequence[tuple[str, Finding]]) -> Answer:
+def compare_answer(figures: Sequence[Figure], intent: str, findings: Sequence[StoredFinding]) -> Answer:
     """Two or more figures side by side, with the difference, sum, ratio or order computed here."""
     parts = [describe(f) for f in figures]
     text = "；".join(parts) + "。"
@@ -144,8 +140,8 @@ def compare_answer(figures: Sequence[Figure], intent: str, findings: Sequence[tu
 
 
 def _who(fig: Figure, figures: Sequence[Figure]) -> str:
-    same_body = len({f.agency for f in figures}) == 1
-    return f"{fig.year}年" if same_body else f"{fig.agency}{fig.year}年"
+    same_body = len({f.body for f in figures}) == 1
+    return f"{fig.year}年" if same_body else f"{fig.body}{fig.year}年"
 
 
 def _relation(figures: Sequence[Figure], intent: str) -> str:
@@ -159,7 +155,7 @@ def _relation(figures: Sequence[Figure], intent: str) -> str:
         if b:
             times = number(round(a / b, 2))  # type: ignore[operator]
             return f"{_who(first, figures)}是{_who(last, figures)}的{times}倍（{number(a)}÷{number(b)}）。"
-    if intent == "trend" or (len(figures) > 2 and intent != "rank" and len({f.agency for f in figures}) == 1):
+    if intent == "trend" or (len(figures) > 2 and intent != "rank" and len({f.body for f in figures}) == 1):
         steps = []
         for prev, cur in zip(figures, figures[1:], strict=False):
             delta = cur.value - prev.value  # type: ignore[operator]

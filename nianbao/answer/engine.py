@@ -14,9 +14,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select
-
-from nianbao import store
 from nianbao.answer import check, compose
 from nianbao.answer.llm import Wording
 from nianbao.answer.metrics import metrics_for_reports
@@ -24,10 +21,10 @@ from nianbao.answer.model import Answer, Citation
 from nianbao.answer.parse import Question, follow_up, parse, state_of
 from nianbao.answer.quote import Source, quote_answer
 from nianbao.answer.text import prefers_text
-from nianbao.library import Library
-from nianbao.model import Finding
+from nianbao.catalog import Catalog
+from nianbao.model import NarrativeFigure, StoredFinding, StoredReport
 from nianbao.retrieval.bodies import BodyResolver, same_body
-from nianbao.retrieval.figures import Figure, FiguresTool, metric_label
+from nianbao.retrieval.figures import Figure, metric_label
 
 MAX_CONVERSATIONS = 10_000
 log = logging.getLogger(__name__)
@@ -54,18 +51,21 @@ class Conversations:
 
 
 class Answerer:
+    """Answers questions from what the ``Catalog`` reads; ``search`` (the search index), when
+    given, picks the reports to quote for a question that names no body."""
+
     def __init__(
         self,
-        library: Library,
+        catalog: Catalog,
         search=None,
         today: date | None = None,  # noqa: ANN001
         wording: Wording | None = None,
     ) -> None:
-        self.library = library
+        self.catalog = catalog
         self.search = search
         self.today = today
         self.wording = wording
-        self.figures = FiguresTool(library.engine)
+        self.figures = catalog.figures
         self.conversations = Conversations()
 
     # --- public --------------------------------------------------------------------------
@@ -100,18 +100,11 @@ class Answerer:
 
     # --- resolution ----------------------------------------------------------------------
 
-    def _catalogue(self) -> dict[str, list[store.StoredReport]]:
+    def _catalogue(self) -> dict[str, list[StoredReport]]:
         """Stored reports by body name."""
-        with self.library.engine.connect() as conn:
-            reports = store.list_reports(conn)
-        out: dict[str, list[store.StoredReport]] = {}
-        for rep in reports:
-            out.setdefault(rep.meta.body, []).append(rep)
-        return out
+        return self.catalog.by_body()
 
-    def _reports_of(
-        self, body: str, catalogue: dict[str, list[store.StoredReport]]
-    ) -> list[store.StoredReport]:
+    def _reports_of(self, body: str, catalogue: dict[str, list[StoredReport]]) -> list[StoredReport]:
         reps = [r for name, rs in catalogue.items() if same_body(name, body) for r in rs]
         return sorted(reps, key=lambda r: r.meta.year or 0)
 
@@ -217,9 +210,9 @@ class Answerer:
 
     # --- figures -------------------------------------------------------------------------
 
-    def _findings(self, report_ids: Sequence[str]) -> list[tuple[str, Finding]]:
-        with self.library.engine.connect() as conn:
-            return [(rid, f) for rid in report_ids for f in store.load_findings(conn, rid)]
+    def _findings(self, report_ids: Sequence[str]) -> list[StoredFinding]:
+        """The findings stored with these reports (not those across years)."""
+        return self.catalog.findings(report_ids=report_ids, across_years=False)
 
     def _figures(self, q: Question, reports: list) -> Answer:
         ids = [r.meta.id for r in reports]
@@ -293,16 +286,16 @@ class Answerer:
         for row in stated:
             verdict = "与表格一致" if row.value == fig.value else f"与表格的{compose.number(fig.value)}不一致"
             lines.append(f"正文写的是「{row.quote}」，即{compose.number(row.value)}件，{verdict}。")
-            cites.append(Citation(fig.source, fig.agency, fig.year, "正文", row.quote, fig.report_id))
+            cites.append(Citation(fig.source, fig.body, fig.year, "正文", row.quote, fig.report_id))
         return replace(base, text=base.text + "".join(lines), citations=tuple(cites))
 
-    def _stated(self, ids: Sequence[str], metric: str, keys: set[str]) -> list:
+    def _stated(self, ids: Sequence[str], metric: str, keys: set[str]) -> list[NarrativeFigure]:
         """Narrative figures stored for these reports that state this metric."""
-        with self.library.engine.connect() as conn:
-            rows = conn.execute(
-                select(store.narrative).where(store.narrative.c.report_id.in_(list(ids)))
-            ).all()
-        return [r for r in rows if r.key and (r.key in keys or r.key in (metric, metric.rsplit(".", 1)[0]))]
+        return [
+            f
+            for f in self.catalog.narrative(ids)
+            if f.key and (f.key in keys or f.key in (metric, metric.rsplit(".", 1)[0]))
+        ]
 
     def _from_narrative(self, reports: list, metrics: list[str]) -> Answer | None:
         """A figure the table cannot give but the text states (无法提供的 10 件): quote the text."""
@@ -336,19 +329,18 @@ class Answerer:
         if not reports:
             reports = self._search_reports(q, catalogue)
         sources = []
-        with self.library.engine.connect() as conn:
-            for rep in reports:
-                sections = store.load_sections(conn, rep.meta.id)
-                sources.append(
-                    Source(
-                        rep.meta.id,
-                        rep.meta.source,
-                        rep.meta.body,
-                        rep.meta.year,
-                        store.report_text(conn, rep.meta.id),
-                        lambda at, s=sections: _section_path(s, at),
-                    )
+        for rep in reports:
+            text, sections = self.catalog.text_with_sections(rep.meta.id)
+            sources.append(
+                Source(
+                    rep.meta.id,
+                    rep.meta.source,
+                    rep.meta.body,
+                    rep.meta.year,
+                    text,
+                    lambda at, s=sections: _section_path(s, at),
                 )
+            )
         return quote_answer(topic_of(q), sources, q.intent)
 
     def _search_reports(self, q: Question, catalogue: dict) -> list:
@@ -395,9 +387,9 @@ def _section_path(sections, offset: int) -> str:  # noqa: ANN001
     return " › ".join(best)
 
 
-def build_answerer(settings, library: Library, search=None) -> Answerer:  # noqa: ANN001 - Settings
+def build_answerer(settings, catalog: Catalog, search=None) -> Answerer:  # noqa: ANN001 - Settings
     """The Answerer for these settings: with a language model only when one is configured."""
-    answerer = Answerer(library, search)
+    answerer = Answerer(catalog, search)
     if settings.llm_base_url:
         from nianbao.answer.llm import chat_model, make_tools
 

@@ -35,7 +35,7 @@ def numbers_in(text: str) -> set[str]:
 
 
 def evidence_of(answer: Answer) -> str:
-    quotes = "\n".join(f"- {c.agency}{c.year or ''}年 {c.locator}：{c.quote}" for c in answer.citations)
+    quotes = "\n".join(f"- {c.body}{c.year or ''}年 {c.locator}：{c.quote}" for c in answer.citations)
     return f"初步回答：{answer.text}\n证据：\n{quotes}"
 
 

@@ -13,7 +13,7 @@ class Citation:
     """Where a number or sentence came from: the file as ingested and the place in it."""
 
     source: str
-    agency: str
+    body: str
     year: int | None
     locator: str
     quote: str

@@ -25,14 +25,14 @@ _UNIT = re.compile(r"多少(条|次|期|篇|场|个|家|名|人)|几(条|次|期
 class Source:
     report_id: str
     source: str
-    agency: str
+    body: str
     year: int | None
     text: str
     section_of: Callable[[int], str]
 
 
 def _cite(src: Source, start: int, quote: str) -> Citation:
-    return Citation(src.source, src.agency, src.year, src.section_of(start) or "正文", quote, src.report_id)
+    return Citation(src.source, src.body, src.year, src.section_of(start) or "正文", quote, src.report_id)
 
 
 def _best(part: str, src: Source) -> tuple[float, Citation] | None:
@@ -72,10 +72,10 @@ def quote_answer(topic: str, sources: Sequence[Source], intent: str) -> Answer:
         cites += [c for _, c in keep]
     cites = list({c.quote: c for c in cites}.values())
     if not cites:
-        which = "、".join(f"{s.agency}{s.year}年" for s in sources) or "语料中的报告"
+        which = "、".join(f"{s.body}{s.year}年" for s in sources) or "语料中的报告"
         return Answer("not_found", f"{which}的报告中没有找到能回答这个问题的内容。")
     cites.sort(key=lambda c: c.year or 0)
-    text = "".join(f"据{c.agency}{c.year}年报告（{c.locator}）：「{c.quote}」" for c in cites)
+    text = "".join(f"据{c.body}{c.year}年报告（{c.locator}）：「{c.quote}」" for c in cites)
     return Answer("answered", text + _relation(topic, cites, intent), tuple(cites))
 
 

@@ -1,4 +1,5 @@
-"""The FastAPI application: one Library, one search index (when available) and one Answerer.
+"""The FastAPI application: one Library (writes), one Catalog (reads), one search index (when
+available) and one Answerer.
 
     uvicorn --factory api.app:create_app        # or: nianbao serve
 
@@ -22,6 +23,7 @@ from nianbao.answer.engine import build_answerer
 from nianbao.api import errors
 from nianbao.api.middleware import BodyLimit, PageHeaders
 from nianbao.api.routes import admin, chat, figures, health, reports
+from nianbao.catalog import Catalog
 from nianbao.library import Library
 from nianbao.settings import Settings
 
@@ -55,7 +57,8 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
         if library.index is not None:
             library.reconcile()  # repair what a killed ingest left between SQL and the index
         app.state.library = library
-        app.state.answerer = build_answerer(settings, library, library.index)  # LLM wording if configured
+        app.state.catalog = catalog = Catalog(library.engine)
+        app.state.answerer = build_answerer(settings, catalog, library.index)  # LLM wording if configured
         log.info(
             "nianbao api ready: data in %s, search index %s",
             settings.data_dir,

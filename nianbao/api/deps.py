@@ -1,4 +1,5 @@
-"""Dependencies the routes share: the Library and Answerer built at start-up, and the admin check."""
+"""Dependencies the routes share: the Library (writes), the Catalog (reads) and the Answerer built
+at start-up, and the admin check."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import Depends, Header, Request
 
 from nianbao.answer.engine import Answerer
 from nianbao.api.errors import ApiError
+from nianbao.catalog import Catalog
 from nianbao.library import Library
 from nianbao.settings import Settings
 
@@ -19,6 +21,10 @@ def get_settings(request: Request) -> Settings:
 
 def get_library(request: Request) -> Library:
     return request.app.state.library
+
+
+def get_catalog(request: Request) -> Catalog:
+    return request.app.state.catalog
 
 
 def get_answerer(request: Request) -> Answerer:
@@ -43,6 +49,7 @@ def require_admin(
 
 
 LibraryDep = Annotated[Library, Depends(get_library)]
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 AnswererDep = Annotated[Answerer, Depends(get_answerer)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AdminDep = Depends(require_admin)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from nianbao.answer.model import Answer
 from nianbao.keys import Layout
+from nianbao.model import ReportContents, StoredCell, StoredFinding, StoredReport
 
 MAX_QUESTION_CHARS = 500
 
@@ -50,7 +51,7 @@ class CitationOut(BaseModel):
     """Where a number or sentence of the answer came from."""
 
     source: str = Field(description="The file name the report was ingested from.")
-    agency: str = Field(description="The body (机关) whose report it is.")
+    body: str = Field(description="The body (机关) whose report it is.")
     year: int | None = Field(description="The report's year.")
     locator: str = Field(
         description="The place in the report: a section path, or table · row · column · page."
@@ -69,7 +70,7 @@ class ChatResponse(BaseModel):
         citations=[
             {
                 "source": _SEED,
-                "agency": _BODY,
+                "body": _BODY,
                 "year": 2023,
                 "locator": "表三 收到和处理政府信息公开申请情况 · 一、本年新收政府信息公开申请数量 · 总计",
                 "quote": "一、本年新收政府信息公开申请数量 · 总计：27",
@@ -78,9 +79,7 @@ class ChatResponse(BaseModel):
                 "key": "t3.new_received.total",
             }
         ],
-        figures=[
-            {"source": _SEED, "agency": _BODY, "year": 2023, "key": "t3.new_received.total", "value": 27}
-        ],
+        figures=[{"source": _SEED, "body": _BODY, "year": 2023, "key": "t3.new_received.total", "value": 27}],
         options=[],
     )
 
@@ -103,7 +102,7 @@ class ChatResponse(BaseModel):
             citations=[
                 CitationOut(
                     source=c.source,
-                    agency=c.agency,
+                    body=c.body,
                     year=c.year,
                     locator=c.locator,
                     quote=c.quote,
@@ -146,13 +145,29 @@ class ReportSummary(BaseModel):
     title: str
     ingested_at: str
 
+    @classmethod
+    def of(cls, rep: StoredReport) -> ReportSummary:
+        m = rep.meta
+        return cls(
+            id=m.id,
+            body=m.body,
+            year=m.year,
+            layout=m.layout,
+            source=m.source,
+            format=m.format,
+            also_seen_as=list(rep.also_seen_as),
+            cells=rep.cells or 0,
+            title=m.title,
+            ingested_at=rep.ingested_at,
+        )
+
 
 class Record(BaseModel):
     """One table cell under its canonical key, with where it sat."""
 
     model_config = _example(
         source=_SEED,
-        agency=_BODY,
+        body=_BODY,
         year=2023,
         key="t3.new_received.total",
         value=27,
@@ -164,7 +179,7 @@ class Record(BaseModel):
     )
 
     source: str
-    agency: str
+    body: str
     year: int | None
     key: str = Field(description="Canonical key `table.row.column`, e.g. `t3.new_received.total`.")
     value: float | int | None = Field(description="The number; null for a blank or unreadable cell.")
@@ -173,6 +188,21 @@ class Record(BaseModel):
     row_label: str
     column_label: str
     page: int | None
+
+    @classmethod
+    def of(cls, cell: StoredCell) -> Record:
+        return cls(
+            source=cell.source,
+            body=cell.body,
+            year=cell.year,
+            key=cell.key,
+            value=cell.value,
+            as_written=cell.as_written,
+            table=cell.table,
+            row_label=cell.row_label,
+            column_label=cell.column_label,
+            page=cell.page,
+        )
 
 
 class SectionOut(BaseModel):
@@ -186,21 +216,39 @@ class FindingOut(BaseModel):
 
     model_config = _example(
         source="2023_huaian_hongzequ.pdf",
-        agency="洪泽区人民政府",
+        body="洪泽区人民政府",
         year=2023,
         rule="t3.column_balance",
         keys=["t3.new_received.total"],
         numbers=[21, 20],
         message="…",
+        quote=None,
     )
 
     source: str
-    agency: str
+    body: str
     year: int | None
-    rule: str
-    keys: list[str]
+    rule: str = Field(description="The rule broken, e.g. `t3.column_balance`, `narrative`.")
+    keys: list[str] = Field(description="The canonical keys of the cells it names.")
     numbers: list[float]
     message: str
+    quote: str | None = Field(
+        description="The report's sentence, exactly as written, that the tables contradict; "
+        "null for a break within the tables."
+    )
+
+    @classmethod
+    def of(cls, f: StoredFinding) -> FindingOut:
+        return cls(
+            source=f.source,
+            body=f.body,
+            year=f.year,
+            rule=f.rule,
+            keys=list(f.keys),
+            numbers=list(f.numbers),
+            message=f.message,
+            quote=f.quote,
+        )
 
 
 class ReportDetail(ReportSummary):
@@ -208,6 +256,16 @@ class ReportDetail(ReportSummary):
     sections: list[SectionOut]
     records: list[Record]
     findings: list[FindingOut]
+
+    @classmethod
+    def of(cls, contents: ReportContents) -> ReportDetail:  # type: ignore[override]
+        return cls(
+            **ReportSummary.of(contents.report).model_dump(),
+            warnings=list(contents.report.warnings),
+            sections=[SectionOut(path=list(s.path), start=s.start, end=s.end) for s in contents.sections],
+            records=[Record.of(c) for c in contents.cells],
+            findings=[FindingOut.of(f) for f in contents.findings],
+        )
 
 
 class Metric(BaseModel):

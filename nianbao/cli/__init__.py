@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections import Counter
@@ -13,9 +12,10 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table as RichTable
-from sqlalchemy import func, select
 
-from nianbao import store
+from nianbao.api.export import figures_csv
+from nianbao.api.schemas import FindingOut, Record
+from nianbao.catalog import Catalog
 from nianbao.library import Library, collect_files
 from nianbao.settings import Settings
 
@@ -63,19 +63,28 @@ def ingest(
     console.print(f"{len(files)} files: {summary or 'nothing to do'}")
 
 
+def _catalog() -> Catalog:
+    return Catalog(_library().engine)
+
+
+#: The old name of ``--body``, hidden, accepted for one release.
+AgencyOption = Annotated[str | None, typer.Option("--agency", hidden=True, help="Deprecated: use --body")]
+BodyOption = Annotated[
+    str | None, typer.Option(help="Body name, part of it, or a name people use (市中区政府办)")
+]
+
+
+def _body(body: str | None, agency: str | None) -> str | None:
+    if agency is not None:
+        print("--agency is deprecated: use --body", file=sys.stderr)
+    return body or agency
+
+
 @app.command()
 def reports() -> None:
     """List the stored reports."""
-    library = _library()
-    with library.engine.connect() as conn:
-        stored = store.list_reports(conn)
-        counts = dict(
-            conn.execute(
-                select(store.cells.c.report_id, func.count()).group_by(store.cells.c.report_id)
-            ).all()
-        )
     table = RichTable("id", "body", "year", "layout", "source", "cells", "also seen as")
-    for rep in stored:
+    for rep in _catalog().reports():
         m = rep.meta
         table.add_row(
             m.id,
@@ -83,7 +92,7 @@ def reports() -> None:
             str(m.year or ""),
             m.layout,
             m.source,
-            str(counts.get(m.id, 0)),
+            str(rep.cells or 0),
             ", ".join(rep.also_seen_as),
         )
     console.print(table)
@@ -91,94 +100,48 @@ def reports() -> None:
 
 @app.command()
 def figures(
-    agency: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
-    year: Annotated[int | None, typer.Option()] = None,
+    body: BodyOption = None,
+    year: Annotated[list[int] | None, typer.Option(help="A year; repeat for several")] = None,
     key: Annotated[str | None, typer.Option(help="Canonical key prefix, e.g. t3.new_received")] = None,
     format: Annotated[str, typer.Option(help="table, csv or json")] = "table",
+    agency: AgencyOption = None,
 ) -> None:
-    """Print stored cells with their sources."""
-    rows = _figure_rows(_library(), agency, year, key)
+    """Print stored cells with their sources (the rows of GET /api/figures)."""
+    cells = _catalog().cells(_body(body, agency), year or [], key)
     if format == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        print(json.dumps([Record.of(c).model_dump() for c in cells], ensure_ascii=False, indent=1))
     elif format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["source"])
-        writer.writeheader()
-        writer.writerows(rows)
+        sys.stdout.write(figures_csv(cells))
     else:
-        table = RichTable("agency", "year", "key", "value", "as written", "row", "column", "source")
-        for r in rows:
+        table = RichTable("body", "year", "key", "value", "as written", "row", "column", "source")
+        for c in cells:
             table.add_row(
-                r["agency"],
-                str(r["year"]),
-                r["key"],
-                str(r["value"]),
-                r["as_written"],
-                r["row_label"],
-                r["column_label"],
-                r["source"],
+                c.body,
+                str(c.year),
+                c.key,
+                str(c.value),
+                c.as_written,
+                c.row_label,
+                c.column_label,
+                c.source,
             )
         console.print(table)
 
 
-def _figure_rows(library: Library, agency: str | None, year: int | None, key: str | None) -> list[dict]:
-    r, c = store.reports, store.cells
-    query = select(r.c.source, r.c.body, r.c.year, c).join(c, c.c.report_id == r.c.id)
-    if agency:
-        query = query.where(r.c.body.contains(agency))
-    if year:
-        query = query.where(r.c.year == year)
-    if key:
-        query = query.where(c.c.key.startswith(key))
-    with library.engine.connect() as conn:
-        rows = conn.execute(query.order_by(r.c.body, r.c.year, c.c.key)).all()
-    return [
-        {
-            "source": row.source,
-            "agency": row.body,
-            "year": row.year,
-            "key": row.key,
-            "value": int(row.value) if row.value is not None and row.is_int else row.value,
-            "as_written": row.as_written,
-            "table": row.table_name,
-            "row_label": row.row_label,
-            "column_label": row.column_label,
-            "page": row.page,
-        }
-        for row in rows
-    ]
-
-
 @app.command()
 def check(
-    agency: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
+    body: BodyOption = None,
+    year: Annotated[list[int] | None, typer.Option(help="A year; repeat for several")] = None,
     format: Annotated[str, typer.Option(help="text or json")] = "text",
+    agency: AgencyOption = None,
 ) -> None:
-    """List where reports break their own arithmetic (勾稽关系)."""
-    found = [(rep, f) for rep, f in _library().findings() if not agency or agency in rep.meta.body]
+    """List where reports break their own arithmetic (勾稽关系): the rows of GET /api/findings."""
+    found = _catalog().findings(_body(body, agency), year or [])
     if format == "json":
-        print(
-            json.dumps(
-                [
-                    {
-                        "source": rep.meta.source,
-                        "agency": rep.meta.body,
-                        "year": rep.meta.year,
-                        "rule": f.rule,
-                        "keys": list(f.keys),
-                        "numbers": list(f.numbers),
-                        "message": f.message,
-                    }
-                    for rep, f in found
-                ],
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
+        print(json.dumps([FindingOut.of(f).model_dump() for f in found], ensure_ascii=False, indent=1))
         return
-    for rep, f in found:
-        console.print(
-            f"[bold]{rep.meta.body} {rep.meta.year}[/] ({rep.meta.source}) [cyan]{f.rule}[/]: {f.message}"
-        )
+    for f in found:
+        console.print(f"[bold]{f.body} {f.year}[/] ({f.source}) [cyan]{f.rule}[/]: {f.message}")
     console.print(f"{len(found)} findings")
 
 
@@ -242,15 +205,15 @@ def ask(
     conversation_id: Annotated[str | None, typer.Option(help="Continue a conversation")] = None,
 ) -> None:
     """Answer one question from the stored reports, with its citations."""
-    from nianbao import catalog
     from nianbao.answer.engine import build_answerer
     from nianbao.api.app import build_library
     from nianbao.api.schemas import ChatResponse
 
     settings = Settings()
     library = build_library(settings)
-    answer = build_answerer(settings, library, library.index).ask(question, conversation_id)
-    response = ChatResponse.from_answer(answer, catalog.cited_keys(library, answer.citations))
+    catalog = Catalog(library.engine)
+    answer = build_answerer(settings, catalog, library.index).ask(question, conversation_id)
+    response = ChatResponse.from_answer(answer, catalog.cited_keys(answer.citations))
     if json_output:
         print(response.model_dump_json(indent=1))
         return
@@ -261,7 +224,7 @@ def ask(
         console.print(f"  · {option}", markup=False, highlight=False)
     for i, c in enumerate(response.citations, 1):
         console.print(
-            f"[{i}] {c.agency} {c.year or ''} · {c.locator}\n    「{c.quote}」 ({c.source})",
+            f"[{i}] {c.body} {c.year or ''} · {c.locator}\n    「{c.quote}」 ({c.source})",
             markup=False,
             highlight=False,
         )
@@ -271,20 +234,21 @@ def ask(
 def search(
     query: Annotated[str, typer.Argument(help="A question or keywords, e.g. 市中区政府办的联系电话")],
     k: Annotated[int, typer.Option(help="How many chunks to show")] = 5,
-    agency: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
+    body: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
     year: Annotated[int | None, typer.Option()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text")] = False,
+    agency: AgencyOption = None,
 ) -> None:
     """Search the reports' text and tables; print the best chunks with their sources."""
     index = _library(with_index=True).index
-    hits = index.search(query, k=k, body=agency, year=year)  # type: ignore[union-attr]
+    hits = index.search(query, k=k, body=_body(body, agency), year=year)  # type: ignore[union-attr]
     if as_json:
         print(
             json.dumps(
                 [
                     {
                         "source": h.source,
-                        "agency": h.body,
+                        "body": h.body,
                         "year": h.year,
                         "locator": h.locator,
                         "text": h.text,

@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from nianbao import store
-from nianbao.library import keyword_marker, orphan_rows, stored_chunks, vector_reports
+from nianbao.library import keyword_marker, vector_reports
 from nianbao.settings import Settings
 
 #: Less free space than this on the data directory's disk is a problem: an ingest could fail
@@ -106,21 +106,21 @@ def guarded(name: str, check: Callable[[], Check], fix: str) -> Check:
 
 
 def integrity(conn: Connection) -> Check:
-    if conn.engine.dialect.name != "sqlite":
+    problems = store.integrity_problems(conn)
+    if problems is None:
         return Check("database integrity", True, f"{conn.engine.dialect.name}: checked by the server")
-    result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").all()]
-    if result == ["ok"]:
+    if not problems:
         return Check("database integrity", True, "PRAGMA integrity_check: ok")
     return Check(
         "database integrity",
         False,
-        "PRAGMA integrity_check: " + "; ".join(result[:SHOWN]),
+        "PRAGMA integrity_check: " + "; ".join(problems[:SHOWN]),
         "restore nianbao.sqlite3 from a backup, or move it aside and re-ingest the reports",
     )
 
 
 def orphans(conn: Connection) -> Check:
-    found = orphan_rows(conn)
+    found = store.orphan_rows(conn)
     if not found:
         return Check("orphan rows", True, "every cell, section, finding and chunk has its report")
     listed = ", ".join(f"{n} in {table}" for table, n in found.items())
@@ -134,9 +134,8 @@ def orphans(conn: Connection) -> Check:
 
 def cells(conn: Connection) -> Check:
     """Every report has cells, or a warning saying why not (a report without tables)."""
-    query = select(store.cells.c.report_id, func.count().label("n")).group_by(store.cells.c.report_id)
-    counts = {row.report_id: row.n for row in conn.execute(query)}
-    sections = set(conn.execute(select(store.sections.c.report_id).distinct()).scalars())
+    counts = store.cell_counts(conn)
+    sections = store.reports_with_sections(conn)
     silent, explained = [], []
     for rep in store.list_reports(conn):
         if counts.get(rep.meta.id):
@@ -168,10 +167,10 @@ def cells(conn: Connection) -> Check:
 
 def vectors(conn: Connection, index: Any) -> Check:
     """The chunk ids in Chroma equal the chunk ids in the SQL ``chunks`` table."""
-    sql = stored_chunks(conn)
+    sql = store.stored_chunks(conn)
     held = vector_reports(index)
     orphan, missing = set(held) - set(sql), set(sql) - set(held)
-    without = _reports_without_chunks(conn)
+    without = store.sources_without_chunks(conn)
     notes: tuple[str, ...] = ()
     if without:
         notes = (
@@ -196,7 +195,7 @@ def vectors(conn: Connection, index: Any) -> Check:
 
 def keywords(conn: Connection, index: Any) -> Check:
     """The keyword index holds the stored chunks, or is marked stale in a way a rebuild can clear."""
-    sql = stored_chunks(conn)
+    sql = store.stored_chunks(conn)
     reports = set(sql.values())
     state = keyword_marker(index)
     if state is not None:
@@ -262,12 +261,6 @@ def disk_space(settings: Settings, minimum: int = MIN_FREE_BYTES) -> Check:
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def _reports_without_chunks(conn: Connection) -> list[str]:
-    with_chunks = select(store.chunks.c.report_id).distinct()
-    query = select(store.reports.c.source).where(store.reports.c.id.not_in(with_chunks))
-    return list(conn.execute(query.order_by(store.reports.c.source)).scalars())
 
 
 def _sources_of(index: Any, report_ids: set[str]) -> list[str]:

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from nianbao.answer.engine import Answerer
+from nianbao.catalog import Catalog
 from nianbao.eval import extraction, variants
 from nianbao.eval.score import Result, Summary, score, summarise
 from nianbao.library import Library, Outcome, collect_files
@@ -178,7 +179,7 @@ def run_eval(
     questions = load_questions(questions_file)
     notes: list[str] = []
     with open_library(corpus, data_dir, with_index, notes, variants_file) as (library, index, outcomes):
-        answerer = Answerer(library, search=index)
+        answerer = Answerer(Catalog(library.engine), search=index)
         results = [ask(answerer, q) for q in questions]
         recall = text_recall(index, questions, notes)
         where = str(corpus) if corpus else str(library.settings.data_dir)

@@ -171,6 +171,7 @@ def check_narrative(cells: Iterable[Cell], figures: Iterable[NarrativeFigure], t
                 total_keys(fig.key),
                 (fig.value, table),
                 f"正文「{fig.quote}」为{_fmt(fig.value)}，表格对应数为{_fmt(table)}",
+                quote=fig.quote,
             )
         )
     out.extend(_upheld_claims(v, text))
@@ -196,6 +197,7 @@ def _upheld_claims(v: Mapping[str, float], text: str) -> list[Finding]:
                         (f"t4.{group}.upheld", f"t4.{group}.total"),
                         (upheld, total),
                         f"正文称「{quote}」，但表四「{name}」总计{_fmt(total)}件中维持{_fmt(upheld)}件{others}",
+                        quote=quote,
                     )
                 )
     return out

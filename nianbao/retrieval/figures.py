@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from nianbao import store
@@ -28,30 +27,9 @@ from nianbao.keys import (
     label_of,
     row_heading,
 )
+from nianbao.model import StoredCell
 
 _ORG = T3_COLUMN_GROUPS["org"]
-
-
-@dataclass(frozen=True)
-class CellRef:
-    """One stored cell with its citation."""
-
-    report_id: str
-    source: str
-    agency: str
-    year: int | None
-    key: str
-    value: float | int | None
-    as_written: str
-    table: str
-    row_label: str
-    column_label: str
-    page: int | None
-
-    @property
-    def locator(self) -> str:
-        where = f"{self.table} · {self.row_label} · {self.column_label}"
-        return f"{where} · 第{self.page}页" if self.page else where
 
 
 @dataclass(frozen=True)
@@ -60,18 +38,18 @@ class Figure:
 
     report_id: str
     source: str
-    agency: str
+    body: str
     year: int | None
     metric: str
     label: str
     value: float | int | None
-    cells: tuple[CellRef, ...]
+    cells: tuple[StoredCell, ...]
     summed: bool
 
     def as_row(self) -> dict:
         return {
             "source": self.source,
-            "agency": self.agency,
+            "body": self.body,
             "year": self.year,
             "key": self.metric,
             "label": self.label,
@@ -133,19 +111,14 @@ class FiguresTool:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def cells(self, report_ids: Sequence[str], keys: Iterable[str] | None = None) -> list[CellRef]:
-        r, c = store.reports, store.cells
-        query = select(r.c.source, r.c.body, r.c.year, c).join(c, c.c.report_id == r.c.id)
-        query = query.where(r.c.id.in_(list(report_ids)))
-        if keys is not None:
-            query = query.where(c.c.key.in_(list(keys)))
+    def cells(self, report_ids: Sequence[str], keys: Iterable[str] | None = None) -> list[StoredCell]:
+        """The stored cells of these reports (only ``keys``, when given), in table order."""
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return [_ref(row) for row in rows]
+            return store.stored_cells(conn, report_ids, keys)
 
     def get(self, report_ids: Sequence[str], metric: str) -> list[Figure]:
         """The metric in each report, in the order of ``report_ids``."""
-        by_report: dict[str, list[CellRef]] = {}
+        by_report: dict[str, list[StoredCell]] = {}
         for ref in self.cells(report_ids, _candidate_keys(metric)):
             by_report.setdefault(ref.report_id, []).append(ref)
         figures = []
@@ -195,12 +168,12 @@ def _candidate_keys(metric: str) -> list[str]:
     return [f"{table}.{r}.{c}" for r in rows for c in columns]
 
 
-def _figure(metric: str, refs: list[CellRef]) -> Figure | None:
+def _figure(metric: str, refs: list[StoredCell]) -> Figure | None:
     if not refs:
         return None
     present = {r.key: r for r in refs}
     keys = concrete_keys(metric, set(present))
-    used: list[CellRef] = []
+    used: list[StoredCell] = []
     total: float = 0
     for key in keys:
         ref = present.get(key)
@@ -217,7 +190,7 @@ def _figure(metric: str, refs: list[CellRef]) -> Figure | None:
     return Figure(
         first.report_id,
         first.source,
-        first.agency,
+        first.body,
         first.year,
         metric,
         metric_label(metric),
@@ -227,7 +200,7 @@ def _figure(metric: str, refs: list[CellRef]) -> Figure | None:
     )
 
 
-def _row_parts(key: str, present: dict[str, CellRef]) -> list[CellRef] | None:
+def _row_parts(key: str, present: dict[str, StoredCell]) -> list[StoredCell] | None:
     """A blank table-3 总计 cell, rebuilt from its row's parts (cited one by one)."""
     table, row, column = key.split(".")
     if table != "t3" or column != "total" or row not in T3_ROWS:
@@ -238,12 +211,12 @@ def _row_parts(key: str, present: dict[str, CellRef]) -> list[CellRef] | None:
     return parts  # type: ignore[return-value]
 
 
-def _incomplete(metric: str, refs: list[CellRef]) -> Figure:
+def _incomplete(metric: str, refs: list[StoredCell]) -> Figure:
     first = refs[0]
     return Figure(
         first.report_id,
         first.source,
-        first.agency,
+        first.body,
         first.year,
         metric,
         metric_label(metric),
@@ -259,23 +232,4 @@ def _tidy(value: float) -> float | int:
     return int(rounded) if float(rounded).is_integer() else rounded
 
 
-def _ref(row) -> CellRef:  # noqa: ANN001 - a SQLAlchemy row
-    value = row.value
-    if value is not None and row.is_int:
-        value = int(value)
-    return CellRef(
-        row.report_id,
-        row.source,
-        row.body,
-        row.year,
-        row.key,
-        value,
-        row.as_written,
-        row.table_name,
-        row.row_label,
-        row.column_label,
-        row.page,
-    )
-
-
-__all__ = ["CellRef", "Figure", "FiguresTool", "T4_ROWS", "concrete_keys", "metric_label"]
+__all__ = ["Figure", "FiguresTool", "T4_ROWS", "concrete_keys", "metric_label"]

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from nianbao import store
@@ -199,25 +198,20 @@ class SearchIndex:
         return index
 
     def keyword_docs(self) -> list[KeywordDoc]:
-        c, r = store.chunks, store.reports
-        query = (
-            select(c.c.id, c.c.text, c.c.report_id, c.c.section_path, c.c.kind, r.c.body, r.c.year)
-            .join(r, r.c.id == c.c.report_id)
-            .order_by(r.c.year, r.c.body, c.c.report_id, c.c.id)
-        )
         with self.engine.connect() as conn:
-            return [
-                KeywordDoc(
-                    row.id,
-                    row.text,
-                    row.report_id,
-                    row.body,
-                    row.year,
-                    top_section(row.section_path),
-                    row.kind,
-                )
-                for row in conn.execute(query)
-            ]
+            rows = store.keyword_rows(conn)
+        return [
+            KeywordDoc(
+                row["id"],
+                row["text"],
+                row["report_id"],
+                row["body"],
+                row["year"],
+                top_section(row["section_path"]),
+                row["kind"],
+            )
+            for row in rows
+        ]
 
     # --- store lookups --------------------------------------------------------------------
 
@@ -225,10 +219,8 @@ class SearchIndex:
         """Stored chunk rows joined with their report's source, body and year."""
         if not ids:
             return {}
-        c, r = store.chunks, store.reports
-        query = select(c, r.c.source, r.c.body, r.c.year).join(r, r.c.id == c.c.report_id)
         with self.engine.connect() as conn:
-            return {row.id: dict(row._mapping) for row in conn.execute(query.where(c.c.id.in_(ids)))}
+            return dict(store.chunk_rows(conn, ids))
 
     def _stored_meta(self, report_id: str) -> ReportMeta:
         with self.engine.connect() as conn:

@@ -6,8 +6,7 @@ import logging
 
 from fastapi import APIRouter
 
-from nianbao import catalog
-from nianbao.api.deps import AnswererDep, LibraryDep
+from nianbao.api.deps import AnswererDep, CatalogDep
 from nianbao.api.schemas import ChatRequest, ChatResponse, ErrorResponse
 
 log = logging.getLogger("nianbao.api")
@@ -20,7 +19,7 @@ router = APIRouter(tags=["chat"])
     responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
     summary="Ask a question about the stored reports",
 )
-def chat(request: ChatRequest, answerer: AnswererDep, library: LibraryDep) -> ChatResponse:
+def chat(request: ChatRequest, answerer: AnswererDep, catalog: CatalogDep) -> ChatResponse:
     """Answer with exact figures and a citation for each; follow-ups reuse ``conversation_id``.
 
     A plain ``def``: FastAPI runs it in the threadpool, so the blocking answer code never stalls
@@ -29,4 +28,4 @@ def chat(request: ChatRequest, answerer: AnswererDep, library: LibraryDep) -> Ch
     log.info("chat question %r", request.question[:100])  # %r: a newline cannot forge a log line
     answer = answerer.ask(request.question, request.conversation_id)
     log.info("chat answer %s in conversation %s", answer.status, answer.conversation_id[:12])
-    return ChatResponse.from_answer(answer, catalog.cited_keys(library, answer.citations))
+    return ChatResponse.from_answer(answer, catalog.cited_keys(answer.citations))

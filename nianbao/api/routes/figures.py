@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from nianbao import catalog
-from nianbao.api.deps import LibraryDep
+from nianbao.api.deps import CatalogDep
+from nianbao.api.export import CSV_COLUMNS, figures_csv
 from nianbao.api.schemas import FindingOut, Metric, Record
+from nianbao.catalog import metrics as metric_dictionary
 
 router = APIRouter(tags=["figures"])
 
-CSV_COLUMNS = list(Record.model_fields)
-_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+BodyQuery = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="Part of a body's name, or a name people use for it (市中区政府办).",
+        examples=["市中区政府办"],
+    ),
+]
+#: The old name of ``body``, accepted for one release.
+AgencyQuery = Annotated[
+    str | None, Query(max_length=100, deprecated=True, description="Deprecated: use `body`.")
+]
+YearQuery = Annotated[list[int] | None, Query(description="A year; repeat for several.", examples=[2023])]
 
 
 @router.get(
@@ -32,18 +41,9 @@ _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
     summary="Stored table cells, filtered by body, year and key",
 )
 def figures(
-    library: LibraryDep,
-    agency: Annotated[
-        str | None,
-        Query(
-            max_length=100,
-            description="Part of a body's name, or a name people use for it (市中区政府办).",
-            examples=["市中区政府办"],
-        ),
-    ] = None,
-    year: Annotated[
-        list[int] | None, Query(description="A year; repeat for several.", examples=[2023])
-    ] = None,
+    catalog: CatalogDep,
+    body: BodyQuery = None,
+    year: YearQuery = None,
     key: Annotated[
         str | None,
         Query(
@@ -55,40 +55,28 @@ def figures(
     format: Annotated[
         Literal["json", "csv"], Query(description="`csv` downloads the rows for Excel.")
     ] = "json",
-) -> list[dict] | Response:
-    rows = catalog.figure_rows(library, agency, year or [], key)
+    agency: AgencyQuery = None,
+) -> list[Record] | Response:
+    cells = catalog.cells(body or agency, year or [], key)
     if format == "csv":
         return Response(
-            to_csv(rows),
+            ("\ufeff" + figures_csv(cells)).encode("utf-8"),  # the BOM makes Excel read the Chinese
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="nianbao-figures.csv"'},
         )
-    return rows
+    return [Record.of(c) for c in cells]
 
 
-def to_csv(rows: list[dict]) -> bytes:
-    """UTF-8 with a BOM (so Excel reads the Chinese), a header row, one row per cell."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _cell(value: object) -> object:
-    """Text from a report that a spreadsheet would run as a formula (=, +, -, @) gets a leading '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.match(value):
-        return "'" + value
-    return "" if value is None else value
-
-
-@router.get("/api/findings", response_model=list[FindingOut], summary="Every arithmetic finding")
-def findings(library: LibraryDep) -> list[dict]:
-    """Where reports break their own arithmetic (勾稽关系), including 上年结转 vs last year's 结转."""
-    return catalog.finding_rows(library)
+@router.get("/api/findings", response_model=list[FindingOut], summary="Arithmetic findings")
+def findings(
+    catalog: CatalogDep, body: BodyQuery = None, year: YearQuery = None, agency: AgencyQuery = None
+) -> list[FindingOut]:
+    """Where reports break their own arithmetic (勾稽关系), including 上年结转 vs last year's 结转;
+    all reports, or those of a body and years."""
+    return [FindingOut.of(f) for f in catalog.findings(body or agency, year or [])]
 
 
 @router.get("/api/metrics", response_model=list[Metric], summary="Canonical keys with Chinese labels")
 def metrics() -> list[dict]:
     """The metric dictionary (keys.py), for choosing what to show in the data view."""
-    return catalog.metrics()
+    return metric_dictionary()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from nianbao import catalog
-from nianbao.api.deps import LibraryDep
+from nianbao.api.deps import CatalogDep
 from nianbao.api.schemas import Health
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness and the number of stored reports")
-def healthz(library: LibraryDep) -> Health:
-    return Health(status="ok", reports=catalog.report_count(library))
+def healthz(catalog: CatalogDep) -> Health:
+    return Health(status="ok", reports=catalog.report_count())

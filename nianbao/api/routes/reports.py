@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from nianbao import catalog
-from nianbao.api.deps import LibraryDep
+from nianbao.api.deps import CatalogDep
 from nianbao.api.errors import ApiError
 from nianbao.api.schemas import ErrorResponse, ReportDetail, ReportSummary
 
@@ -13,9 +12,9 @@ router = APIRouter(tags=["reports"])
 
 
 @router.get("/api/reports", response_model=list[ReportSummary], summary="List the stored reports")
-def list_reports(library: LibraryDep) -> list[dict]:
+def list_reports(catalog: CatalogDep) -> list[ReportSummary]:
     """Every stored report by body and year, with its layout, source file(s) and cell count."""
-    return catalog.report_rows(library)
+    return [ReportSummary.of(r) for r in catalog.reports()]
 
 
 @router.get(
@@ -24,9 +23,9 @@ def list_reports(library: LibraryDep) -> list[dict]:
     responses={404: {"model": ErrorResponse}},
     summary="One report: metadata, sections, records and findings",
 )
-def get_report(report_id: str, library: LibraryDep) -> dict:
+def get_report(report_id: str, catalog: CatalogDep) -> ReportDetail:
     """The records are the report's table cells under canonical keys, in table order."""
-    detail = catalog.report_detail(library, report_id)
-    if detail is None:
+    contents = catalog.report(report_id)
+    if contents is None:
         raise ApiError(404, "not_found", f"no report with id {report_id!r}; GET /api/reports lists them")
-    return detail
+    return ReportDetail.of(contents)

@@ -118,7 +118,7 @@ function withChoice(reply, option) {
 function citationItem(citation) {
   const detail = el("div", { class: "cite-detail", hidden: true });
   const button = el("button", { type: "button", class: "cite", "aria-expanded": "false" },
-    `${citation.agency} ${yearText(citation.year)} · ${citation.locator}`);
+    `${citation.body} ${yearText(citation.year)} · ${citation.locator}`);
   button.addEventListener("click", () => toggle(button, detail, citation));
   return el("li", {}, button, el("span", { class: "cite-source" }, `来源文件：${citation.source}`), detail);
 }

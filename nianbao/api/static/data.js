@@ -99,7 +99,7 @@ async function query() {
   const status = document.getElementById("data-status");
   const result = clear(document.getElementById("data-result"));
   if (!group || !key) return;
-  const params = new URLSearchParams({ agency: group.name, key });
+  const params = new URLSearchParams({ body: group.name, key });
   for (const year of years) params.append("year", year);
   status.textContent = "正在查询……";
   try {
@@ -111,7 +111,7 @@ async function query() {
     append(result, [
       chartPanel(group, metric, rows, missing),
       tablePanel(rows, params, group, years),
-      findingsPanel(findings.filter((f) => group.names.includes(f.agency)
+      findingsPanel(findings.filter((f) => group.names.includes(f.body)
         && (!years.length || years.includes(String(f.year))))),
     ]);
   } catch (error) {
@@ -161,7 +161,7 @@ function barChart(rows, title) {
 function tablePanel(rows, params, group, years) {
   const csv = new URLSearchParams(params);
   csv.set("format", "csv");
-  const all = new URLSearchParams({ agency: group.name, format: "csv" });
+  const all = new URLSearchParams({ body: group.name, format: "csv" });
   for (const year of years) all.append("year", year);
   const head = el("tr", {}, ["年份", "数值", "报告原文", "来源文件", "位置"].map((t) => el("th", { scope: "col" }, t)));
   const body = rows.map((r) => el("tr", {},

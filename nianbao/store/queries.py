@@ -1,0 +1,204 @@
+"""Reads from the record store. Each returns values of ``nianbao.model`` (or, for the search
+index's chunks, plain row mappings), never a SQL row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from nianbao.model import Cell, Finding, NarrativeFigure, ReportMeta, Section, StoredCell, StoredReport
+from nianbao.store.schema import CHILD_TABLES, cells, chunks, findings, narrative, reports, sections
+
+# --- reports -----------------------------------------------------------------------------
+
+
+def _meta_row(row: Any) -> ReportMeta:
+    return ReportMeta(
+        id=row.id,
+        source=row.source,
+        format=row.format,
+        body=row.body,
+        region=row.region,
+        year=row.year,
+        layout=row.layout,
+        title=row.title,
+        sha256=row.sha256,
+    )
+
+
+def _stored(row: Any) -> StoredReport:
+    return StoredReport(_meta_row(row), tuple(row.warnings), tuple(row.also_seen_as), row.ingested_at)
+
+
+#: Every column of ``reports`` but the text, which only a text answer reads (:func:`report_text`).
+_META = [c for c in reports.c if c.name != "text"]
+
+
+def list_reports(conn: Connection) -> list[StoredReport]:
+    """Every stored report, by body and year (``cells`` not counted: see :func:`cell_counts`)."""
+    rows = conn.execute(select(*_META).order_by(reports.c.body, reports.c.year)).all()
+    return [_stored(r) for r in rows]
+
+
+def get_report(conn: Connection, report_id: str) -> StoredReport | None:
+    row = conn.execute(select(*_META).where(reports.c.id == report_id)).first()
+    return _stored(row) if row else None
+
+
+def find_by_sha(conn: Connection, sha256: str) -> StoredReport | None:
+    row = conn.execute(select(*_META).where(reports.c.sha256 == sha256)).first()
+    return _stored(row) if row else None
+
+
+def find_by_body_year(conn: Connection, body: str, year: int | None) -> StoredReport | None:
+    row = conn.execute(select(*_META).where(reports.c.body == body, reports.c.year == year)).first()
+    return _stored(row) if row else None
+
+
+def report_text(conn: Connection, report_id: str) -> str:
+    return conn.execute(select(reports.c.text).where(reports.c.id == report_id)).scalar_one()
+
+
+def cell_counts(conn: Connection) -> dict[str, int]:
+    """Report id → how many cells it has (reports without cells are absent)."""
+    query = select(cells.c.report_id, func.count().label("n")).group_by(cells.c.report_id)
+    return {row.report_id: row.n for row in conn.execute(query)}
+
+
+def reports_with_sections(conn: Connection) -> set[str]:
+    return set(conn.execute(select(sections.c.report_id).distinct()).scalars())
+
+
+def sources_without_chunks(conn: Connection) -> list[str]:
+    """The files of stored reports that have no search chunks (ingested with --records-only)."""
+    with_chunks = select(chunks.c.report_id).distinct()
+    query = select(reports.c.source).where(reports.c.id.not_in(with_chunks))
+    return list(conn.execute(query.order_by(reports.c.source)).scalars())
+
+
+# --- what was extracted from a report ------------------------------------------------------
+
+
+def load_cells(conn: Connection, report_id: str) -> list[Cell]:
+    """A report's cells as extracted, in table order."""
+    rows = conn.execute(select(cells).where(cells.c.report_id == report_id)).all()
+    return [_cell(r) for r in rows]
+
+
+def _value(row: Any) -> float | int | None:
+    value = row.value
+    return int(value) if value is not None and row.is_int else value
+
+
+def _cell(r: Any) -> Cell:
+    return Cell(r.key, _value(r), r.as_written, r.table_name, r.row_label, r.column_label, r.page, r.note)
+
+
+def stored_cells(
+    conn: Connection, report_ids: Sequence[str], keys: Iterable[str] | None = None
+) -> list[StoredCell]:
+    """The cells of these reports (only ``keys``, when given) with their provenance; each
+    report's cells in table order."""
+    query = select(reports.c.source, reports.c.body, reports.c.year, cells).join(
+        cells, cells.c.report_id == reports.c.id
+    )
+    query = query.where(reports.c.id.in_(list(report_ids)))
+    if keys is not None:
+        query = query.where(cells.c.key.in_(list(keys)))
+    return [_stored_cell(row) for row in conn.execute(query).all()]
+
+
+def _stored_cell(row: Any) -> StoredCell:
+    return StoredCell(
+        row.report_id,
+        row.source,
+        row.body,
+        row.year,
+        row.key,
+        _value(row),
+        row.as_written,
+        row.table_name,
+        row.row_label,
+        row.column_label,
+        row.page,
+    )
+
+
+def load_findings(conn: Connection, report_id: str) -> list[Finding]:
+    rows = conn.execute(select(findings).where(findings.c.report_id == report_id)).all()
+    return [Finding(r.rule, tuple(r.keys), tuple(r.numbers), r.message, r.quote) for r in rows]
+
+
+def load_sections(conn: Connection, report_id: str) -> list[Section]:
+    rows = conn.execute(select(sections).where(sections.c.report_id == report_id)).all()
+    return [Section(tuple(r.path), r.start, r.end) for r in rows]
+
+
+def load_narrative(conn: Connection, report_ids: Sequence[str]) -> list[NarrativeFigure]:
+    """The figures the text of these reports states (受理申请27件)."""
+    rows = conn.execute(select(narrative).where(narrative.c.report_id.in_(list(report_ids)))).all()
+    return [NarrativeFigure(r.quote, r.value, r.unit, r.key, r.start) for r in rows]
+
+
+# --- search chunks -------------------------------------------------------------------------
+
+
+def keyword_rows(conn: Connection) -> list[dict[str, Any]]:
+    """Every chunk with its report's body and year, as the keyword index is built from them."""
+    c, r = chunks, reports
+    query = (
+        select(c.c.id, c.c.text, c.c.report_id, c.c.section_path, c.c.kind, r.c.body, r.c.year)
+        .join(r, r.c.id == c.c.report_id)
+        .order_by(r.c.year, r.c.body, c.c.report_id, c.c.id)
+    )
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def chunk_rows(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Stored chunk rows by id, joined with their report's source, body and year."""
+    c, r = chunks, reports
+    query = select(c, r.c.source, r.c.body, r.c.year).join(r, r.c.id == c.c.report_id)
+    return {row.id: dict(row._mapping) for row in conn.execute(query.where(c.c.id.in_(ids)))}
+
+
+def stored_chunks(conn: Connection) -> dict[str, str]:
+    """Chunk id → report id of every chunk row whose report is stored."""
+    rows = conn.execute(
+        select(chunks.c.id, chunks.c.report_id).join(reports, reports.c.id == chunks.c.report_id)
+    )
+    return {row.id: row.report_id for row in rows}
+
+
+def chunk_rows_by_report(conn: Connection, chunk_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """These chunks' stored rows (as written to the ``chunks`` table), by report id."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for i in range(0, len(chunk_ids), 500):
+        query = select(chunks).where(chunks.c.id.in_(chunk_ids[i : i + 500]))
+        for row in conn.execute(query.order_by(chunks.c.report_id, chunks.c.id)):
+            out.setdefault(row.report_id, []).append(dict(row._mapping))
+    return out
+
+
+# --- health of the store -------------------------------------------------------------------
+
+
+def orphan_rows(conn: Connection) -> dict[str, int]:
+    """Rows whose report row is gone, by table (possible only when foreign keys were off)."""
+    out = {}
+    for table in CHILD_TABLES:
+        query = select(table.c.report_id).where(table.c.report_id.not_in(select(reports.c.id)))
+        count = len(conn.execute(query).all())
+        if count:
+            out[table.name] = count
+    return out
+
+
+def integrity_problems(conn: Connection) -> list[str] | None:
+    """What SQLite's ``PRAGMA integrity_check`` reports (``[]`` when all is well); None for a
+    database server, which checks itself."""
+    if conn.engine.dialect.name != "sqlite":
+        return None
+    result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").all()]
+    return [] if result == ["ok"] else result

@@ -1,0 +1,155 @@
+"""The tables of the record store, and ``connect``, which puts them in place.
+
+SQLite under the data directory by default; any SQLAlchemy URL (PostgreSQL) works.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    inspect,
+)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("source", Text, nullable=False),
+    Column("format", String(8), nullable=False),
+    Column("body", Text, nullable=False, index=True),
+    Column("region", Text),
+    Column("year", Integer, index=True),
+    Column("layout", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("warnings", JSON, nullable=False),
+    Column("also_seen_as", JSON, nullable=False),
+    Column("ingested_at", String(32), nullable=False),
+)
+
+_ref = dict(nullable=False, index=True)
+
+sections = Table(
+    "sections",
+    metadata,
+    Column("report_id", String(32), ForeignKey("reports.id", ondelete="CASCADE"), **_ref),
+    Column("path", JSON, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+
+cells = Table(
+    "cells",
+    metadata,
+    Column("report_id", String(32), ForeignKey("reports.id", ondelete="CASCADE"), **_ref),
+    Column("key", String(64), nullable=False, index=True),
+    Column("value", Float),
+    Column("is_int", Integer, nullable=False),
+    Column("as_written", Text, nullable=False),
+    Column("table_name", Text, nullable=False),
+    Column("row_label", Text, nullable=False),
+    Column("column_label", Text, nullable=False),
+    Column("page", Integer),
+    Column("note", Text),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("report_id", String(32), ForeignKey("reports.id", ondelete="CASCADE"), **_ref),
+    Column("rule", String(32), nullable=False),
+    Column("keys", JSON, nullable=False),
+    Column("numbers", JSON, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("quote", Text),
+)
+
+narrative = Table(
+    "narrative",
+    metadata,
+    Column("report_id", String(32), ForeignKey("reports.id", ondelete="CASCADE"), **_ref),
+    Column("quote", Text, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", String(8), nullable=False),
+    Column("key", String(64)),
+    Column("start", Integer, nullable=False),
+)
+
+chunks = Table(
+    "chunks",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("report_id", String(32), ForeignKey("reports.id", ondelete="CASCADE"), **_ref),
+    Column("text", Text, nullable=False),
+    Column("section_path", JSON, nullable=False),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("page", Integer),
+    Column("kind", String(8), nullable=False),
+)
+
+#: The tables whose rows belong to a report (and are deleted with it).
+CHILD_TABLES = (sections, cells, findings, narrative, chunks)
+
+#: Columns added after a table was first created: ``connect`` adds them to an older database.
+_ADDED_COLUMNS = {"findings": ("quote TEXT",)}
+
+
+def connect(url: str) -> Engine:
+    """An engine with the schema in place; SQLite gets WAL and foreign keys."""
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _: Any) -> None:
+            # SQLAlchemy, not pysqlite, decides where transactions begin: a reader's SELECTs then
+            # share one snapshot and never see half of a replace.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+    metadata.create_all(engine)
+    _add_new_columns(engine)
+    return engine
+
+
+def _add_new_columns(engine: Engine) -> None:
+    """A database made before a column was added gets it (empty), so its rows still read."""
+    for table, columns in _ADDED_COLUMNS.items():
+        for column in columns:
+            if _has_column(engine, table, column):
+                continue
+            try:
+                with engine.begin() as conn:
+                    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
+            except Exception:
+                if not _has_column(engine, table, column):  # another process may have added it
+                    raise
+
+
+def _has_column(engine: Engine, table: str, column: str) -> bool:
+    return column.split()[0] in {c["name"] for c in inspect(engine).get_columns(table)}
