@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
@@ -113,16 +114,16 @@ class Catalog:
         are stored. Reports as in :meth:`matching_reports`, or exactly ``report_ids`` in that
         order."""
         with self.engine.connect() as conn:
-            stored = store.list_reports(conn)
             if report_ids is None:
-                chosen = _matching(stored, body, years)
+                chosen = _matching(store.list_reports(conn), body, years)
             else:
-                by_id = {r.meta.id: r for r in stored}
-                chosen = [by_id[i] for i in report_ids if i in by_id]
+                chosen = [r for r in map(partial(store.get_report, conn), report_ids) if r is not None]
             out = _stored_findings(conn, chosen)
             if across_years:
                 wanted = {r.meta.id for r in chosen}
-                pairs = [(p, c) for p, c in consecutive_years(stored) if c.meta.id in wanted]
+                pairs = [
+                    (p, c) for p, c in consecutive_years(store.list_reports(conn)) if c.meta.id in wanted
+                ]
                 out += [f for prev, cur in pairs for f in _carry_over(conn, prev, cur)]
         return out
 

@@ -43,12 +43,18 @@ reports = Table(
     Column("ingested_at", String(32), nullable=False),
 )
 
-_ref = dict(nullable=False, index=True)
+
+def _report_id() -> Column[str]:
+    """The column that ties a row to its report; the row goes when the report goes."""
+    return Column(
+        "report_id", String(32), ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
 
 sections = Table(
     "sections",
     metadata,
-    Column("report_id", String(32), ForeignKey("reports.id", ondelete="CASCADE"), **_ref),
+    _report_id(),
     Column("path", JSON, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
@@ -57,7 +63,7 @@ sections = Table(
 cells = Table(
     "cells",
     metadata,
-    Column("report_id", String(32), ForeignKey("reports.id", ondelete="CASCADE"), **_ref),
+    _report_id(),
     Column("key", String(64), nullable=False, index=True),
     Column("value", Float),
     Column("is_int", Integer, nullable=False),
@@ -72,7 +78,7 @@ cells = Table(
 findings = Table(
     "findings",
     metadata,
-    Column("report_id", String(32), ForeignKey("reports.id", ondelete="CASCADE"), **_ref),
+    _report_id(),
     Column("rule", String(32), nullable=False),
     Column("keys", JSON, nullable=False),
     Column("numbers", JSON, nullable=False),
@@ -83,7 +89,7 @@ findings = Table(
 narrative = Table(
     "narrative",
     metadata,
-    Column("report_id", String(32), ForeignKey("reports.id", ondelete="CASCADE"), **_ref),
+    _report_id(),
     Column("quote", Text, nullable=False),
     Column("value", Float, nullable=False),
     Column("unit", String(8), nullable=False),
@@ -95,7 +101,7 @@ chunks = Table(
     "chunks",
     metadata,
     Column("id", String(40), primary_key=True),
-    Column("report_id", String(32), ForeignKey("reports.id", ondelete="CASCADE"), **_ref),
+    _report_id(),
     Column("text", Text, nullable=False),
     Column("section_path", JSON, nullable=False),
     Column("start", Integer),

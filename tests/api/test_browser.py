@@ -177,7 +177,7 @@ def test_data_view_shows_a_table_a_chart_and_a_csv_link(page) -> None:  # noqa: 
     href = page.get_attribute("#csv-link", "href")
     assert "format=csv" in href and "key=t3.new_received.total" in href
     csv_text = page.request.get(page.url.split("#")[0].rstrip("/") + href).text()
-    assert csv_text.lstrip("\ufeff").startswith("source,agency,year,key,value")
+    assert csv_text.lstrip("\ufeff").startswith("source,body,year,key,value")
     screenshot(page, "data-view")
 
 

@@ -213,21 +213,29 @@ def test_chat_body_over_64_kb_is_413(client: httpx.Client) -> None:
 
 
 def test_figures_filter_by_alias_year_and_key_prefix(client: httpx.Client, seed: dict) -> None:
-    params = {"agency": "市中区政府办", "year": [2021, 2023], "key": "t3.new_received"}
+    params = {"body": "市中区政府办", "year": [2021, 2023], "key": "t3.new_received"}
     rows = client.get("/api/figures", params=params).json()
     expected = {k: v for k, v in CELLS.items() if k.startswith("t3.new_received.")}
     assert {r["key"]: r["value"] for r in rows} == expected
-    assert all(r["source"] == seed["source"] and r["agency"] == GOLD_SEED["agency"] for r in rows)
+    assert all(r["source"] == seed["source"] and r["body"] == GOLD_SEED["agency"] for r in rows)
     assert client.get("/api/figures", params={**params, "year": 2021}).json() == []
 
 
+def test_figures_still_take_the_deprecated_agency_parameter(client: httpx.Client, seed: dict) -> None:
+    params = {"year": 2023, "key": "t3.new_received"}
+    old = client.get("/api/figures", params={**params, "agency": "市中区政府办"}).json()
+    assert old and old == client.get("/api/figures", params={**params, "body": "市中区政府办"}).json()
+    documented = client.get("/openapi.json").json()["paths"]["/api/figures"]["get"]["parameters"]
+    assert {p["name"]: p.get("deprecated", False) for p in documented}["agency"] is True
+
+
 def test_figures_csv_has_a_bom_a_header_and_the_rows(client: httpx.Client, seed: dict) -> None:
-    response = client.get("/api/figures", params={"agency": "市中区", "key": "t3.", "format": "csv"})
+    response = client.get("/api/figures", params={"body": "市中区", "key": "t3.", "format": "csv"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["source", "agency", "year", "key", "value"]
+    assert rows[0][:5] == ["source", "body", "year", "key", "value"]
     by_key = {r[3]: r for r in rows[1:]}
     assert len(by_key) == sum(1 for k in CELLS if k.startswith("t3."))
     assert by_key["t3.new_received.total"][4] == str(CELLS["t3.new_received.total"])
@@ -238,9 +246,10 @@ def test_findings_list_the_arithmetic_breaks_of_the_stored_reports(
     client: httpx.Client, seed: dict, outcomes: dict
 ) -> None:
     found = client.get("/api/findings").json()
-    assert all(set(f) == {"source", "agency", "year", "rule", "keys", "numbers", "message"} for f in found)
+    fields = {"source", "body", "year", "rule", "keys", "numbers", "message", "quote"}
+    assert all(set(f) == fields for f in found)
     assert {f["source"] for f in found} <= {seed["source"], *OTHER_FILES}
-    assert [f for f in found if f["agency"] == GOLD_SEED["agency"]] == GOLD_SEED["findings"]
+    assert [f for f in found if f["body"] == GOLD_SEED["agency"]] == GOLD_SEED["findings"]
 
 
 def test_metrics_give_chinese_labels_for_canonical_keys(client: httpx.Client) -> None:
@@ -300,11 +309,11 @@ def test_delete_removes_the_report_and_its_figures(client: httpx.Client) -> None
     outcome = upload(client, raw_files(name)).json()["outcomes"][0]
     assert outcome["status"] == "ingested"
     report_id, body = outcome["report_id"], outcome["message"].split(" ")[0]
-    assert client.get("/api/figures", params={"agency": body}).json()
+    assert client.get("/api/figures", params={"body": body}).json()
     deleted = client.delete(f"/api/reports/{report_id}", headers={"X-Admin-Key": ADMIN_KEY})
     assert deleted.status_code == 200 and deleted.json() == {"id": report_id, "deleted": True}
     assert_error(client.get(f"/api/reports/{report_id}"), 404)
-    assert client.get("/api/figures", params={"agency": body}).json() == []
+    assert client.get("/api/figures", params={"body": body}).json() == []
     assert report_id not in {r["id"] for r in client.get("/api/reports").json()}
     assert_error(client.delete(f"/api/reports/{report_id}", headers={"X-Admin-Key": ADMIN_KEY}), 404)
 

@@ -63,6 +63,21 @@ def test_narrative_figure_against_table() -> None:
     assert [f.numbers for f in findings] == [(30, 27)]
 
 
+def test_a_narrative_finding_keeps_the_sentence_it_quotes_and_a_table_finding_has_none() -> None:
+    text = "全年共受理政府信息公开申请30件，答复28件。"
+    [finding] = check_narrative(t3_balanced(), find_figures(text), text)
+    assert finding.quote and finding.quote in text and "30件" in finding.quote
+    cells = [c if c.key != "t3.carried_forward.total" else cell(c.key, 3) for c in t3_balanced()]
+    assert all(f.quote is None for f in check_tables(cells))
+
+
+def test_an_all_upheld_claim_that_table4_contradicts_quotes_the_claim() -> None:
+    text = "本年度发生的行政复议案件均获维持。"
+    cells = [cell("t4.review.total", 3), cell("t4.review.upheld", 2), cell("t4.review.corrected", 1)]
+    [finding] = check_narrative(cells, [], text)
+    assert finding.quote == "本年度发生的行政复议案件均获维持"
+
+
 def test_carry_over_across_years() -> None:
     prev = [cell("t3.carried_forward.total", 5)]
     cur = [cell("t3.carried_over.total", 4)]

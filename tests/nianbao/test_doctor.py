@@ -12,9 +12,10 @@ from typer.testing import CliRunner, Result
 
 from nianbao import store
 from nianbao.cli import app
-from nianbao.library import Library, stored_chunks, vector_reports
+from nianbao.library import Library, vector_reports
 from nianbao.retrieval.index import SearchIndex
 from nianbao.settings import Settings
+from nianbao.store import stored_chunks
 from tests.conftest import RAW
 
 pytestmark = pytest.mark.slow

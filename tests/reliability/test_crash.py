@@ -27,10 +27,13 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import catalog, store
-from nianbao.library import Library, orphan_rows, stored_chunks, vector_reports
+from nianbao import store
+from nianbao.catalog import Catalog
+from nianbao.library import Library, vector_reports
+from nianbao.model import ReportContents
 from nianbao.retrieval.index import SearchIndex
 from nianbao.settings import Settings
+from nianbao.store import orphan_rows, stored_chunks
 
 pytestmark = pytest.mark.slow
 
@@ -64,8 +67,9 @@ app()
 #: What the search index holds against the records, printed as JSON by a fresh process.
 INDEX_STATE = """
 import json
-from nianbao.library import Library, keyword_marker, stored_chunks, vector_reports
+from nianbao.library import Library, keyword_marker, vector_reports
 from nianbao.settings import Settings
+from nianbao.store import stored_chunks
 from nianbao.retrieval.index import SearchIndex
 settings = Settings()
 index = SearchIndex(settings)
@@ -269,12 +273,15 @@ def versions() -> tuple[bytes, bytes]:
 
 def test_readers_see_the_old_or_the_new_version_never_a_mix(tmp_path: Path) -> None:
     library = Library(Settings(data_dir=tmp_path / "data"))
+    catalog = Catalog(library.engine)
     old, new = versions()
-    expected: dict[str, dict] = {}
+    expected: dict[str, ReportContents] = {}
     for data, name in ((old, "v1.html"), (new, "v2.html")):
         outcome = library.ingest_bytes(data, name)
         assert outcome.report_id and outcome.cells > 0
-        expected[outcome.report_id] = catalog.report_detail(library, outcome.report_id) or {}
+        contents = catalog.report(outcome.report_id)
+        assert contents is not None
+        expected[outcome.report_id] = contents
     assert len(expected) == 2
     stop = time.monotonic() + 6
     mixed: list[str] = []
@@ -291,13 +298,10 @@ def test_readers_see_the_old_or_the_new_version_never_a_mix(tmp_path: Path) -> N
         nonlocal reads
         while time.monotonic() < stop and len(mixed) < 5:
             for report_id, whole in expected.items():
-                seen = catalog.report_detail(library, report_id)
+                seen = catalog.report(report_id)
                 reads += 1
-                if seen is not None and (seen["records"], seen["sections"]) != (
-                    whole["records"],
-                    whole["sections"],
-                ):
-                    mixed.append(f"{report_id}: {len(seen['records'])} of {len(whole['records'])} records")
+                if seen is not None and (seen.cells, seen.sections) != (whole.cells, whole.sections):
+                    mixed.append(f"{report_id}: {len(seen.cells)} of {len(whole.cells)} cells")
 
     threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
     for t in threads:

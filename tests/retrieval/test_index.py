@@ -185,15 +185,15 @@ def test_the_search_command_prints_ranked_chunks_as_json(
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert 0 < len(rows) <= 3
-    assert {"source", "agency", "year", "locator", "text", "score"} <= set(rows[0])
+    assert {"source", "body", "year", "locator", "text", "score"} <= set(rows[0])
     assert any("83593059" in r["text"] and r["source"] == FAGAIJU.name for r in rows)
 
 
-def test_the_search_command_filters_by_agency_and_year(
+def test_the_search_command_filters_by_body_and_year(
     library: Library, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NIANBAO_DATA_DIR", str(settings.data_dir))
-    result = CliRunner().invoke(app, ["search", "联系电话", "--agency", "洪泽", "--year", "2023"])
+    result = CliRunner().invoke(app, ["search", "联系电话", "--body", "洪泽", "--year", "2023"])
     assert result.exit_code == 0, result.output
     assert "洪泽区人民政府 2023" in result.output and "市中区" not in result.output
 

@@ -1,0 +1,33 @@
+"""The store opens a database made before a column was added, and its rows still read."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from nianbao import store
+
+#: The ``findings`` table as it was before findings kept their quote.
+OLD_FINDINGS = """
+CREATE TABLE reports (id VARCHAR(32) PRIMARY KEY);
+CREATE TABLE findings (
+    report_id VARCHAR(32) NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+    rule VARCHAR(32) NOT NULL, keys JSON NOT NULL, numbers JSON NOT NULL, message TEXT NOT NULL
+);
+INSERT INTO reports VALUES ('r1');
+INSERT INTO findings VALUES ('r1', 't3.column_balance', '["t3.new_received.total"]', '[21, 20]', 'm');
+"""
+
+
+def test_a_database_without_the_quote_column_gets_it_and_its_findings_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_FINDINGS)
+    engine = store.connect(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            [finding] = store.load_findings(conn, "r1")
+        assert (finding.rule, finding.numbers, finding.quote) == ("t3.column_balance", (21, 20), None)
+        store.connect(f"sqlite:///{path}").dispose()  # a second open finds the column in place
+    finally:
+        engine.dispose()
