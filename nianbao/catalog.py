@@ -17,12 +17,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
+from typing import Protocol
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
 from nianbao import store
-from nianbao.answer.model import Citation
 from nianbao.ingest import checks
 from nianbao.keys import CANONICAL_KEYS, TABLE_NAMES, label_of, row_heading
 from nianbao.model import (
@@ -38,6 +38,16 @@ from nianbao.retrieval.bodies import BodyResolver, same_body
 from nianbao.retrieval.figures import FiguresTool
 
 _PAGE_SUFFIX = re.compile(r" · 第\d+页$")
+
+
+class Cited(Protocol):
+    """What :meth:`Catalog.cited_keys` reads of a citation (``answer.model.Citation``)."""
+
+    @property
+    def report_id(self) -> str: ...
+
+    @property
+    def locator(self) -> str: ...
 
 
 class Catalog:
@@ -93,8 +103,9 @@ class Catalog:
     ) -> list[StoredCell]:
         """Stored cells by body and year, each report's cells in table order; ``body`` as in
         :meth:`matching_reports`, ``key`` a canonical key prefix (``t3.new_received``)."""
-        reports = self.matching_reports(body, years)
-        cells = self.figures.cells([r.meta.id for r in reports]) if reports else []
+        with self.engine.connect() as conn:
+            reports = _matching(store.list_reports(conn), body, years)
+            cells = store.stored_cells(conn, [r.meta.id for r in reports]) if reports else []
         order = {r.meta.id: i for i, r in enumerate(reports)}
         cells = [c for c in cells if not key or c.key.startswith(key)]
         return sorted(cells, key=lambda c: order[c.report_id])  # stable: keeps the table order
@@ -141,7 +152,7 @@ class Catalog:
 
     # --- citations -------------------------------------------------------------------------
 
-    def cited_keys(self, citations: Iterable[Citation]) -> list[str | None]:
+    def cited_keys(self, citations: Iterable[Cited]) -> list[str | None]:
         """The cell key each citation points at (None for a text passage).
 
         A cell citation's locator is ``table · row label · column label`` (· page), as stored;
