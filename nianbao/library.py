@@ -1,4 +1,4 @@
-"""The library of stored reports: ingest files, replace versions, delete, and check them.
+"""The library of stored reports: ingest files, replace versions, delete, and repair the store.
 
 This is where ingest (files → Report) meets the store and, when one is attached, the search
 index. The CLI and the API both go through it to write; they read through ``nianbao.catalog``.
@@ -187,7 +187,7 @@ class Library:
         return Reconciliation(orphan_rows, len(orphans), len(missing), keyword_reports)
 
 
-# --- reconcile's view of the store and the index -----------------------------------------
+# --- reconcile's view of the search index ------------------------------------------------
 
 
 def vector_reports(index: Any, page: int = 5000) -> dict[str, str]:
