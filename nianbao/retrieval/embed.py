@@ -129,17 +129,22 @@ class E5Embeddings(Embeddings):
     """langchain ``Embeddings`` over a lazily loaded encoder, plus numpy variants for the index.
 
     ``embed_documents`` embeds as passages, ``embed_query`` as a query; vectors are normalised,
-    so a dot product is the cosine similarity.
+    so a dot product is the cosine similarity. ``encoder`` replaces the model ``model`` names
+    with one already at hand (a test's deterministic fake); ``model`` is then only its name, kept
+    with the vectors it made.
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(
+        self, model: str = DEFAULT_MODEL, batch_size: int = BATCH_SIZE, encoder: Encoder | None = None
+    ) -> None:
         self.model = model
         self.batch_size = batch_size
         self.timing = Throughput(0, 0, 0.0)
+        self._encoder = encoder
 
     @property
     def encoder(self) -> Encoder:
-        return load_encoder(self.model)
+        return self._encoder if self._encoder is not None else load_encoder(self.model)
 
     @property
     def dim(self) -> int:

