@@ -1,16 +1,25 @@
-"""The made-up reports of ``tests.fixtures``, stored as records once per test module."""
+"""The made-up reports of ``tests.fixtures``, stored as records once per test module, and the
+few ways the tests read them back.
+
+Every read of the store the answer tests need is here, so a change in how the answer layer is
+handed its reports (a catalogue, the shape of a stored finding) is adapted in this one file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
 
+from nianbao import store
 from nianbao.answer.engine import Answerer
+from nianbao.answer.quote import Source
 from nianbao.library import Library
+from nianbao.model import Finding, Section
+from nianbao.retrieval.figures import FiguresTool
 from nianbao.settings import Settings
-from tests.fixtures import made_up_library
+from tests.fixtures import MadeUp, made_up_library, report_id
 
 #: "Today" for questions with relative years (去年): the 2023 reports are the latest.
 TODAY = date(2024, 6, 1)
@@ -26,3 +35,58 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
 @pytest.fixture(scope="module")
 def answerer(library: Library) -> Answerer:
     return Answerer(library, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def tool(library: Library) -> FiguresTool:
+    return FiguresTool(library.engine)
+
+
+@pytest.fixture(scope="module")
+def findings(library: Library) -> Callable[[MadeUp], list[tuple[str, Finding]]]:
+    """The stored findings of a made-up report, as the answer layer is handed them."""
+
+    def findings_of(made: MadeUp) -> list[tuple[str, Finding]]:
+        rid = report_id(made)
+        with library.engine.connect() as conn:
+            return [(rid, f) for f in store.load_findings(conn, rid)]
+
+    return findings_of
+
+
+@pytest.fixture(scope="module")
+def stored_text(library: Library) -> Callable[[MadeUp], str]:
+    """A made-up report's text as stored: what quotes must be cut from."""
+
+    def text_of(made: MadeUp) -> str:
+        with library.engine.connect() as conn:
+            return store.report_text(conn, report_id(made))
+
+    return text_of
+
+
+@pytest.fixture(scope="module")
+def source(library: Library) -> Callable[[MadeUp], Source]:
+    """What the quoting step reads of a stored report: its text and where each section lies."""
+
+    def source_of(made: MadeUp) -> Source:
+        rid = report_id(made)
+        with library.engine.connect() as conn:
+            rep = store.get_report(conn, rid)
+            text = store.report_text(conn, rid)
+            sections = store.load_sections(conn, rid)
+        assert rep is not None
+        m = rep.meta
+        return Source(rid, m.source, m.body, m.year, text, _section_finder(sections))
+
+    return source_of
+
+
+def _section_finder(sections: list[Section]) -> Callable[[int], str]:
+    """offset → the path of the deepest section holding it (《一、总体情况 › （一）主动公开》)."""
+
+    def section_of(offset: int) -> str:
+        inside = [s.path for s in sections if s.start <= offset < s.end]
+        return " › ".join(max(inside, key=len)) if inside else ""
+
+    return section_of

@@ -43,9 +43,9 @@ def test_a_name_that_fits_two_bodies_is_asked_back_with_both_as_options(answerer
 def test_a_reply_naming_one_of_the_options_answers_the_question_asked(answerer: Answerer) -> None:
     asked = answerer.ask("白鹭县2023年本年新收政府信息公开申请多少件？")
     answer = answerer.ask("白鹭县发展和改革局", asked.conversation_id)
-    assert answered_from_tables(answer)
-    assert [(f["agency"], f["year"], f["key"], f["value"]) for f in answer.figures] == [
-        (BUREAU, 2023, "t3.new_received.total", 10)
+    assert answered_from_tables(answer) and answer.text.startswith(f"{BUREAU}2023年")
+    assert [(f["source"], f["key"], f["value"]) for f in answer.figures] == [
+        ("2023_bailuxian_fgj.docx", "t3.new_received.total", 10)
     ]
 
 
@@ -79,12 +79,7 @@ def test_a_table_metric_is_answered_from_its_cell_with_the_cell_cited(answerer: 
     assert answered_from_tables(answer)
     assert "37件" in answer.text
     [cite] = answer.citations
-    assert (cite.source, cite.agency, cite.year, cite.key) == (
-        "2023_bailuxian_zfb.docx",
-        OFFICE,
-        2023,
-        "t3.new_received.total",
-    )
+    assert (cite.source, cite.year, cite.key) == ("2023_bailuxian_zfb.docx", 2023, "t3.new_received.total")
     assert cite.locator == f"{T3} · 一、本年新收政府信息公开申请数量 · 总计"
 
 
@@ -119,6 +114,7 @@ def test_a_share_is_taken_of_the_results_total_of_the_same_column(answerer: Answ
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="「2023年是2022年的多少倍」 is answered the other way round: 2022年是2023年的0.68倍 (25÷37), "
     "because the ratio always divides the earlier year by the later one",
 )
@@ -173,6 +169,7 @@ def test_a_fact_the_report_does_not_state_is_not_found(answerer: Answerer) -> No
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="a question with one content word pair (培训) is never 'enough' for a sentence: "
     "「培训了几场」 is not found although the report says 全年组织政务公开业务培训3场",
 )

@@ -13,7 +13,7 @@ import pytest
 from nianbao.library import Library
 from nianbao.retrieval.figures import FiguresTool, metric_label
 from nianbao.settings import Settings
-from tests.fixtures import BUREAU, BUREAU_2023, OFFICE, OFFICE_2022, OFFICE_2023, MadeUp, made_up_library
+from tests.fixtures import BUREAU_2023, OFFICE_2022, OFFICE_2023, MadeUp, made_up_library
 from tests.fixtures import report_id as rid
 
 
@@ -36,7 +36,7 @@ def value(tool: FiguresTool, made: MadeUp, metric: str) -> float | int | None:
 
 def test_a_single_cell_is_read_with_where_it_sits(tool: FiguresTool) -> None:
     [figure] = tool.get([rid(OFFICE_2023)], "t3.new_received.total")
-    assert (figure.agency, figure.year, figure.value, figure.summed) == (OFFICE, 2023, 37, False)
+    assert (figure.report_id, figure.year, figure.value, figure.summed) == (rid(OFFICE_2023), 2023, 37, False)
     [cell] = figure.cells
     assert cell.key == "t3.new_received.total" and cell.as_written == "37"
     assert cell.locator == "表三 收到和处理政府信息公开申请情况 · 一、本年新收政府信息公开申请数量 · 总计"
@@ -100,10 +100,10 @@ def test_the_total_is_read_as_printed_even_when_its_row_adds_up_to_another(tool:
 def test_figures_come_back_in_the_order_of_the_reports_asked(tool: FiguresTool) -> None:
     ids = [rid(BUREAU_2023), rid(OFFICE_2022), rid(OFFICE_2023)]
     figures = tool.get(ids, "t3.new_received.total")
-    assert [(f.agency, f.year, f.value) for f in figures] == [
-        (BUREAU, 2023, 10),
-        (OFFICE, 2022, 25),
-        (OFFICE, 2023, 37),
+    assert [(f.report_id, f.year, f.value) for f in figures] == [
+        (ids[0], 2023, 10),
+        (ids[1], 2022, 25),
+        (ids[2], 2023, 37),
     ]
 
 
