@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -32,9 +33,21 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     lib.engine.dispose()
 
 
+def answerer_of(library: Library) -> Answerer:
+    return Answerer(library, today=TODAY)
+
+
 @pytest.fixture(scope="module")
 def answerer(library: Library) -> Answerer:
-    return Answerer(library, today=TODAY)
+    return answerer_of(library)
+
+
+@pytest.fixture
+def empty_answerer(tmp_path: Path) -> Iterator[Answerer]:
+    """An answerer over a library that holds no report."""
+    empty = Library(Settings(data_dir=tmp_path / "data"))
+    yield answerer_of(empty)
+    empty.engine.dispose()
 
 
 @pytest.fixture(scope="module")

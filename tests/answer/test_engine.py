@@ -6,14 +6,10 @@ The library holds the made-up reports of ``tests.fixtures``: 白鹭县人民政�
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from nianbao.answer.engine import Answerer
 from nianbao.answer.model import Answer
-from nianbao.library import Library
-from nianbao.settings import Settings
 from tests.fixtures import BUREAU, OFFICE
 
 T3 = "表三 收到和处理政府信息公开申请情况"
@@ -65,9 +61,8 @@ def test_a_year_without_a_report_is_not_found_and_the_stored_years_are_offered(a
     assert not answer.figures
 
 
-def test_an_empty_library_says_that_no_report_is_stored(tmp_path: Path) -> None:
-    empty = Answerer(Library(Settings(data_dir=tmp_path / "data")))
-    answer = empty.ask("白鹭县政府办2023年新收政府信息公开申请多少件？")
+def test_an_empty_library_says_that_no_report_is_stored(empty_answerer: Answerer) -> None:
+    answer = empty_answerer.ask("白鹭县政府办2023年新收政府信息公开申请多少件？")
     assert answer.status == "not_found" and not answer.citations
 
 
