@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from nianbao import store
 from nianbao.ingest.checks import check_tables
-from nianbao.keys import T2_COLUMNS, T2_ROWS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_ROWS, TABLE_NAMES
+from nianbao.keys import T3_ROWS, T4_ROWS, TABLE_COLUMNS, TABLE_NAMES, TABLE_ROWS, Layout
 from nianbao.library import Library
 from nianbao.model import Cell, NarrativeFigure, Report, ReportMeta, Section
 from nianbao.settings import Settings
@@ -229,10 +229,9 @@ def narrative(parts: Sequence[tuple[tuple[str, ...], Sequence[str]]]) -> tuple[s
 
 def _cell(key: str, value: float | int | None, as_written: str) -> Cell:
     table, row, column = key.split(".")
-    rows, columns = {"t2": (T2_ROWS, T2_COLUMNS), "t3": (T3_ROWS, T3_COLUMNS), "t4": (T4_ROWS, T4_COLUMNS)}[
-        table
-    ]
-    return Cell(key, value, as_written, TABLE_NAMES[table], rows[row], columns[column])
+    return Cell(
+        key, value, as_written, TABLE_NAMES[table], TABLE_ROWS[table][row], TABLE_COLUMNS[table][column]
+    )
 
 
 def _number(written: str) -> int | float | None:
@@ -268,7 +267,7 @@ def report_of(made: MadeUp) -> Report:
         body=made.body,
         region="白鹭县",
         year=made.year,
-        layout="2021-30",
+        layout=Layout.FORMAT_2021_30,
         title=made.title,
         sha256=digest,
     )
