@@ -16,8 +16,9 @@ import pytest
 from nianbao import store
 from nianbao.answer.engine import Answerer
 from nianbao.answer.quote import Source
+from nianbao.catalog import Catalog
 from nianbao.library import Library
-from nianbao.model import Finding, Section
+from nianbao.model import Section, StoredFinding
 from nianbao.retrieval.figures import FiguresTool
 from nianbao.settings import Settings
 from tests.fixtures import MadeUp, made_up_library, report_id
@@ -34,7 +35,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
 
 
 def answerer_of(library: Library) -> Answerer:
-    return Answerer(library, today=TODAY)
+    return Answerer(Catalog(library.engine), today=TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -56,13 +57,11 @@ def tool(library: Library) -> FiguresTool:
 
 
 @pytest.fixture(scope="module")
-def findings(library: Library) -> Callable[[MadeUp], list[tuple[str, Finding]]]:
+def findings(library: Library) -> Callable[[MadeUp], list[StoredFinding]]:
     """The stored findings of a made-up report, as the answer layer is handed them."""
 
-    def findings_of(made: MadeUp) -> list[tuple[str, Finding]]:
-        rid = report_id(made)
-        with library.engine.connect() as conn:
-            return [(rid, f) for f in store.load_findings(conn, rid)]
+    def findings_of(made: MadeUp) -> list[StoredFinding]:
+        return Catalog(library.engine).findings(report_ids=[report_id(made)], across_years=False)
 
     return findings_of
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-
 from nianbao.answer import check
 from nianbao.answer.engine import Answerer
 from nianbao.retrieval.figures import FiguresTool
@@ -81,12 +79,6 @@ def test_the_findings_answer_states_each_break_with_its_numbers(
     assert "t3.carried_forward.total" in {c.key for c in answer.citations}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="findings_answer cites the first 「…」 of a finding's message as 正文, but a table finding's "
-    "「」 hold a column or row name (表三「总计」列), not a quote of the text",
-)
 def test_the_findings_answer_cites_as_text_only_what_the_text_says(
     findings: Findings, stored_text: Callable[[MadeUp], str], tool: FiguresTool
 ) -> None:

@@ -75,12 +75,6 @@ def test_a_break_touching_a_cited_cell_is_flagged_and_one_elsewhere_is_not(
     assert "不一致" not in granted.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="flag_citations takes the first 「…」 of a finding's message as a quote of the text, but "
-    "table findings put column and row names in 「」 (表三「总计」列): the answer cites 「总计」 as 正文",
-)
 def test_a_flagged_break_cites_nothing_as_text_that_the_text_does_not_say(
     findings: Callable[[MadeUp], list], stored_text: Callable[[MadeUp], str], tool: FiguresTool
 ) -> None:
