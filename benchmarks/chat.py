@@ -24,9 +24,9 @@ import uvicorn
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo, not this folder, on the path
 
-from nianbao.api.app import create_app  # noqa: E402
-from nianbao.library import Library, collect_files  # noqa: E402
-from nianbao.settings import Settings  # noqa: E402
+from nianbao.api.app import create_app  # noqa: E402 - after sys.path points at the repo
+from nianbao.library import Library, collect_files  # noqa: E402 - after sys.path points at the repo
+from nianbao.settings import Settings  # noqa: E402 - after sys.path points at the repo
 
 RAW = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "raw"
 

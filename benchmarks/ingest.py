@@ -20,10 +20,10 @@ from pathlib import Path
 # Run as a script, this file's folder comes first on sys.path and its name hides the package.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from nianbao.ingest.pipeline import extract_report  # noqa: E402
-from nianbao.ingest.read import read_bytes  # noqa: E402
-from nianbao.library import Library  # noqa: E402
-from nianbao.settings import Settings  # noqa: E402
+from nianbao.ingest.pipeline import extract_report  # noqa: E402 - after sys.path points at the repo
+from nianbao.ingest.read import read_bytes  # noqa: E402 - after sys.path points at the repo
+from nianbao.library import Library  # noqa: E402 - after sys.path points at the repo
+from nianbao.settings import Settings  # noqa: E402 - after sys.path points at the repo
 
 RAW = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "raw"
 

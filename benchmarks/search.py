@@ -33,18 +33,18 @@ import numpy as np
 # Run as a script, this file's folder comes first on sys.path and its name hides the package.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402 - after sys.path points at the repo
 
-from nianbao import store  # noqa: E402
-from nianbao.eval.recall import load_probes  # noqa: E402
-from nianbao.ingest.pipeline import extract_report  # noqa: E402
-from nianbao.ingest.read import read_path  # noqa: E402
-from nianbao.library import Library  # noqa: E402
-from nianbao.retrieval.chunks import chunk_report, squeeze  # noqa: E402
-from nianbao.retrieval.embed import E5Embeddings  # noqa: E402
-from nianbao.retrieval.index import SearchIndex, vector_metadata  # noqa: E402
-from nianbao.retrieval.vectors import Filters  # noqa: E402
-from nianbao.settings import Settings  # noqa: E402
+from nianbao import store  # noqa: E402 - after sys.path points at the repo
+from nianbao.eval.recall import load_probes  # noqa: E402 - after sys.path points at the repo
+from nianbao.ingest.pipeline import extract_report  # noqa: E402 - after sys.path points at the repo
+from nianbao.ingest.read import read_path  # noqa: E402 - after sys.path points at the repo
+from nianbao.library import Library  # noqa: E402 - after sys.path points at the repo
+from nianbao.retrieval.chunks import chunk_report, squeeze  # noqa: E402 - after sys.path points at the repo
+from nianbao.retrieval.embed import E5Embeddings  # noqa: E402 - after sys.path points at the repo
+from nianbao.retrieval.index import SearchIndex, vector_metadata  # noqa: E402 - after sys.path points at the repo
+from nianbao.retrieval.vectors import Filters  # noqa: E402 - after sys.path points at the repo
+from nianbao.settings import Settings  # noqa: E402 - after sys.path points at the repo
 
 RAW = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "raw"
 QUICK_FILES = (

@@ -74,6 +74,8 @@ class Reconciliation:
 
 
 class Library:
+    """The stored reports, for writing: ingest, replace, delete, and reconcile with the index."""
+
     def __init__(self, settings: Settings, index: Index | None = None) -> None:
         self.settings = settings
         self.index = index
@@ -180,7 +182,7 @@ class Library:
                 index.vectors.collection.delete(ids=orphans[i : i + step])
             gone = {vectors[i] for i in orphans} - set(chunk_reports.values())
             if gone:
-                index.mark_stale(removed=sorted(gone))  # type: ignore[attr-defined]
+                index.mark_stale(removed=sorted(gone))  # type: ignore[attr-defined]  # an index with vectors is a SearchIndex
             for report_id, rows in store.chunk_rows_by_report(conn, missing).items():
                 index.add(report_id, rows)
             keyword_reports = _fix_keyword_marker(index, chunk_reports)

@@ -61,6 +61,8 @@ class Document:
 
 @dataclass(frozen=True)
 class ReportMeta:
+    """Who published a report, for which year, in which layout, from which file (id: content hash)."""
+
     id: str
     source: str
     format: str

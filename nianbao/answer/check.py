@@ -37,6 +37,7 @@ def related_findings(text: str, findings: Sequence[StoredFinding], keys: set[str
 
 
 def findings_answer(found: Sequence[StoredFinding], figures: Sequence[Figure]) -> Answer:
+    """The report's own arithmetic breaks as the answer, citing the cells and the sentences involved."""
     lines = [f"不一致：{f.message}。" for f in found]
     lines = list(dict.fromkeys(lines))
     cites = compose.citations(figures)
@@ -52,8 +53,8 @@ def balance_answer(tool: FiguresTool, report_ids: Sequence[str]) -> Answer | Non
     if not all(figures) or any(f[0].value is None for f in figures):
         return None
     new, carried, processed, forward = (f[0] for f in figures)
-    left = new.value + carried.value  # type: ignore[operator]
-    right = processed.value + forward.value  # type: ignore[operator]
+    left = new.value + carried.value  # type: ignore[operator]  # None ruled out above
+    right = processed.value + forward.value  # type: ignore[operator]  # None ruled out above
     n = compose.number
     verdict = (
         "两边相等，表三的勾稽关系成立（一致）"
@@ -69,4 +70,5 @@ def balance_answer(tool: FiguresTool, report_ids: Sequence[str]) -> Answer | Non
 
 
 def wants_balance(text: str) -> bool:
+    """True when the question asks whether table 3 balances (勾稽关系, 新收＋结转)."""
     return _BALANCE.search(text) is not None

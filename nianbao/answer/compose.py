@@ -11,6 +11,7 @@ from nianbao.retrieval.figures import Figure
 
 
 def unit_of(metric: str) -> str:
+    """The unit a metric is counted in: 件 for most, 万元 for fees, 元 and 个 for procurement."""
     if metric.startswith("t2.fees.amount"):
         return "万元"
     if metric.endswith("amount_yuan"):
@@ -30,6 +31,7 @@ def number(value: float | int | None) -> str:
 
 
 def cite(cell: StoredCell) -> Citation:
+    """A stored cell as a citation: its report, place and the cell as written."""
     quote = f"{cell.row_label} · {cell.column_label}：{cell.as_written or '（空白）'}"
     return Citation(
         cell.source, cell.body, cell.year, cell.locator, quote, cell.report_id, cell.page, cell.key
@@ -37,6 +39,7 @@ def cite(cell: StoredCell) -> Citation:
 
 
 def citations(figures: Sequence[Figure]) -> tuple[Citation, ...]:
+    """The citations of every cell the figures rest on, in order."""
     return tuple(cite(ref) for fig in figures for ref in fig.cells)
 
 
@@ -73,6 +76,7 @@ def flag_citations(figures: Sequence[Figure], findings: Sequence[StoredFinding])
 
 
 def value_answer(figures: Sequence[Figure], findings: Sequence[StoredFinding]) -> Answer:
+    """One sentence per figure, with a warning for each arithmetic break that touches its cells."""
     lines = [describe(f) + "。" for f in figures]
     return Answer(
         "answered",
@@ -113,7 +117,7 @@ def several_answer(
         values = [f.value for f in singles]
         if all(v is not None for v in values):
             lines.append(
-                f"合计{number(sum(values))}{unit_of(singles[0].metric)}"  # type: ignore[arg-type]
+                f"合计{number(sum(values))}{unit_of(singles[0].metric)}"  # type: ignore[arg-type]  # None ruled out above
                 f"（{'＋'.join(number(v) for v in values)}）。"
             )
     return Answer(
@@ -149,24 +153,24 @@ def _relation(figures: Sequence[Figure], intent: str) -> str:
     values = [f.value for f in figures]
     first, last = figures[0], figures[-1]
     if intent == "sum":
-        return f"合计{number(sum(values))}{unit}（{'＋'.join(number(v) for v in values)}）。"  # type: ignore[arg-type]
+        return f"合计{number(sum(values))}{unit}（{'＋'.join(number(v) for v in values)}）。"  # type: ignore[arg-type]  # callers rule out None
     if intent == "ratio" and len(figures) == 2:
         a, b = values
         if b:
-            times = number(round(a / b, 2))  # type: ignore[operator]
+            times = number(round(a / b, 2))  # type: ignore[operator]  # callers rule out None
             return f"{_who(first, figures)}是{_who(last, figures)}的{times}倍（{number(a)}÷{number(b)}）。"
     if intent == "trend" or (len(figures) > 2 and intent != "rank" and len({f.body for f in figures}) == 1):
         steps = []
         for prev, cur in zip(figures, figures[1:], strict=False):
-            delta = cur.value - prev.value  # type: ignore[operator]
+            delta = cur.value - prev.value  # type: ignore[operator]  # callers rule out None
             move = "持平" if delta == 0 else f"{'增加' if delta > 0 else '减少'}{number(abs(delta))}{unit}"
             steps.append(f"{_who(prev, figures)}到{_who(cur, figures)}{move}")
         return "逐年变化：" + "；".join(steps) + "。"
     if intent == "rank" or len(figures) > 2:
-        ordered = sorted(figures, key=lambda f: f.value, reverse=True)  # type: ignore[arg-type, return-value]
+        ordered = sorted(figures, key=lambda f: f.value, reverse=True)  # type: ignore[arg-type, return-value]  # callers rule out None
         return "从多到少：" + "、".join(f"{_who(f, figures)}{number(f.value)}{unit}" for f in ordered) + "。"
     a, b = first.value, last.value
-    delta = b - a  # type: ignore[operator]
+    delta = b - a  # type: ignore[operator]  # callers rule out None
     if delta == 0:
         return f"两者相同，均为{number(a)}{unit}。"
     more, less = (last, first) if delta > 0 else (first, last)

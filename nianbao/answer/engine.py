@@ -13,6 +13,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from functools import partial
+from typing import Protocol, runtime_checkable
 
 from nianbao.answer import check, compose
 from nianbao.answer.llm import Wording
@@ -22,12 +24,21 @@ from nianbao.answer.parse import Question, follow_up, parse, state_of
 from nianbao.answer.quote import Source, quote_answer
 from nianbao.answer.text import prefers_text
 from nianbao.catalog import Catalog
-from nianbao.model import NarrativeFigure, StoredFinding, StoredReport
+from nianbao.model import NarrativeFigure, Section, StoredFinding, StoredReport
 from nianbao.retrieval.bodies import BodyResolver, same_body
 from nianbao.retrieval.figures import Figure, metric_label
+from nianbao.retrieval.hybrid import Hit
+from nianbao.settings import Settings
 
 MAX_CONVERSATIONS = 10_000
 log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class ReportSearch(Protocol):
+    """The search index as the answerer uses it: the best chunks for a question, by year."""
+
+    def search(self, query: str, k: int = ..., *, year: int | Sequence[int] | None = ...) -> list[Hit]: ...
 
 
 class Conversations:
@@ -57,8 +68,8 @@ class Answerer:
     def __init__(
         self,
         catalog: Catalog,
-        search=None,
-        today: date | None = None,  # noqa: ANN001
+        search: ReportSearch | None = None,
+        today: date | None = None,
         wording: Wording | None = None,
     ) -> None:
         self.catalog = catalog
@@ -316,7 +327,8 @@ class Answerer:
         column = fig.metric.split(".")[-1]
         if not fig.metric.startswith("t3.") or fig.value is None:
             return ""
-        [total] = self.figures.get([fig.report_id], f"t3.total_processed.{column}") or [None]
+        totals = self.figures.get([fig.report_id], f"t3.total_processed.{column}")
+        total = totals[0] if totals else None
         if total is None or not total.value:
             return ""
         share = round(100 * fig.value / total.value, 2)
@@ -338,7 +350,7 @@ class Answerer:
                     rep.meta.body,
                     rep.meta.year,
                     text,
-                    lambda at, s=sections: _section_path(s, at),
+                    partial(_section_path, sections),
                 )
             )
         return quote_answer(topic_of(q), sources, q.intent)
@@ -353,7 +365,7 @@ class Answerer:
             return reps
         try:
             hits = self.search.search(topic_of(q), k=8, year=list(q.years) or None)
-        except Exception:  # noqa: BLE001 - an index problem must not stop a text answer
+        except Exception:  # logged: an index problem must not stop a text answer
             log.exception("search failed; reading every report")
             return reps
         ranked = list(dict.fromkeys(h.report_id for h in hits))[:3]
@@ -379,7 +391,8 @@ def topic_of(q: Question) -> str:
     return re.sub(r"(19|20)\d{2}\s*年?度?", " ", text)
 
 
-def _section_path(sections, offset: int) -> str:  # noqa: ANN001
+def _section_path(sections: Sequence[Section], offset: int) -> str:
+    """The path of the innermost section holding ``offset``, joined with ›."""
     best: tuple[str, ...] = ()
     for s in sections:
         if s.start <= offset < s.end and len(s.path) >= len(best):
@@ -387,8 +400,12 @@ def _section_path(sections, offset: int) -> str:  # noqa: ANN001
     return " › ".join(best)
 
 
-def build_answerer(settings, catalog: Catalog, search=None) -> Answerer:  # noqa: ANN001 - Settings
-    """The Answerer for these settings: with a language model only when one is configured."""
+def build_answerer(settings: Settings, catalog: Catalog, index: object = None) -> Answerer:
+    """The Answerer for these settings: with a language model only when one is configured.
+
+    ``index`` is the Library's index; the answerer searches it when it can search.
+    """
+    search = index if isinstance(index, ReportSearch) else None
     answerer = Answerer(catalog, search)
     if settings.llm_base_url:
         from nianbao.answer.llm import chat_model, make_tools

@@ -139,6 +139,7 @@ def find_rows(text: str) -> list[str]:
 
 
 def find_row(text: str) -> str | None:
+    """The first table row the text names, or None."""
     rows = find_rows(text)
     return rows[0] if rows else None
 
@@ -150,6 +151,7 @@ def find_all(table: list[tuple[str, str]], text: str) -> list[str]:
 
 
 def find_in(table: list[tuple[str, str]], text: str) -> str | None:
+    """The value of the first pattern of a word table that the text matches, or None."""
     for pattern, value in table:
         if re.search(pattern, text):
             return value
@@ -172,4 +174,5 @@ def metrics_for(row: str, text: str, applicant: str | None, layout_2019: bool = 
 
 
 def metric_for(row: str, text: str, applicant: str | None, layout_2019: bool = False) -> str:
+    """The first metric key that ``metrics_for`` gives for this row and question."""
     return metrics_for(row, text, applicant, layout_2019)[0]

@@ -35,6 +35,7 @@ def numbers_in(text: str) -> set[str]:
 
 
 def evidence_of(answer: Answer) -> str:
+    """The plain answer and its quotes as the model's evidence, one quote a line."""
     quotes = "\n".join(f"- {c.body}{c.year or ''}年 {c.locator}：{c.quote}" for c in answer.citations)
     return f"初步回答：{answer.text}\n证据：\n{quotes}"
 

@@ -24,6 +24,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
+    """What a question gets: a status, the text, its citations, and the figures used."""
+
     status: Status
     text: str
     citations: tuple[Citation, ...] = ()

@@ -37,6 +37,8 @@ INTENTS: list[tuple[str, str]] = [
 
 @dataclass(frozen=True)
 class Question:
+    """A question as parsed: the years, the bodies mentioned, the rows asked for and the intent."""
+
     text: str
     years: tuple[int, ...] = ()
     recent: int | None = None

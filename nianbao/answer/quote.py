@@ -23,6 +23,8 @@ _UNIT = re.compile(r"多少(条|次|期|篇|场|个|家|名|人)|几(条|次|期
 
 @dataclass(frozen=True)
 class Source:
+    """A report's narrative text to quote from, with what a citation needs and its section lookup."""
+
     report_id: str
     source: str
     body: str

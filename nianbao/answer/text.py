@@ -32,6 +32,8 @@ SLOTS: list[tuple[str, re.Pattern[str]]] = [
 
 @dataclass(frozen=True)
 class Sentence:
+    """A sentence of a report with its span [start, end) in the report's text."""
+
     text: str
     start: int
     end: int
@@ -87,6 +89,7 @@ def bigrams(text: str) -> set[str]:
 
 
 def slot_of(question: str) -> re.Pattern[str] | None:
+    """The form of the detail the question asks for (phone, e-mail, postcode, address, site), or None."""
     return next((form for words, form in SLOTS if re.search(words, question)), None)
 
 

@@ -16,18 +16,22 @@ from nianbao.settings import Settings
 
 
 def get_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
     return request.app.state.settings
 
 
 def get_library(request: Request) -> Library:
+    """The Library, for routes that write."""
     return request.app.state.library
 
 
 def get_catalog(request: Request) -> Catalog:
+    """The Catalog, for routes that read."""
     return request.app.state.catalog
 
 
 def get_answerer(request: Request) -> Answerer:
+    """The Answerer built at start-up."""
     return request.app.state.answerer
 
 

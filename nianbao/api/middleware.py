@@ -15,6 +15,8 @@ from nianbao.api.errors import ApiError, error_response
 
 
 class BodyTooLarge(ApiError):
+    """413: the request body passed the route's size limit."""
+
     def __init__(self, limit: int) -> None:
         super().__init__(
             413, "payload_too_large", f"the request body is larger than {limit} bytes, the limit here"

@@ -22,6 +22,8 @@ def _example(**values: Any) -> ConfigDict:
 
 
 class ErrorBody(BaseModel):
+    """The code and the message of an error response."""
+
     code: str = Field(description="A stable machine-readable code, e.g. `validation_error`, `not_found`.")
     message: str = Field(description="What was wrong, for people: the field or value and why.")
 
@@ -37,6 +39,8 @@ class ErrorResponse(BaseModel):
 
 
 class ChatRequest(BaseModel):
+    """A question, and the conversation it continues if any."""
+
     model_config = _example(question="市中区政府办2023年收到多少信息公开申请？", conversation_id=None)
 
     question: Annotated[
@@ -63,6 +67,8 @@ class CitationOut(BaseModel):
 
 
 class ChatResponse(BaseModel):
+    """An answer with its status, its citations and the figures it used."""
+
     model_config = _example(
         conversation_id="9f2c…",
         status="answered",
@@ -121,6 +127,8 @@ class ChatResponse(BaseModel):
 
 
 class ReportSummary(BaseModel):
+    """A stored report: its body, year, layout and the file it was read from."""
+
     model_config = _example(
         id="2589b7eeb1d8f24a",
         body=_BODY,
@@ -206,6 +214,8 @@ class Record(BaseModel):
 
 
 class SectionOut(BaseModel):
+    """A heading path and its character span in the report's text."""
+
     path: list[str] = Field(description="Heading path, outermost first.")
     start: int
     end: int
@@ -252,13 +262,15 @@ class FindingOut(BaseModel):
 
 
 class ReportDetail(ReportSummary):
+    """A stored report with its warnings, sections, cells and findings."""
+
     warnings: list[str]
     sections: list[SectionOut]
     records: list[Record]
     findings: list[FindingOut]
 
     @classmethod
-    def of(cls, contents: ReportContents) -> ReportDetail:  # type: ignore[override]
+    def of(cls, contents: ReportContents) -> ReportDetail:  # type: ignore[override]  # takes ReportContents
         return cls(
             **ReportSummary.of(contents.report).model_dump(),
             warnings=list(contents.report.warnings),
@@ -316,15 +328,21 @@ class UploadOutcome(BaseModel):
 
 
 class UploadResponse(BaseModel):
+    """What happened to each uploaded file."""
+
     outcomes: list[UploadOutcome]
 
 
 class DeleteResponse(BaseModel):
+    """The id of the report deleted."""
+
     id: str
     deleted: bool
 
 
 class Health(BaseModel):
+    """Liveness and the number of stored reports."""
+
     model_config = _example(status="ok", reports=9)
 
     status: Literal["ok"]

@@ -241,7 +241,7 @@ def search(
 ) -> None:
     """Search the reports' text and tables; print the best chunks with their sources."""
     index = _library(with_index=True).index
-    hits = index.search(query, k=k, body=_body(body, agency), year=year)  # type: ignore[union-attr]
+    hits = index.search(query, k=k, body=_body(body, agency), year=year)  # type: ignore[union-attr]  # with_index=True: never None
     if as_json:
         print(
             json.dumps(

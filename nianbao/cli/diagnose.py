@@ -98,7 +98,7 @@ def guarded(name: str, check: Callable[[], Check], fix: str) -> Check:
     """Run a check; a store that cannot even be opened is its finding, and ``fix`` the remedy."""
     try:
         return check()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - a store that cannot be opened is the finding
         return Check(name, False, f"cannot be read: {type(exc).__name__}: {exc}", fix)
 
 
@@ -106,6 +106,7 @@ def guarded(name: str, check: Callable[[], Check], fix: str) -> Check:
 
 
 def integrity(conn: Connection) -> Check:
+    """The database's own integrity check (SQLite's PRAGMA integrity_check)."""
     problems = store.integrity_problems(conn)
     if problems is None:
         return Check("database integrity", True, f"{conn.engine.dialect.name}: checked by the server")
@@ -120,6 +121,7 @@ def integrity(conn: Connection) -> Check:
 
 
 def orphans(conn: Connection) -> Check:
+    """Cells, sections, findings and chunks whose report row is gone."""
     found = store.orphan_rows(conn)
     if not found:
         return Check("orphan rows", True, "every cell, section, finding and chunk has its report")
@@ -228,6 +230,7 @@ def keywords(conn: Connection, index: Any) -> Check:
 
 
 def embedding_model(index: Any) -> Check:
+    """The embedding model loads and embeds a passage; how long it took."""
     embeddings = index.embeddings
     started = time.perf_counter()
     try:
@@ -247,6 +250,7 @@ def embedding_model(index: Any) -> Check:
 
 
 def disk_space(settings: Settings, minimum: int = MIN_FREE_BYTES) -> Check:
+    """Free space on the data directory's disk, and how much the data takes."""
     usage = shutil.disk_usage(settings.data_dir)
     used = sum(p.stat().st_size for p in settings.data_dir.rglob("*") if p.is_file())
     found = f"{usage.free / 1024**3:.1f} GiB free; the data directory holds {used / 1024**2:.1f} MiB"

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from nianbao.answer.engine import Answerer
+from nianbao.answer.engine import Answerer, ReportSearch
 from nianbao.catalog import Catalog
 from nianbao.eval import extraction, variants
 from nianbao.eval.score import Result, Summary, score, summarise
@@ -179,7 +179,8 @@ def run_eval(
     questions = load_questions(questions_file)
     notes: list[str] = []
     with open_library(corpus, data_dir, with_index, notes, variants_file) as (library, index, outcomes):
-        answerer = Answerer(Catalog(library.engine), search=index)
+        search = index if isinstance(index, ReportSearch) else None
+        answerer = Answerer(Catalog(library.engine), search=search)
         results = [ask(answerer, q) for q in questions]
         recall = text_recall(index, questions, notes)
         where = str(corpus) if corpus else str(library.settings.data_dir)

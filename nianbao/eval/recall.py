@@ -198,6 +198,7 @@ def _variant(index: Any, tokenizer: str, weights: FusionWeights) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """Ingest the corpus (or reuse a data dir) and print recall@k for each search setup."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

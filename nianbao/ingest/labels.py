@@ -89,6 +89,7 @@ _T3_COLUMN_WORDS: list[tuple[str, tuple[str, ...]]] = [
 
 
 def t3_column_key(label: str) -> str | None:
+    """The table 3 column key (申请人情况) for a column label, or None."""
     text = normalise(label)
     for key, words in _T3_COLUMN_WORDS:
         if any(w in text for w in words):
@@ -109,6 +110,7 @@ _T2_ROW_WORDS: list[tuple[str, tuple[str, ...]]] = [
 
 
 def t2_row_key(label: str) -> str | None:
+    """The table 2 row key for a row label, or None; a long sentence is not a label."""
     text = strip_numbering(label)
     if len(text) > 20:  # a sentence, not a row label
         return None
@@ -135,6 +137,7 @@ _T2_COLUMN_WORDS: list[tuple[str, tuple[str, ...]]] = [
 
 
 def t2_column_key(label: str) -> str | None:
+    """The table 2 column key for a column label, or None."""
     text = normalise(label)
     for key, words in _T2_COLUMN_WORDS:
         if any(w in text for w in words):
@@ -152,6 +155,7 @@ _T4_COLUMN_WORDS: list[tuple[str, tuple[str, ...]]] = [
 
 
 def t4_column_key(label: str) -> str | None:
+    """The table 4 result column key (维持, 纠正, 其他, 尚未审结, 总计) for a label, or None."""
     text = normalise(label)
     for key, words in _T4_COLUMN_WORDS:
         if any(w in text for w in words):

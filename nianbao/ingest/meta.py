@@ -14,6 +14,7 @@ _ADMIN = re.compile(r"^(.{2,}?(?:省|自治区))?(.{1,}?(?:市|州|盟|地区))?
 
 
 def title_year(title: str) -> int | None:
+    """The year a title names (``…2023年度…`` → 2023), or None."""
     match = _YEAR.search(title)
     return int(match.group(1)) if match else None
 
@@ -49,6 +50,7 @@ def region_of(body: str, text: str) -> str | None:
 
 
 def layout_of(text: str, tables_found: bool, hints: set[str], year: int | None) -> Layout:
+    """The table layout: the 2019 format when named or hinted, 2021 when its tables were read."""
     if Layout.FORMAT_2019_60 in hints or "〔2019〕60号" in text or "[2019]60号" in text:
         return Layout.FORMAT_2019_60
     if tables_found:

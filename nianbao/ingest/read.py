@@ -63,6 +63,7 @@ def read_bytes(data: bytes, source: str) -> Document:
 
 
 def read_path(path: Path) -> Document:
+    """Read a file from disk into a Document; its name is the source."""
     return read_bytes(path.read_bytes(), path.name)
 
 

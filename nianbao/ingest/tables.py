@@ -44,6 +44,8 @@ class Row:
 
 @dataclass
 class Extraction:
+    """The cells read from a report's tables, the warnings, and hints at its layout."""
+
     cells: list[Cell] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     layout_hints: set[str] = field(default_factory=set)

@@ -27,6 +27,7 @@ from nianbao.model import Block, Paragraph, Table
 
 
 def is_cell_line(line: str) -> bool:
+    """A line of the one-cell-a-line form: it starts with a TAB."""
     return line.startswith("\t")
 
 
@@ -132,6 +133,7 @@ def is_section_heading(line: str) -> bool:
 
 
 def is_markdown_row(line: str) -> bool:
+    """A markdown table row, not its ``|---|`` separator."""
     return line.startswith("|") and not _SEPARATOR.match(line)
 
 

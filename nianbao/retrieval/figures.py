@@ -135,17 +135,17 @@ class FiguresTool:
         values = [f.value for f in figures]
         if len(figures) < 2 or any(v is None for v in values):
             return figures, None
-        return figures, _tidy(values[-1] - values[0])  # type: ignore[operator]
+        return figures, _tidy(values[-1] - values[0])  # type: ignore[operator]  # None ruled out above
 
     def total(self, report_ids: Sequence[str], metric: str) -> tuple[list[Figure], float | None]:
         figures = self.get(report_ids, metric)
         if not figures or any(f.value is None for f in figures):
             return figures, None
-        return figures, _tidy(sum(f.value for f in figures))  # type: ignore[misc]
+        return figures, _tidy(sum(f.value for f in figures))  # type: ignore[misc]  # None ruled out above
 
     def rank(self, report_ids: Sequence[str], metric: str, descending: bool = True) -> list[Figure]:
         figures = [f for f in self.get(report_ids, metric) if f.value is not None]
-        return sorted(figures, key=lambda f: f.value, reverse=descending)  # type: ignore[arg-type, return-value]
+        return sorted(figures, key=lambda f: f.value, reverse=descending)  # type: ignore[arg-type, return-value]  # None filtered out
 
     def trend(self, report_ids: Sequence[str], metric: str) -> list[Figure]:
         return sorted(self.get(report_ids, metric), key=lambda f: f.year or 0)
@@ -182,7 +182,7 @@ def _figure(metric: str, refs: list[StoredCell]) -> Figure | None:
             if parts is None:
                 return _incomplete(metric, refs)
             used += parts
-            total += sum(p.value for p in parts)  # type: ignore[misc]
+            total += sum(p.value for p in parts)  # type: ignore[misc]  # parts all have a value
             continue
         used.append(ref)
         total += ref.value
@@ -208,7 +208,7 @@ def _row_parts(key: str, present: dict[str, StoredCell]) -> list[StoredCell] | N
     parts = [present.get(f"t3.{row}.{c}") for c in T3_APPLICANT_COLUMNS]
     if any(p is None or p.value is None for p in parts):
         return None
-    return parts  # type: ignore[return-value]
+    return parts  # type: ignore[return-value]  # None ruled out above
 
 
 def _incomplete(metric: str, refs: list[StoredCell]) -> Figure:

@@ -43,21 +43,25 @@ def list_reports(conn: Connection) -> list[StoredReport]:
 
 
 def get_report(conn: Connection, report_id: str) -> StoredReport | None:
+    """The stored report with this id, or None."""
     row = conn.execute(select(*_META).where(reports.c.id == report_id)).first()
     return _stored(row) if row else None
 
 
 def find_by_sha(conn: Connection, sha256: str) -> StoredReport | None:
+    """The stored report read from a file with this SHA-256, or None."""
     row = conn.execute(select(*_META).where(reports.c.sha256 == sha256)).first()
     return _stored(row) if row else None
 
 
 def find_by_body_year(conn: Connection, body: str, year: int | None) -> StoredReport | None:
+    """The stored report of this body and year, or None."""
     row = conn.execute(select(*_META).where(reports.c.body == body, reports.c.year == year)).first()
     return _stored(row) if row else None
 
 
 def report_text(conn: Connection, report_id: str) -> str:
+    """A report's narrative text."""
     return conn.execute(select(reports.c.text).where(reports.c.id == report_id)).scalar_one()
 
 
@@ -68,6 +72,7 @@ def cell_counts(conn: Connection) -> dict[str, int]:
 
 
 def reports_with_sections(conn: Connection) -> set[str]:
+    """The ids of the reports that have sections stored."""
     return set(conn.execute(select(sections.c.report_id).distinct()).scalars())
 
 
@@ -127,11 +132,13 @@ def _stored_cell(row: Any) -> StoredCell:
 
 
 def load_findings(conn: Connection, report_id: str) -> list[Finding]:
+    """A report's arithmetic findings."""
     rows = conn.execute(select(findings).where(findings.c.report_id == report_id)).all()
     return [Finding(r.rule, tuple(r.keys), tuple(r.numbers), r.message, r.quote) for r in rows]
 
 
 def load_sections(conn: Connection, report_id: str) -> list[Section]:
+    """A report's sections, in text order."""
     rows = conn.execute(select(sections).where(sections.c.report_id == report_id)).all()
     return [Section(tuple(r.path), r.start, r.end) for r in rows]
 

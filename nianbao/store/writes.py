@@ -106,6 +106,7 @@ def add_alias(conn: Connection, report_id: str, source: str) -> None:
 
 
 def delete_report(conn: Connection, report_id: str) -> bool:
+    """Delete a report and every row that belongs to it; False when there was none."""
     for table in CHILD_TABLES:
         conn.execute(delete(table).where(table.c.report_id == report_id))
     return conn.execute(delete(reports).where(reports.c.id == report_id)).rowcount > 0

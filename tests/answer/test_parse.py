@@ -23,7 +23,7 @@ BODIES = [
 TODAY = date(2026, 11, 28)
 
 
-def ask(text: str):  # noqa: ANN201
+def ask(text: str):
     return parse(text, BodyResolver(BODIES), TODAY)
 
 

@@ -29,7 +29,7 @@ class Served:
     settings: Settings
 
     def client(self, **kwargs: object) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=120, **kwargs)  # type: ignore[arg-type]
+        return httpx.Client(base_url=self.url, timeout=120, **kwargs)  # type: ignore[arg-type]  # Client's keywords
 
 
 @contextmanager

@@ -78,7 +78,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, served: Served):  # noqa: ANN001, ANN201 - Playwright objects
+def page(browser, served: Served):
     """A fresh tab on the page; any JS error, console error or dialog fails the test."""
     tab = browser.new_page()
     problems: list[str] = []
@@ -91,14 +91,14 @@ def page(browser, served: Served):  # noqa: ANN001, ANN201 - Playwright objects
     assert problems == []
 
 
-def screenshot(page, name: str) -> None:  # noqa: ANN001
+def screenshot(page, name: str) -> None:
     folder = os.environ.get("NIANBAO_SCREENSHOT_DIR")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def ask(page, question: str):  # noqa: ANN001, ANN201
+def ask(page, question: str):
     """Type the question, send it, and return the new answer once it is shown."""
     before = page.locator("article.answer[data-status]").count()
     page.fill("#question", question)
@@ -108,7 +108,7 @@ def ask(page, question: str):  # noqa: ANN001, ANN201
     return answer
 
 
-def test_asking_shows_the_answer_with_its_source_and_the_cited_cell(page) -> None:  # noqa: ANN001
+def test_asking_shows_the_answer_with_its_source_and_the_cited_cell(page) -> None:
     answer = ask(page, QUESTION)
     expected = CELLS["t3.new_received.total"]
     assert answer.get_attribute("data-status") == "answered"
@@ -125,7 +125,7 @@ def test_asking_shows_the_answer_with_its_source_and_the_cited_cell(page) -> Non
     screenshot(page, "chat-cell")
 
 
-def test_a_follow_up_and_a_not_found_are_shown_distinctly(page) -> None:  # noqa: ANN001
+def test_a_follow_up_and_a_not_found_are_shown_distinctly(page) -> None:
     ask(page, QUESTION)
     follow = ask(page, "其中自然人呢？")
     assert str(CELLS["t3.new_received.natural_person"]) in follow.locator(".answer-text").inner_text()
@@ -135,7 +135,7 @@ def test_a_follow_up_and_a_not_found_are_shown_distinctly(page) -> None:  # noqa
     screenshot(page, "chat-followup")
 
 
-def test_quoted_markup_is_shown_as_text_and_never_run(page) -> None:  # noqa: ANN001
+def test_quoted_markup_is_shown_as_text_and_never_run(page) -> None:
     answer = ask(page, "试验县政府办的联系电话是多少？")
     assert MARKUP in answer.locator(".answer-text").inner_text()
     answer.locator("button.cite").first.click()
@@ -147,7 +147,7 @@ def test_quoted_markup_is_shown_as_text_and_never_run(page) -> None:  # noqa: AN
     screenshot(page, "chat-quote")
 
 
-def test_clarify_offers_the_bodies_as_buttons_that_ask_again(page) -> None:  # noqa: ANN001
+def test_clarify_offers_the_bodies_as_buttons_that_ask_again(page) -> None:
     answer = ask(page, "试验县2023年收到多少信息公开申请？")
     assert answer.get_attribute("data-status") == "clarify"
     options = answer.locator("button.option")
@@ -164,7 +164,7 @@ def test_clarify_offers_the_bodies_as_buttons_that_ask_again(page) -> None:  # n
     screenshot(page, "chat-clarify")
 
 
-def test_data_view_shows_a_table_a_chart_and_a_csv_link(page) -> None:  # noqa: ANN001
+def test_data_view_shows_a_table_a_chart_and_a_csv_link(page) -> None:
     page.click("#tab-data")
     page.locator("#body-select option").first.wait_for(state="attached")
     page.select_option("#body-select", label="市中区人民政府办公室")
@@ -181,7 +181,7 @@ def test_data_view_shows_a_table_a_chart_and_a_csv_link(page) -> None:  # noqa: 
     screenshot(page, "data-view")
 
 
-def test_the_page_fits_a_phone_screen(browser, served: Served) -> None:  # noqa: ANN001
+def test_the_page_fits_a_phone_screen(browser, served: Served) -> None:
     tab = browser.new_page()
     tab.set_viewport_size({"width": 390, "height": 844})
     tab.goto(served.url + "/")

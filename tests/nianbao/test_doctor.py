@@ -73,7 +73,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
         text_only = next(r.meta.id for r in store.list_reports(conn) if r.meta.source == "text_only.html")
     library.engine.dispose()
     lost_vector = sorted(c for c, r in chunks.items() if r != text_only)[0]
-    library.index.vectors.collection.delete(ids=[lost_vector])  # type: ignore[attr-defined]
+    library.index.vectors.collection.delete(ids=[lost_vector])  # type: ignore[attr-defined]  # the index is a SearchIndex
     with sqlite3.connect(data_dir / "nianbao.sqlite3") as raw:
         raw.execute("DELETE FROM reports WHERE id = ?", (text_only,))
     return data_dir, lost_vector, text_only

@@ -58,7 +58,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def assert_error_shape(response: object, what: str) -> None:
-    body = response.json()  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]  # an httpx or requests response
     assert isinstance(body, dict) and set(body) == {"error"}, (what, body)
     assert isinstance(body["error"], dict) and set(body["error"]) == {"code", "message"}, (what, body)
     assert all(isinstance(v, str) and v for v in body["error"].values()), (what, body)

@@ -48,8 +48,8 @@ def test_text_chunks_read_section_path_then_exactly_the_span_of_the_report(repor
 
 def test_text_chunks_stay_within_the_size_limit_and_cover_the_narrative(report: Report) -> None:
     texts = [c for c in chunk_report(report) if c.kind == "text"]
-    assert all(len(report.text[c.start : c.end]) <= MAX_CHARS + 50 for c in texts)  # type: ignore[misc]
-    covered = sum(c.end - c.start for c in texts)  # type: ignore[operator]
+    assert all(len(report.text[c.start : c.end]) <= MAX_CHARS + 50 for c in texts)  # type: ignore[misc]  # text chunks have a span
+    covered = sum(c.end - c.start for c in texts)  # type: ignore[operator]  # text chunks have a span
     assert covered > 0.8 * len(report.text.strip())
 
 
@@ -64,7 +64,7 @@ def test_the_seed_contact_sentence_is_one_chunk_with_its_phone_number() -> None:
     report = extract_report(read_path(RAW / "2023_zaozhuang_shizhongqu_zfb.docx"))
     hits = [c for c in chunk_report(report) if "0632-3921308" in c.text]
     assert len(hits) == 1 and hits[0].kind == "text"
-    assert "0632-3921308" in report.text[hits[0].start : hits[0].end]  # type: ignore[index]
+    assert "0632-3921308" in report.text[hits[0].start : hits[0].end]  # type: ignore[index]  # a text chunk has a span
 
 
 def test_table_three_rows_become_labelled_chunks_with_every_value() -> None:

@@ -95,6 +95,7 @@ async def upload(request: Request, library: LibraryDep, settings: SettingsDep) -
     summary="Delete a report with its records and search chunks (admin)",
 )
 def delete(report_id: str, library: LibraryDep) -> DeleteResponse:
+    """Delete a stored report; 404 when there is none with this id."""
     if not library.delete(report_id):
         raise ApiError(404, "not_found", f"no report with id {report_id!r}; GET /api/reports lists them")
     log.info("deleted report %s", report_id)

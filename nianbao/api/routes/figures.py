@@ -57,6 +57,7 @@ def figures(
     ] = "json",
     agency: AgencyQuery = None,
 ) -> list[Record] | Response:
+    """Stored cells matching the filters, as JSON records or a CSV download."""
     cells = catalog.cells(body or agency, year or [], key)
     if format == "csv":
         return Response(

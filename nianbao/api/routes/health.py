@@ -12,4 +12,5 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz", response_model=Health, summary="Liveness and the number of stored reports")
 def healthz(catalog: CatalogDep) -> Health:
+    """The service is up; how many reports it holds."""
     return Health(status="ok", reports=catalog.report_count())
