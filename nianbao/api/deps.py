@@ -3,6 +3,7 @@ at start-up, and the admin check."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Annotated
 
@@ -52,8 +53,16 @@ def require_admin(
         )
 
 
+def admin_actor(settings: Annotated[Settings, Depends(get_settings)]) -> str:
+    """Who an admin change is logged as: ``key:`` and the first 12 hex digits of the admin key's
+    SHA-256, which names the key without giving it away."""
+    key = settings.admin_key.get_secret_value() if settings.admin_key else ""
+    return "key:" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
 LibraryDep = Annotated[Library, Depends(get_library)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 AnswererDep = Annotated[Answerer, Depends(get_answerer)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AdminDep = Depends(require_admin)
+ActorDep = Annotated[str, Depends(admin_actor)]

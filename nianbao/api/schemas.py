@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from nianbao.answer.model import Answer
 from nianbao.keys import Layout
-from nianbao.model import ReportContents, StoredCell, StoredFinding, StoredReport
+from nianbao.model import AuditEntry, ReportContents, StoredCell, StoredFinding, StoredReport
 
 MAX_QUESTION_CHARS = 500
 
@@ -152,6 +153,17 @@ class ReportSummary(BaseModel):
     cells: int = Field(description="How many table cells were read.")
     title: str
     ingested_at: str
+    version: int = Field(
+        default=1, description="1, 2, … among the versions of this body and year, in arrival order."
+    )
+    current: bool = Field(
+        default=True,
+        description="Whether this is the version answers, figures and search read (one per body "
+        "and year); false for an earlier or a kept version (GET /api/reports/{id}/versions).",
+    )
+    deleted_at: str | None = Field(
+        default=None, description="When this version was deleted (restorable until it is purged)."
+    )
 
     @classmethod
     def of(cls, rep: StoredReport) -> ReportSummary:
@@ -167,6 +179,9 @@ class ReportSummary(BaseModel):
             cells=rep.cells or 0,
             title=m.title,
             ingested_at=rep.ingested_at,
+            version=rep.version,
+            current=rep.current,
+            deleted_at=rep.deleted_at,
         )
 
 
@@ -321,10 +336,19 @@ class UploadOutcome(BaseModel):
     )
 
     source: str = Field(description="The uploaded file's name, without any folder part.")
-    status: Literal["ingested", "replaced", "unchanged", "same_report", "skipped"]
+    status: Literal[
+        "ingested", "replaced", "unchanged", "same_report", "kept_current", "refused", "skipped"
+    ] = Field(
+        description="`kept_current`: stored as a version, but it reads fewer cells than the current "
+        "version, which stays current (send `force=true` to replace it, or restore the version)."
+    )
     message: str
     report_id: str | None
     cells: int
+    current_id: str | None = Field(
+        default=None, description="`kept_current`: the version that stays current."
+    )
+    current_cells: int | None = Field(default=None, description="`kept_current`: its cell count.")
 
 
 class UploadResponse(BaseModel):
@@ -338,6 +362,50 @@ class DeleteResponse(BaseModel):
 
     id: str
     deleted: bool
+    message: str = Field(default="", description="How long the version stays restorable.")
+
+
+class RestoreResponse(BaseModel):
+    """A version made current again."""
+
+    id: str
+    status: Literal["restored", "unchanged"] = Field(
+        description="`unchanged`: the version was current already."
+    )
+    message: str
+    previous: str | None = Field(
+        description="The version that was current before (still stored), if there was one."
+    )
+
+
+class AuditEntryOut(BaseModel):
+    """One line of the audit log."""
+
+    model_config = _example(
+        at="2026-11-28T08:27:00+00:00",
+        actor="key:3f9a1c0b7d2e",
+        action="replace",
+        report_id="2589b7eeb1d8f24a",
+        body=_BODY,
+        year=2023,
+        source=_SEED,
+        detail="current instead of 7c1d… (2023_zaozhuang_shizhongqu_zfb.txt, 200 readable cells; 200 now)",
+    )
+
+    at: str = Field(description="When (UTC).")
+    actor: str = Field(
+        description="Who: `key:` and a short hash of the admin key (never the key), or `cli:USER`."
+    )
+    action: Literal["replace", "force_replace", "keep_current", "delete", "restore", "purge"]
+    report_id: str = Field(description="The version acted on.")
+    body: str
+    year: int | None
+    source: str
+    detail: str
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> AuditEntryOut:
+        return cls(**asdict(entry))
 
 
 class Health(BaseModel):

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table as RichTable
 
@@ -40,27 +41,49 @@ def _library(with_index: bool = False) -> Library:
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports")],
-    body: Annotated[str | None, typer.Option(help="Override the body for files whose title lacks it")] = None,
-    year: Annotated[int | None, typer.Option(help="Override the year for files whose title lacks it")] = None,
+    body: Annotated[
+        str | None, typer.Option(help="The body, for files whose title lacks it (never overrides one)")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="The year, for files whose title lacks it (never overrides one)")
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(help="Make a new version current even when it reads fewer cells than the current one"),
+    ] = False,
     records_only: Annotated[
         bool, typer.Option(help="Store records without building the search index")
     ] = False,
 ) -> None:
-    """Read reports, extract their tables, check their arithmetic, and store them."""
+    """Read reports, extract their tables, check their arithmetic, and store them.
+
+    A file with the same body and year as a stored report is a new version: it becomes current
+    unless it reads fewer cells (then it is kept beside the current one: `kept_current`; use
+    --force, or `nianbao restore ID` later). Earlier versions stay stored (`nianbao reports --versions`).
+    """
     library = _library(with_index=not records_only)
     files = collect_files(paths)
     counts: Counter[str] = Counter()
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        for outcome in library.ingest_paths(files, body=body, year=year):
+        for outcome in library.ingest_paths(files, body=body, year=year, force=force):
             counts[outcome.status] += 1
-            style = {"skipped": "red", "unchanged": "dim", "same_report": "yellow"}.get(
-                outcome.status, "green"
+            style = _OUTCOME_STYLES.get(outcome.status, "green")
+            progress.console.print(
+                f"[{style}]{outcome.status:<12}[/] {escape(outcome.source)}: {escape(outcome.message)}"
             )
-            progress.console.print(f"[{style}]{outcome.status:<11}[/] {outcome.source}: {outcome.message}")
             progress.advance(task)
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     console.print(f"{len(files)} files: {summary or 'nothing to do'}")
+
+
+_OUTCOME_STYLES = {
+    "skipped": "red",
+    "refused": "red",
+    "unchanged": "dim",
+    "same_report": "yellow",
+    "kept_current": "yellow",
+}
 
 
 def _catalog() -> Catalog:
@@ -81,12 +104,29 @@ def _body(body: str | None, agency: str | None) -> str | None:
 
 
 @app.command()
-def reports() -> None:
-    """List the stored reports."""
-    table = RichTable("id", "body", "year", "layout", "source", "cells", "also seen as")
-    for rep in _catalog().reports():
+def reports(
+    versions: Annotated[
+        bool, typer.Option("--versions", help="Every version, not only the current ones")
+    ] = False,
+    deleted: Annotated[
+        bool, typer.Option("--deleted", help="The deleted versions (restorable until purged)")
+    ] = False,
+    audit: Annotated[
+        bool, typer.Option("--audit", help="The audit log instead (as `nianbao audit-log`)")
+    ] = False,
+) -> None:
+    """List the stored reports (the current version of each, unless --versions or --deleted)."""
+    if audit:
+        audit_log()
+        return
+    which = "deleted" if deleted else "versions" if versions else "current"
+    columns = ["id", "body", "year", "layout", "source", "cells", "also seen as"]
+    if which != "current":
+        columns += ["version", "state", "deleted at" if deleted else "ingested at"]
+    table = RichTable(*columns)
+    for rep in _catalog().reports(which):
         m = rep.meta
-        table.add_row(
+        row = [
             m.id,
             m.body,
             str(m.year or ""),
@@ -94,6 +134,62 @@ def reports() -> None:
             m.source,
             str(rep.cells or 0),
             ", ".join(rep.also_seen_as),
+        ]
+        if which != "current":
+            row += [f"v{rep.version}", rep.state, (rep.deleted_at if deleted else rep.ingested_at) or ""]
+        table.add_row(*map(escape, row), style="bold" if which == "versions" and rep.current else None)
+    console.print(table)
+    if deleted:
+        days = Settings().deleted_retention_days
+        console.print(
+            f"deleted versions are purged {days:g} days after deletion; `nianbao restore ID` brings one back"
+        )
+
+
+@app.command()
+def restore(
+    report_id: Annotated[
+        str, typer.Argument(help="The id of a version (`nianbao reports --versions` or --deleted)")
+    ],
+) -> None:
+    """Make a version current again: an earlier one, one kept beside the current one, or a deleted one.
+
+    The version that was current stays stored. Logged in the audit log.
+    """
+    change = _library(with_index=True).restore(report_id)
+    if change is None:
+        console.print(
+            f"no version with id {escape(report_id)}; `nianbao reports --versions` lists them", style="red"
+        )
+        raise typer.Exit(1)
+    console.print(change.message, markup=False, highlight=False)
+
+
+@app.command()
+def delete(
+    report_id: Annotated[str, typer.Argument(help="The id of a version (`nianbao reports`)")],
+) -> None:
+    """Delete a version: it leaves answers and search at once and can be restored until it is
+    purged (NIANBAO_DELETED_RETENTION_DAYS). Logged in the audit log."""
+    change = _library(with_index=True).delete(report_id)
+    if change is None:
+        console.print(f"no stored version with id {escape(report_id)}", style="red")
+        raise typer.Exit(1)
+    console.print(change.message, markup=False, highlight=False)
+
+
+@app.command("audit-log")
+def audit_log(
+    report_id: Annotated[str | None, typer.Option("--id", help="Only this version")] = None,
+    limit: Annotated[int, typer.Option(help="How many lines, newest first")] = 200,
+) -> None:
+    """Who replaced, kept, deleted, restored or purged which report version, and when (newest first)."""
+    table = RichTable("at", "actor", "action", "id", "body", "year", "source", "detail")
+    for e in _catalog().audit(report_id, limit):
+        table.add_row(
+            *map(
+                escape, (e.at, e.actor, e.action, e.report_id, e.body, str(e.year or ""), e.source, e.detail)
+            )
         )
     console.print(table)
 
@@ -116,14 +212,19 @@ def figures(
         table = RichTable("body", "year", "key", "value", "as written", "row", "column", "source")
         for c in cells:
             table.add_row(
-                c.body,
-                str(c.year),
-                c.key,
-                str(c.value),
-                c.as_written,
-                c.row_label,
-                c.column_label,
-                c.source,
+                *map(
+                    escape,
+                    (
+                        c.body,
+                        str(c.year),
+                        c.key,
+                        str(c.value),
+                        c.as_written,
+                        c.row_label,
+                        c.column_label,
+                        c.source,
+                    ),
+                )
             )
         console.print(table)
 
@@ -141,7 +242,11 @@ def check(
         print(json.dumps([FindingOut.of(f).model_dump() for f in found], ensure_ascii=False, indent=1))
         return
     for f in found:
-        console.print(f"[bold]{f.body} {f.year}[/] ({f.source}) [cyan]{f.rule}[/]: {f.message}")
+        console.print(
+            f"[bold]{escape(f.body)} {f.year}[/] ({escape(f.source)}) "
+            f"[cyan]{escape(f.rule)}[/]: {escape(f.message)}",
+            highlight=False,
+        )
     console.print(f"{len(found)} findings")
 
 
@@ -269,7 +374,8 @@ def search(
     for rank, h in enumerate(hits, start=1):
         page = f", p.{h.page}" if h.page else ""
         console.print(
-            f"[bold]{rank}. {h.body} {h.year or ''}[/] [dim]{h.source} · {h.locator}{page} · {h.score:.4f}[/]"
+            f"[bold]{rank}. {escape(h.body)} {h.year or ''}[/] "
+            f"[dim]{escape(h.source)} · {escape(h.locator)}{page} · {h.score:.4f}[/]"
         )
         console.print(f"   {h.text}", markup=False, highlight=False)
     if not hits:
@@ -288,6 +394,9 @@ def doctor(
     if fix and library.settings.data_dir.is_dir():
         try:
             done = f"fix: {library.reconcile()}"
+            purged = library.purge_deleted()
+            days = library.settings.deleted_retention_days
+            done += f"; purged {len(purged)} version(s) deleted more than {days:g} days ago"
         except Exception as exc:  # noqa: BLE001 - the checks below say what is broken
             done = f"fix: could not run ({type(exc).__name__}: {str(exc).splitlines()[0]}); see below"
         console.print(done, markup=False, highlight=False, soft_wrap=True)

@@ -60,6 +60,13 @@ def layout_of(text: str, tables_found: bool, hints: set[str], year: int | None) 
     return Layout.UNKNOWN
 
 
+def named_identity(doc: Document) -> tuple[str | None, int | None]:
+    """The body and year a document names itself (its title; for the year, then its statistics
+    period); None for what it does not name. What a caller's body and year may fill, never
+    override (``Library`` refuses a file that names another)."""
+    return body_from_title(doc.title), title_year(doc.title) or _period_year(doc.text)
+
+
 def build_meta(
     doc: Document,
     *,
@@ -70,8 +77,9 @@ def build_meta(
 ) -> ReportMeta:
     """Metadata of one document; ``body`` and ``year`` override what the title says."""
     text = doc.text
-    year = year or title_year(doc.title) or _period_year(text)
-    body = body or body_from_title(doc.title) or "未知机关"
+    named_body, named_year = named_identity(doc)
+    year = year or named_year
+    body = body or named_body or "未知机关"
     return ReportMeta(
         id=doc.sha256[:16],
         source=doc.source,

@@ -1,8 +1,10 @@
 """The search index the Library keeps in step with its records: chunks, vectors, keywords.
 
 ``SearchIndex`` implements the Library's ``Index`` protocol. The Library asks it for a report's
-chunk rows (written to SQL with the records, in one transaction), then calls ``add`` or
-``remove``. Vectors go to Chroma at once; the keyword index is rebuilt from the SQL ``chunks``
+chunk rows and their vectors (``embed``, the slow part) before it opens its write transaction,
+writes the rows to SQL with the records, and calls ``add`` or ``remove`` inside that transaction.
+Only current versions are indexed: a replaced version's vectors are removed, a restored one's
+added again. Vectors go to Chroma at once; the keyword index is rebuilt from the SQL ``chunks``
 table when it is next searched (a marker file says it is stale, so another process sees it too),
 and saved so a new process loads it instead of rebuilding. It also keeps a copy of the chunk
 vectors beside its filter columns: a filtered dense search is then a masked matrix product
@@ -53,7 +55,6 @@ class SearchIndex:
         self.embeddings = embeddings or E5Embeddings(settings.embed_model)
         self.tokenizer = tokenizer
         self.weights = weights
-        self._pending: dict[str, ReportMeta] = {}
         self._keywords: KeywordIndex | None = None
         self._lock = threading.RLock()
 
@@ -66,7 +67,7 @@ class SearchIndex:
     @cached_property
     def engine(self) -> Engine:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return store.connect(self.settings.db_url)
+        return store.connect(self.settings.db_url, self.settings.busy_timeout_seconds)
 
     @cached_property
     def searcher(self) -> HybridSearcher:
@@ -86,15 +87,26 @@ class SearchIndex:
     # --- the Library's Index protocol ---------------------------------------------------
 
     def chunk_rows(self, report: Report) -> list[dict]:
-        """Rows for the ``chunks`` table; the report's metadata is kept for the ``add`` that follows."""
-        self._pending[report.meta.id] = report.meta
+        """Rows for the ``chunks`` table."""
         return [chunk.row() for chunk in chunk_report(report)]
 
-    def add(self, report_id: str, rows: list[dict]) -> None:
-        """Embed the rows' texts and upsert them into Chroma; mark the keyword index stale."""
-        meta = self._pending.pop(report_id, None) or self._stored_meta(report_id)
+    def embed(self, rows: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """The passage vectors of chunk rows, in their order (the slow part of an ingest)."""
+        return self.embeddings.passages([squeeze(row["text"]) for row in rows])
+
+    def add(
+        self,
+        report_id: str,
+        rows: list[dict],
+        vectors: np.ndarray | None = None,
+        meta: ReportMeta | None = None,
+    ) -> None:
+        """Upsert the rows' vectors into Chroma (embedded now unless ``vectors`` are given) with
+        the report's metadata (read from the store unless ``meta`` is given, as it must be for a
+        report not committed yet); mark the keyword index stale."""
         if rows:
-            vectors = self.embeddings.passages([squeeze(row["text"]) for row in rows])
+            meta = meta or self._stored_meta(report_id)
+            vectors = self.embed(rows) if vectors is None else vectors
             metadatas = [vector_metadata(meta, row) for row in rows]
             self.vectors.upsert([row["id"] for row in rows], vectors, metadatas)
         self.mark_stale(added=[report_id] if rows else [])

@@ -1,15 +1,28 @@
 """Reads from the record store. Each returns values of ``nianbao.model`` (or, for the search
-index's chunks, plain row mappings), never a SQL row."""
+index's chunks, plain row mappings), never a SQL row.
+
+Lists of reports and everything search reads hold the current versions only (``reports.current``);
+a version's own rows are read by its id, whatever its state (:func:`versions` lists them).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, func, select
 
-from nianbao.model import Cell, Finding, NarrativeFigure, ReportMeta, Section, StoredCell, StoredReport
-from nianbao.store.schema import CHILD_TABLES, cells, chunks, findings, narrative, reports, sections
+from nianbao.model import (
+    AuditEntry,
+    Cell,
+    Finding,
+    NarrativeFigure,
+    ReportMeta,
+    Section,
+    StoredCell,
+    StoredReport,
+)
+from nianbao.store.schema import CHILD_TABLES, audit, cells, chunks, findings, narrative, reports, sections
 
 # --- reports -----------------------------------------------------------------------------
 
@@ -29,35 +42,83 @@ def _meta_row(row: Any) -> ReportMeta:
 
 
 def _stored(row: Any) -> StoredReport:
-    return StoredReport(_meta_row(row), tuple(row.warnings), tuple(row.also_seen_as), row.ingested_at)
+    return StoredReport(
+        _meta_row(row),
+        tuple(row.warnings),
+        tuple(row.also_seen_as),
+        row.ingested_at,
+        version=row.version,
+        current=bool(row.current),
+        deleted_at=row.deleted_at,
+    )
 
 
 #: Every column of ``reports`` but the text, which only a text answer reads (:func:`report_text`).
 _META = [c for c in reports.c if c.name != "text"]
+#: The versions answers, figures, findings and search read.
+IS_CURRENT = reports.c.current.is_(True)
+#: Which versions :func:`list_reports` lists.
+Which = Literal["current", "versions", "deleted"]
+_WHICH = {
+    "current": IS_CURRENT,
+    "versions": reports.c.deleted_at.is_(None),
+    "deleted": reports.c.deleted_at.is_not(None),
+}
 
 
-def list_reports(conn: Connection) -> list[StoredReport]:
-    """Every stored report, by body and year (``cells`` not counted: see :func:`cell_counts`)."""
-    rows = conn.execute(select(*_META).order_by(reports.c.body, reports.c.year)).all()
+def list_reports(conn: Connection, which: Which = "current") -> list[StoredReport]:
+    """The current versions (``versions``: every version not deleted; ``deleted``: the
+    soft-deleted ones), by body and year, older versions first (``cells`` not counted: see
+    :func:`cell_counts`)."""
+    query = select(*_META).where(_WHICH[which])
+    rows = conn.execute(query.order_by(reports.c.body, reports.c.year, reports.c.version)).all()
     return [_stored(r) for r in rows]
 
 
 def get_report(conn: Connection, report_id: str) -> StoredReport | None:
-    """The stored report with this id, or None."""
+    """A version by id, whatever its state."""
     row = conn.execute(select(*_META).where(reports.c.id == report_id)).first()
     return _stored(row) if row else None
 
 
 def find_by_sha(conn: Connection, sha256: str) -> StoredReport | None:
-    """The stored report read from a file with this SHA-256, or None."""
+    """The version stored from the file with this hash, whatever its state."""
     row = conn.execute(select(*_META).where(reports.c.sha256 == sha256)).first()
     return _stored(row) if row else None
 
 
 def find_by_body_year(conn: Connection, body: str, year: int | None) -> StoredReport | None:
-    """The stored report of this body and year, or None."""
-    row = conn.execute(select(*_META).where(reports.c.body == body, reports.c.year == year)).first()
+    """The current version of this body's report for this year."""
+    query = select(*_META).where(reports.c.body == body, reports.c.year == year, IS_CURRENT)
+    row = conn.execute(query).first()
     return _stored(row) if row else None
+
+
+def versions(conn: Connection, report_id: str) -> list[StoredReport]:
+    """Every version (deleted ones too) of the report this version belongs to: same body and
+    year, oldest first; empty when there is no such version."""
+    rep = get_report(conn, report_id)
+    if rep is None:
+        return []
+    query = select(*_META).where(reports.c.body == rep.meta.body, reports.c.year == rep.meta.year)
+    return [_stored(r) for r in conn.execute(query.order_by(reports.c.version, reports.c.ingested_at))]
+
+
+def deleted_before(conn: Connection, at: str) -> list[StoredReport]:
+    """The versions soft-deleted at or before this time (the ones a purge deletes for good)."""
+    query = select(*_META).where(reports.c.deleted_at.is_not(None), reports.c.deleted_at <= at)
+    return [_stored(r) for r in conn.execute(query)]
+
+
+def audit_log(conn: Connection, report_id: str | None = None, limit: int = 200) -> list[AuditEntry]:
+    """The newest lines of the audit log first (only those about one version, when given)."""
+    query = select(audit).order_by(audit.c.id.desc()).limit(limit)
+    if report_id is not None:
+        query = query.where(audit.c.report_id == report_id)
+    return [
+        AuditEntry(r.at, r.actor, r.action, r.report_id, r.body, r.year, r.source, r.detail)
+        for r in conn.execute(query)
+    ]
 
 
 def report_text(conn: Connection, report_id: str) -> str:
@@ -77,9 +138,9 @@ def reports_with_sections(conn: Connection) -> set[str]:
 
 
 def sources_without_chunks(conn: Connection) -> list[str]:
-    """The files of stored reports that have no search chunks (ingested with --records-only)."""
+    """The files of current reports that have no search chunks (ingested with --records-only)."""
     with_chunks = select(chunks.c.report_id).distinct()
-    query = select(reports.c.source).where(reports.c.id.not_in(with_chunks))
+    query = select(reports.c.source).where(reports.c.id.not_in(with_chunks), IS_CURRENT)
     return list(conn.execute(query.order_by(reports.c.source)).scalars())
 
 
@@ -153,29 +214,40 @@ def load_narrative(conn: Connection, report_ids: Sequence[str]) -> list[Narrativ
 
 
 def keyword_rows(conn: Connection) -> list[dict[str, Any]]:
-    """Every chunk with its report's body and year, as the keyword index is built from them."""
+    """Every chunk of the current reports with its report's body and year, as the keyword index
+    is built from them."""
     c, r = chunks, reports
     query = (
         select(c.c.id, c.c.text, c.c.report_id, c.c.section_path, c.c.kind, r.c.body, r.c.year)
         .join(r, r.c.id == c.c.report_id)
+        .where(IS_CURRENT)
         .order_by(r.c.year, r.c.body, c.c.report_id, c.c.id)
     )
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
 def chunk_rows(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Stored chunk rows by id, joined with their report's source, body and year."""
+    """Stored chunk rows of current reports by id, joined with their report's source, body and
+    year (a chunk of a version that is no longer current is left out)."""
     c, r = chunks, reports
-    query = select(c, r.c.source, r.c.body, r.c.year).join(r, r.c.id == c.c.report_id)
+    query = select(c, r.c.source, r.c.body, r.c.year).join(r, r.c.id == c.c.report_id).where(IS_CURRENT)
     return {row.id: dict(row._mapping) for row in conn.execute(query.where(c.c.id.in_(ids)))}
 
 
 def stored_chunks(conn: Connection) -> dict[str, str]:
-    """Chunk id → report id of every chunk row whose report is stored."""
+    """Chunk id → report id of every chunk row of a current report: what the search index holds."""
     rows = conn.execute(
-        select(chunks.c.id, chunks.c.report_id).join(reports, reports.c.id == chunks.c.report_id)
+        select(chunks.c.id, chunks.c.report_id)
+        .join(reports, reports.c.id == chunks.c.report_id)
+        .where(IS_CURRENT)
     )
     return {row.id: row.report_id for row in rows}
+
+
+def chunks_of(conn: Connection, report_id: str) -> list[dict[str, Any]]:
+    """One version's chunk rows (as written to the ``chunks`` table), whatever its state."""
+    query = select(chunks).where(chunks.c.report_id == report_id).order_by(chunks.c.id)
+    return [dict(row._mapping) for row in conn.execute(query)]
 
 
 def chunk_rows_by_report(conn: Connection, chunk_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:

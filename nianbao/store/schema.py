@@ -1,6 +1,12 @@
 """The tables of the record store, and ``connect``, which puts them in place.
 
 SQLite under the data directory by default; any SQLAlchemy URL (PostgreSQL) works.
+
+Every version of a report stays in ``reports`` with all its rows, numbered 1, 2, … per body and
+year in the order they arrived (``version``): ``current`` marks the one that
+answers, figures, findings and search read (at most one per body and year); ``deleted_at`` marks a
+soft-deleted version, purged after the retention period. ``audit`` keeps who replaced, deleted,
+restored or purged what, and when.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -20,8 +27,11 @@ from sqlalchemy import (
     create_engine,
     event,
     inspect,
+    true,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+
+from nianbao.store.transactions import begin_statement, writing
 
 metadata = MetaData()
 
@@ -41,6 +51,9 @@ reports = Table(
     Column("warnings", JSON, nullable=False),
     Column("also_seen_as", JSON, nullable=False),
     Column("ingested_at", String(32), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("current", Boolean, nullable=False, server_default=true(), index=True),
+    Column("deleted_at", String(32)),
 )
 
 
@@ -110,15 +123,41 @@ chunks = Table(
     Column("kind", String(8), nullable=False),
 )
 
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("report_id", String(32), nullable=False, index=True),  # no foreign key: kept after a purge
+    Column("body", Text, nullable=False),
+    Column("year", Integer),
+    Column("source", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+)
+
 #: The tables whose rows belong to a report (and are deleted with it).
 CHILD_TABLES = (sections, cells, findings, narrative, chunks)
 
 #: Columns added after a table was first created: ``connect`` adds them to an older database.
-_ADDED_COLUMNS = {"findings": ("quote TEXT",)}
+_ADDED_COLUMNS = {
+    "findings": ("quote TEXT",),
+    "reports": (
+        "version INTEGER NOT NULL DEFAULT 1",
+        "current BOOLEAN NOT NULL DEFAULT TRUE",
+        "deleted_at VARCHAR(32)",
+    ),
+}
 
 
-def connect(url: str) -> Engine:
-    """An engine with the schema in place; SQLite gets WAL and foreign keys."""
+def connect(url: str, busy_timeout: float = 30.0) -> Engine:
+    """An engine with the schema in place; SQLite gets WAL, foreign keys and a busy timeout.
+
+    ``busy_timeout`` (seconds) is how long a writer waits for another's write lock. A schema that
+    is missing or older is created or brought up to date inside a write transaction, so two
+    processes opening one new data directory at once do not both create it.
+    """
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
 
@@ -128,34 +167,42 @@ def connect(url: str) -> Engine:
             # share one snapshot and never see half of a replace.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")  # first: the others may wait
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql(begin_statement(conn))
 
-    metadata.create_all(engine)
-    _add_new_columns(engine)
+    if not _schema_in_place(engine):  # a read: a process inside a write transaction may open more engines
+        with writing(engine) as conn:
+            metadata.create_all(conn)
+            _add_new_columns(conn)
     return engine
 
 
-def _add_new_columns(engine: Engine) -> None:
-    """A database made before a column was added gets it (empty), so its rows still read."""
+def _schema_in_place(engine: Engine) -> bool:
+    """Every table, with every column added since, is there already."""
+    with engine.connect() as conn:
+        found = inspect(conn)
+        tables = set(found.get_table_names())
+        if not set(metadata.tables) <= tables:
+            return False
+        return all(
+            column.split()[0] in {c["name"] for c in found.get_columns(table)}
+            for table, columns in _ADDED_COLUMNS.items()
+            for column in columns
+        )
+
+
+def _add_new_columns(conn: Connection) -> None:
+    """A database made before a column was added gets it (empty or at its default), so its rows
+    still read."""
     for table, columns in _ADDED_COLUMNS.items():
+        present = {c["name"] for c in inspect(conn).get_columns(table)}
         for column in columns:
-            if _has_column(engine, table, column):
-                continue
-            try:
-                with engine.begin() as conn:
-                    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
-            except Exception:
-                if not _has_column(engine, table, column):  # another process may have added it
-                    raise
-
-
-def _has_column(engine: Engine, table: str, column: str) -> bool:
-    return column.split()[0] in {c["name"] for c in inspect(engine).get_columns(table)}
+            if column.split()[0] not in present:
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")

@@ -1,5 +1,10 @@
-"""Writes to the record store. A report is written or replaced as a unit, in one transaction,
-so a reader sees the old or the new version."""
+"""Writes to the record store. A report is written, and a version made current, as a unit in one
+transaction (:func:`nianbao.store.writing`), so a reader sees the old or the new version.
+
+Nothing is destroyed here but by :func:`purge_deleted` (soft-deleted versions past their retention)
+and :func:`delete_orphan_rows`; every other change of which version is current is logged in
+``audit`` by the caller (:func:`log_action`).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
-from nianbao.model import Cell, Finding, NarrativeFigure, Report, Section
-from nianbao.store.schema import CHILD_TABLES, cells, chunks, findings, narrative, reports, sections
+from nianbao.model import Cell, Finding, NarrativeFigure, Report, ReportMeta, Section
+from nianbao.store.schema import CHILD_TABLES, audit, cells, chunks, findings, narrative, reports, sections
 
 
 def write_report(
@@ -18,16 +23,19 @@ def write_report(
     report: Report,
     *,
     chunk_rows: Sequence[dict[str, Any]] = (),
-    replaces: str | None = None,
+    current: bool = True,
     also_seen_as: Iterable[str] = (),
 ) -> None:
-    """Insert a report with everything extracted from it; ``replaces`` is deleted first.
+    """Insert a report with everything extracted from it, as the current version of its body and
+    year or (``current=False``) as a version kept beside the current one.
 
-    Call inside ``engine.begin()`` so the delete and the insert are one transaction.
+    Call inside :func:`nianbao.store.writing`; retire the current version first
+    (:func:`make_current` does both for a stored version).
     """
-    if replaces:
-        delete_report(conn, replaces)
     m = report.meta
+    latest = conn.execute(
+        select(func.max(reports.c.version)).where(reports.c.body == m.body, reports.c.year == m.year)
+    ).scalar()
     conn.execute(
         insert(reports).values(
             id=m.id,
@@ -42,7 +50,9 @@ def write_report(
             text=report.text,
             warnings=list(report.warnings),
             also_seen_as=list(also_seen_as),
-            ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            ingested_at=now(),
+            version=(latest or 0) + 1,
+            current=current,
         )
     )
     _insert_many(conn, sections, [_section_row(m.id, s) for s in report.sections])
@@ -105,20 +115,82 @@ def add_alias(conn: Connection, report_id: str, source: str) -> None:
         conn.execute(reports.update().where(reports.c.id == report_id).values(also_seen_as=[*seen, source]))
 
 
+def now() -> str:
+    """The time stamps of the store: UTC, ISO 8601, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def retire(conn: Connection, report_id: str) -> None:
+    """The version is no longer current (it stays stored)."""
+    conn.execute(update(reports).where(reports.c.id == report_id).values(current=False))
+
+
+def make_current(conn: Connection, report_id: str) -> str | None:
+    """Make a stored version (a kept or a soft-deleted one) the current one of its body and year;
+    the id of the version it takes over from, if there was one."""
+    row = conn.execute(select(reports.c.body, reports.c.year).where(reports.c.id == report_id)).one()
+    before = conn.execute(
+        select(reports.c.id).where(
+            reports.c.body == row.body,
+            reports.c.year == row.year,
+            reports.c.current.is_(True),
+            reports.c.id != report_id,
+        )
+    ).scalar()
+    if before:
+        retire(conn, before)
+    conn.execute(update(reports).where(reports.c.id == report_id).values(current=True, deleted_at=None))
+    return before
+
+
+def soft_delete(conn: Connection, report_id: str) -> bool:
+    """Mark a version deleted (no longer current, purged after the retention period); False when
+    there is no such version or it is deleted already."""
+    result = conn.execute(
+        update(reports)
+        .where(reports.c.id == report_id, reports.c.deleted_at.is_(None))
+        .values(current=False, deleted_at=now())
+    )
+    return bool(result.rowcount)
+
+
+def purge_deleted(conn: Connection, deleted_before: str) -> list[str]:
+    """Delete for good the versions soft-deleted at or before this time; their ids."""
+    ids = list(
+        conn.execute(
+            select(reports.c.id).where(
+                reports.c.deleted_at.is_not(None), reports.c.deleted_at <= deleted_before
+            )
+        ).scalars()
+    )
+    for report_id in ids:
+        delete_report(conn, report_id)
+    return ids
+
+
+def log_action(
+    conn: Connection, actor: str, action: str, meta: ReportMeta, detail: str, at: str | None = None
+) -> None:
+    """One line of the audit log: who did what to which version, and when."""
+    conn.execute(
+        insert(audit).values(
+            at=at or now(),
+            actor=actor,
+            action=action,
+            report_id=meta.id,
+            body=meta.body,
+            year=meta.year,
+            source=meta.source,
+            detail=detail,
+        )
+    )
+
+
 def delete_report(conn: Connection, report_id: str) -> bool:
-    """Delete a report and every row that belongs to it; False when there was none."""
+    """Delete a version and all its rows for good (only a purge does this)."""
     for table in CHILD_TABLES:
         conn.execute(delete(table).where(table.c.report_id == report_id))
     return conn.execute(delete(reports).where(reports.c.id == report_id)).rowcount > 0
-
-
-def lock_writes(conn: Connection) -> None:
-    """Take the database's write lock now rather than at the first write."""
-    dialect = conn.engine.dialect.name
-    if dialect == "sqlite":
-        conn.exec_driver_sql("UPDATE reports SET id = id WHERE 0")
-    elif dialect == "postgresql":
-        conn.exec_driver_sql("LOCK TABLE reports, chunks IN SHARE ROW EXCLUSIVE MODE")
 
 
 def delete_orphan_rows(conn: Connection) -> int:

@@ -174,7 +174,10 @@ class ChunkRowsOnly:
     def chunk_rows(self, report):  # type: ignore[no-untyped-def]  # delegates to SearchIndex
         return self.real.chunk_rows(report)
 
-    def add(self, report_id: str, rows: list[dict]) -> None:
+    def embed(self, rows: list[dict]) -> None:
+        return None
+
+    def add(self, report_id: str, rows: list[dict], vectors: object = None, meta: object = None) -> None:
         pass
 
     def remove(self, report_id: str) -> None:

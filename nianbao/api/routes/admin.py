@@ -1,9 +1,10 @@
-"""POST /api/reports (upload) and DELETE /api/reports/{id}: admin only, with the X-Admin-Key header.
+"""Admin only, with the X-Admin-Key header: POST /api/reports (upload), DELETE /api/reports/{id}
+(soft delete), POST /api/reports/{id}/restore, GET /api/audit.
 
 The admin check runs before the body is read, so a caller without the key cannot make the
 server read (or spool) an upload. Files are read in chunks and refused once over the limit; the
 bytes go to the Library, and the client's file name is only a label (folders stripped), never a
-path written to.
+path written to. Every change is logged in the audit table under the key's id (a short hash).
 """
 
 from __future__ import annotations
@@ -12,14 +13,23 @@ import logging
 import re
 from dataclasses import asdict
 from pathlib import PurePosixPath
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from nianbao.api.deps import AdminDep, LibraryDep, SettingsDep
+from nianbao.api.deps import ActorDep, AdminDep, CatalogDep, LibraryDep, SettingsDep
 from nianbao.api.errors import ApiError
-from nianbao.api.schemas import DeleteResponse, ErrorResponse, UploadOutcome, UploadResponse
+from nianbao.api.schemas import (
+    AuditEntryOut,
+    DeleteResponse,
+    ErrorResponse,
+    RestoreResponse,
+    UploadOutcome,
+    UploadResponse,
+)
+from nianbao.library import Outcome, Prepared
 
 log = logging.getLogger("nianbao.api")
 router = APIRouter(tags=["admin"], dependencies=[AdminDep])
@@ -52,6 +62,11 @@ _UPLOAD_BODY = {
                             "type": "integer",
                             "description": "The year, for files whose title lacks it.",
                         },
+                        "force": {
+                            "type": "boolean",
+                            "description": "Make a new version current even when it reads fewer "
+                            "cells than the current one (otherwise it is kept beside it).",
+                        },
                     },
                 }
             }
@@ -63,12 +78,25 @@ _UPLOAD_BODY = {
 @router.post(
     "/api/reports",
     response_model=UploadResponse,
-    responses={**_ADMIN_ERRORS, 413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    responses={
+        **_ADMIN_ERRORS,
+        409: {"model": ErrorResponse, "description": "The body or year sent contradicts a file's title"},
+        413: {"model": ErrorResponse},
+        422: {"model": ErrorResponse},
+    },
     openapi_extra=_UPLOAD_BODY,
     summary="Upload report files (admin)",
 )
-async def upload(request: Request, library: LibraryDep, settings: SettingsDep) -> UploadResponse:
-    """Ingest each file; a bad or empty file is a ``skipped`` outcome, the others still go in."""
+async def upload(
+    request: Request, library: LibraryDep, settings: SettingsDep, actor: ActorDep
+) -> UploadResponse:
+    """Ingest each file; a bad or empty file is a ``skipped`` outcome, the others still go in.
+
+    ``body`` and ``year`` fill what a file does not say; when a file's title names another body
+    or year, nothing of the upload is stored (409, naming both). A new version that reads fewer
+    cells than the current one is stored but not made current (``kept_current``) unless
+    ``force=true``.
+    """
     form = await request.form(max_files=MAX_FILES, max_fields=10)
     files = [v for k, v in form.multi_items() if k in ("files", "file") and isinstance(v, UploadFile)]
     if not files:
@@ -77,14 +105,22 @@ async def upload(request: Request, library: LibraryDep, settings: SettingsDep) -
         )
     body = _text_field(form.get("body"))
     year = _year_field(form.get("year"))
-    outcomes = []
+    force = _flag_field(form.get("force"))
+    prepared: list[Prepared | Outcome] = []
     for upload_file in files:
         name = safe_name(upload_file.filename)
         data = await _read_bounded(upload_file, settings.max_upload_bytes, name)
         log.info("upload %r: %d bytes", name, len(data))
-        outcome = await run_in_threadpool(library.ingest_bytes, data, name, body=body, year=year)
-        log.info("upload %r: %s %s", name, outcome.status, outcome.report_id or "")
-        outcomes.append(UploadOutcome(**asdict(outcome)))
+        prepared.append(await run_in_threadpool(library.prepare, data, name, body=body, year=year))
+    refused = [p.message for p in prepared if isinstance(p, Outcome) and p.status == "refused"]
+    if refused:
+        raise ApiError(409, "identity_conflict", " ".join(refused) + " Nothing of this upload was stored.")
+    await run_in_threadpool(library.purge_deleted)
+    outcomes = []
+    for ready in prepared:
+        item = await run_in_threadpool(library.commit, ready, force=force, actor=actor)
+        log.info("upload %r: %s %s", item.source, item.status, item.report_id or "")
+        outcomes.append(UploadOutcome(**asdict(item)))
     return UploadResponse(outcomes=outcomes)
 
 
@@ -92,14 +128,50 @@ async def upload(request: Request, library: LibraryDep, settings: SettingsDep) -
     "/api/reports/{report_id}",
     response_model=DeleteResponse,
     responses={**_ADMIN_ERRORS, 404: {"model": ErrorResponse}},
-    summary="Delete a report with its records and search chunks (admin)",
+    summary="Delete a report version (admin; restorable until purged)",
 )
-def delete(report_id: str, library: LibraryDep) -> DeleteResponse:
-    """Delete a stored report; 404 when there is none with this id."""
-    if not library.delete(report_id):
+def delete(report_id: str, library: LibraryDep, actor: ActorDep) -> DeleteResponse:
+    """A soft delete: the version leaves answers, lists and search at once, and can be restored
+    (POST /api/reports/{id}/restore) for NIANBAO_DELETED_RETENTION_DAYS days."""
+    change = library.delete(report_id, actor=actor)
+    if change is None:
         raise ApiError(404, "not_found", f"no report with id {report_id!r}; GET /api/reports lists them")
     log.info("deleted report %s", report_id)
-    return DeleteResponse(id=report_id, deleted=True)
+    return DeleteResponse(id=report_id, deleted=True, message=change.message)
+
+
+@router.post(
+    "/api/reports/{report_id}/restore",
+    response_model=RestoreResponse,
+    responses={**_ADMIN_ERRORS, 404: {"model": ErrorResponse}},
+    summary="Make a version current again (admin)",
+)
+def restore(report_id: str, library: LibraryDep, actor: ActorDep) -> RestoreResponse:
+    """An earlier, kept or deleted version becomes the current one of its body and year; the
+    version that was current stays stored (GET /api/reports/{id}/versions)."""
+    change = library.restore(report_id, actor=actor)
+    if change is None:
+        raise ApiError(
+            404, "not_found", f"no version with id {report_id!r}; GET /api/reports/{{id}}/versions lists them"
+        )
+    log.info("restore %s: %s", report_id, change.action)
+    status = "restored" if change.action == "restore" else "unchanged"
+    return RestoreResponse(id=report_id, status=status, message=change.message, previous=change.previous)
+
+
+@router.get(
+    "/api/audit",
+    response_model=list[AuditEntryOut],
+    responses=_ADMIN_ERRORS,
+    summary="The audit log: replaces, deletes, restores, purges (admin)",
+)
+def audit(
+    catalog: CatalogDep,
+    report_id: Annotated[str | None, Query(max_length=64, description="Only this version")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[AuditEntryOut]:
+    """Newest first: who (the admin key's id, or the command line's user) did what, and when."""
+    return [AuditEntryOut.of(e) for e in catalog.audit(report_id, limit)]
 
 
 def safe_name(filename: str | None) -> str:
@@ -131,6 +203,13 @@ def _text_field(value: object) -> str | None:
     if len(text) > 100:
         raise ApiError(422, "validation_error", "body: at most 100 characters")
     return text or None
+
+
+def _flag_field(value: object) -> bool:
+    text = (_text_field(value) or "false").lower()
+    if text not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise ApiError(422, "validation_error", f"force: {text[:20]!r} is not true or false")
+    return text in ("true", "1", "yes", "on")
 
 
 def _year_field(value: object) -> int | None:

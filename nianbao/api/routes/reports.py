@@ -1,4 +1,5 @@
-"""GET /api/reports and GET /api/reports/{id}: what is stored, and one report in full."""
+"""GET /api/reports, GET /api/reports/{id} and GET /api/reports/{id}/versions: what is stored,
+one version in full, and every version of a report."""
 
 from __future__ import annotations
 
@@ -29,3 +30,20 @@ def get_report(report_id: str, catalog: CatalogDep) -> ReportDetail:
     if contents is None:
         raise ApiError(404, "not_found", f"no report with id {report_id!r}; GET /api/reports lists them")
     return ReportDetail.of(contents)
+
+
+@router.get(
+    "/api/reports/{report_id}/versions",
+    response_model=list[ReportSummary],
+    responses={404: {"model": ErrorResponse}},
+    summary="Every version of a report, oldest first, the current one marked",
+)
+def list_versions(report_id: str, catalog: CatalogDep) -> list[ReportSummary]:
+    """The versions of the report this version belongs to (same body and year): earlier ones,
+    ones kept beside the current one because they read fewer cells, and deleted ones until they
+    are purged. ``current`` marks the one answers read; restore another with
+    POST /api/reports/{id}/restore."""
+    found = catalog.versions(report_id)
+    if not found:
+        raise ApiError(404, "not_found", f"no report with id {report_id!r}; GET /api/reports lists them")
+    return [ReportSummary.of(r) for r in found]
