@@ -15,6 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nianbao.store import StoreBusy
+
 log = logging.getLogger("nianbao.api")
 
 #: The code an error gets from its status when the raiser named none.
@@ -25,9 +27,11 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
+    409: "conflict",
     415: "unsupported_media_type",
     422: "validation_error",
     500: "internal_error",
+    503: "store_busy",
 }
 
 
@@ -72,6 +76,11 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "validation_error", describe_validation(exc))
 
 
+async def _store_busy(_: Request, exc: Exception) -> JSONResponse:
+    """Another writer held the store past the busy timeout: nothing was written, try again."""
+    return error_response(503, "store_busy", str(exc), headers={"Retry-After": "5"})
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     """Log the traceback under an id; the client gets the id, never the internals."""
     incident = uuid.uuid4().hex[:12]
@@ -83,4 +92,5 @@ def register(app: FastAPI) -> None:
     """Install the handlers that give every error the one shape."""
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StoreBusy, _store_busy)
     app.add_exception_handler(Exception, _unexpected)

@@ -19,6 +19,7 @@ from nianbao.api.schemas import FindingOut, Record
 from nianbao.catalog import Catalog
 from nianbao.library import Library, collect_files
 from nianbao.settings import Settings
+from nianbao.store import StoreBusy
 
 app = typer.Typer(
     help="年报问答: ingest 政府信息公开工作年度报告 and answer questions about them.",
@@ -156,7 +157,11 @@ def restore(
 
     The version that was current stays stored. Logged in the audit log.
     """
-    change = _library(with_index=True).restore(report_id)
+    try:
+        change = _library(with_index=True).restore(report_id)
+    except StoreBusy as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
     if change is None:
         console.print(
             f"no version with id {escape(report_id)}; `nianbao reports --versions` lists them", style="red"
@@ -171,7 +176,11 @@ def delete(
 ) -> None:
     """Delete a version: it leaves answers and search at once and can be restored until it is
     purged (NIANBAO_DELETED_RETENTION_DAYS). Logged in the audit log."""
-    change = _library(with_index=True).delete(report_id)
+    try:
+        change = _library(with_index=True).delete(report_id)
+    except StoreBusy as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from None
     if change is None:
         console.print(f"no stored version with id {escape(report_id)}", style="red")
         raise typer.Exit(1)

@@ -30,7 +30,6 @@ import pytest
 from nianbao import store
 from nianbao.catalog import Catalog
 from nianbao.library import Library, vector_reports
-from nianbao.model import ReportContents
 from nianbao.retrieval.index import SearchIndex
 from nianbao.settings import Settings
 from nianbao.store import orphan_rows, stored_chunks
@@ -275,17 +274,19 @@ def versions() -> tuple[bytes, bytes]:
 
 
 def test_readers_see_the_old_or_the_new_version_never_a_mix(tmp_path: Path) -> None:
+    """One thread makes the two versions current in turn (restore); another reads the current
+    version's cells and the list of reports: always all of one version's cells, one report."""
     library = Library(Settings(data_dir=tmp_path / "data"))
     catalog = Catalog(library.engine)
     old, new = versions()
-    expected: dict[str, ReportContents] = {}
+    expected: dict[str, list] = {}
     for data, name in ((old, "v1.html"), (new, "v2.html")):
         outcome = library.ingest_bytes(data, name)
-        assert outcome.report_id and outcome.cells > 0
-        contents = catalog.report(outcome.report_id)
-        assert contents is not None
-        expected[outcome.report_id] = contents
-    assert len(expected) == 2
+        assert outcome.status in ("ingested", "replaced") and outcome.report_id and outcome.cells > 0
+        expected[outcome.report_id] = catalog.cells(body="平潭", years=[2024])
+    assert len(expected) == 2 and all(expected.values())
+    first, second = expected.values()
+    assert first != second  # each cell names its version
     stop = time.monotonic() + 6
     mixed: list[str] = []
     reads = replaces = 0
@@ -293,18 +294,21 @@ def test_readers_see_the_old_or_the_new_version_never_a_mix(tmp_path: Path) -> N
     def writer() -> None:
         nonlocal replaces
         while time.monotonic() < stop:
-            for data, name in ((old, "v1.html"), (new, "v2.html")):
-                assert library.ingest_bytes(data, name).status == "replaced"
-                replaces += 1
+            for report_id in expected:
+                change = library.restore(report_id)
+                assert change is not None
+                replaces += change.action == "restore"
 
     def reader() -> None:
         nonlocal reads
         while time.monotonic() < stop and len(mixed) < 5:
-            for report_id, whole in expected.items():
-                seen = catalog.report(report_id)
-                reads += 1
-                if seen is not None and (seen.cells, seen.sections) != (whole.cells, whole.sections):
-                    mixed.append(f"{report_id}: {len(seen.cells)} of {len(whole.cells)} cells")
+            seen = catalog.cells(body="平潭", years=[2024])
+            listed = [r.meta.id for r in catalog.reports()]
+            reads += 1
+            if seen not in expected.values():
+                mixed.append(f"{len(seen)} cells of {len({c.report_id for c in seen})} versions")
+            if len(listed) != 1 or listed[0] not in expected:
+                mixed.append(f"listed {listed}")
 
     threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
     for t in threads:

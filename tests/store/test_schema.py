@@ -6,6 +6,9 @@ import sqlite3
 from pathlib import Path
 
 from nianbao import store
+from nianbao.library import Library
+from nianbao.settings import Settings
+from tests.conftest import RAW
 
 #: The ``findings`` table as it was before findings kept their quote.
 OLD_FINDINGS = """
@@ -29,5 +32,26 @@ def test_a_database_without_the_quote_column_gets_it_and_its_findings_still_read
             [finding] = store.load_findings(conn, "r1")
         assert (finding.rule, finding.numbers, finding.quote) == ("t3.column_balance", (21, 20), None)
         store.connect(f"sqlite:///{path}").dispose()  # a second open finds the column in place
+    finally:
+        engine.dispose()
+
+
+def test_a_database_made_before_versions_gets_them_and_its_reports_stay_current(tmp_path: Path) -> None:
+    library = Library(Settings(data_dir=tmp_path / "data"))
+    name = "2024_shanghai_kewei.txt"
+    assert library.ingest_bytes((RAW / name).read_bytes(), name).status == "ingested"
+    library.engine.dispose()
+    db = tmp_path / "data" / "nianbao.sqlite3"
+    with sqlite3.connect(db) as raw:  # the reports table as it was before versions were kept
+        raw.execute("DROP INDEX ix_reports_current")
+        for column in ("version", "current", "deleted_at"):
+            raw.execute(f"ALTER TABLE reports DROP COLUMN {column}")
+        raw.execute("DROP TABLE audit")
+    engine = store.connect(f"sqlite:///{db}")
+    try:
+        with engine.connect() as conn:
+            [rep] = store.list_reports(conn)
+            assert (rep.meta.source, rep.version, rep.state) == (name, 1, "current")
+            assert store.audit_log(conn) == []
     finally:
         engine.dispose()

@@ -40,6 +40,9 @@ _ADMIN_ERRORS: dict[int | str, dict] = {
     401: {"model": ErrorResponse, "description": "X-Admin-Key missing or wrong"},
     403: {"model": ErrorResponse, "description": "NIANBAO_ADMIN_KEY is not set: admin operations are off"},
 }
+_BUSY: dict[int | str, dict] = {
+    503: {"model": ErrorResponse, "description": "Another writer held the store past the busy timeout"}
+}
 _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
@@ -127,7 +130,7 @@ async def upload(
 @router.delete(
     "/api/reports/{report_id}",
     response_model=DeleteResponse,
-    responses={**_ADMIN_ERRORS, 404: {"model": ErrorResponse}},
+    responses={**_ADMIN_ERRORS, 404: {"model": ErrorResponse}, **_BUSY},
     summary="Delete a report version (admin; restorable until purged)",
 )
 def delete(report_id: str, library: LibraryDep, actor: ActorDep) -> DeleteResponse:
@@ -143,7 +146,7 @@ def delete(report_id: str, library: LibraryDep, actor: ActorDep) -> DeleteRespon
 @router.post(
     "/api/reports/{report_id}/restore",
     response_model=RestoreResponse,
-    responses={**_ADMIN_ERRORS, 404: {"model": ErrorResponse}},
+    responses={**_ADMIN_ERRORS, 404: {"model": ErrorResponse}, **_BUSY},
     summary="Make a version current again (admin)",
 )
 def restore(report_id: str, library: LibraryDep, actor: ActorDep) -> RestoreResponse:
