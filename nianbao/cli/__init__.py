@@ -19,7 +19,7 @@ from nianbao.api.schemas import FindingOut, Record
 from nianbao.catalog import Catalog
 from nianbao.library import Library, collect_files
 from nianbao.settings import Settings
-from nianbao.store import StoreBusy
+from nianbao.store import StoreBusy, Which
 
 app = typer.Typer(
     help="年报问答: ingest 政府信息公开工作年度报告 and answer questions about them.",
@@ -120,7 +120,7 @@ def reports(
     if audit:
         audit_log()
         return
-    which = "deleted" if deleted else "versions" if versions else "current"
+    which: Which = "deleted" if deleted else "versions" if versions else "current"
     columns = ["id", "body", "year", "layout", "source", "cells", "also seen as"]
     if which != "current":
         columns += ["version", "state", "deleted at" if deleted else "ingested at"]

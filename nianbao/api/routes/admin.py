@@ -158,8 +158,12 @@ def restore(report_id: str, library: LibraryDep, actor: ActorDep) -> RestoreResp
             404, "not_found", f"no version with id {report_id!r}; GET /api/reports/{{id}}/versions lists them"
         )
     log.info("restore %s: %s", report_id, change.action)
-    status = "restored" if change.action == "restore" else "unchanged"
-    return RestoreResponse(id=report_id, status=status, message=change.message, previous=change.previous)
+    return RestoreResponse(
+        id=report_id,
+        status="restored" if change.action == "restore" else "unchanged",
+        message=change.message,
+        previous=change.previous,
+    )
 
 
 @router.get(
