@@ -125,7 +125,7 @@ class Library:
         try:
             rows = self.index.chunk_rows(report) if self.index else []
             vectors = self.index.embed(rows) if self.index and rows else None
-        except Exception as exc:  # noqa: BLE001 - the model failing must not abort the batch
+        except Exception as exc:
             log.exception("indexing %s failed", source)
             return Outcome(
                 source,
@@ -149,7 +149,7 @@ class Library:
             return self._write(lambda conn: self._commit(conn, prepared, force, actor or cli_actor()))
         except store.StoreBusy as exc:
             return Outcome(source, "skipped", f"{source}: {exc}")
-        except Exception as exc:  # noqa: BLE001 - one file's failure must not abort the batch
+        except Exception as exc:
             log.exception("storing %s failed", source)
             return Outcome(source, "skipped", f"{source}: could not be stored ({type(exc).__name__}: {exc})")
 

@@ -109,6 +109,7 @@ def _same_body(a: str, b: str) -> bool:
 
 
 def describe(report: Report, old: StoredReport | None) -> tuple[Status, str]:
+    """The status and message of a report made current (``old``: the version it took over from)."""
     m = report.meta
     what = f"{m.body} {m.year or '年份未知'}: {len(report.cells)} cells, {len(report.findings)} findings"
     if report.warnings and not report.cells:
