@@ -13,6 +13,7 @@ skipped with the reason. ``outcomes`` holds what the Library answers and the rul
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -41,10 +42,12 @@ from nianbao.library.outcomes import (
     readable,
 )
 from nianbao.library.repair import Reconciliation, keyword_marker, reconcile, vector_reports
-from nianbao.model import Report, ReportMeta
+from nianbao.model import Document, Report, ReportMeta
 from nianbao.settings import Settings
 
 T = TypeVar("T")
+#: How long (seconds) a thread waits for another that is ingesting the same file.
+SAME_FILE_WAIT = 120.0
 
 log = logging.getLogger("nianbao.library")
 
@@ -76,6 +79,8 @@ class Library:
     def __init__(self, settings: Settings, index: Index | None = None) -> None:
         self.settings = settings
         self.index = index
+        self._claims: dict[str, tuple[object, threading.Event]] = {}  # files being ingested, by SHA-256
+        self._claims_lock = threading.Lock()
 
     @cached_property
     def engine(self) -> Engine:
@@ -103,12 +108,58 @@ class Library:
         return self.commit(self.prepare(data, source, body=body, year=year), force=force, actor=actor)
 
     def prepare(
-        self, data: bytes, source: str, *, body: str | None = None, year: int | None = None
+        self,
+        data: bytes,
+        source: str,
+        *,
+        body: str | None = None,
+        year: int | None = None,
+        batch: object | None = None,
     ) -> Prepared | Outcome:
         """Read, extract, chunk and embed one file, outside any write transaction; an Outcome
-        when there is nothing to store (unchanged, refused, skipped)."""
+        when there is nothing to store (unchanged, refused, skipped).
+
+        While another thread of this process works on the same file (ten uploads of one file at
+        once), this one waits for it and then finds the file stored, rather than embedding it
+        again (files of one ``batch``, prepared before any is committed, do not wait for each
+        other). Pass what this returns to :meth:`commit` (or :meth:`discard`)."""
         try:
             doc = read_bytes(data, source)
+        except IngestError as exc:
+            return Outcome(source, "skipped", str(exc))
+        except Exception as exc:  # noqa: BLE001 - a reader's bug must not abort the batch
+            return Outcome(source, "skipped", f"{source}: could not be read ({type(exc).__name__}: {exc})")
+        other = self._claim(doc.sha256, batch if batch is not None else object())
+        if other is not None:
+            other.wait(SAME_FILE_WAIT)
+        prepared = self._prepare(doc, source, body, year)
+        if isinstance(prepared, Outcome):
+            self._release(doc.sha256)
+        return prepared
+
+    def discard(self, prepared: Prepared | Outcome) -> None:
+        """Give up a prepared file without storing it (other threads waiting for it go on)."""
+        if isinstance(prepared, Prepared):
+            self._release(prepared.report.meta.sha256)
+
+    def _claim(self, sha256: str, batch: object) -> threading.Event | None:
+        """None when no other batch is ingesting this file (this one now is); else the event
+        that batch sets when it is done."""
+        with self._claims_lock:
+            owner, other = self._claims.get(sha256, (None, None))
+            if other is None or other.is_set():
+                self._claims[sha256] = (batch, threading.Event())
+                return None
+            return None if owner is batch else other
+
+    def _release(self, sha256: str) -> None:
+        with self._claims_lock:
+            _, done = self._claims.pop(sha256, (None, None))
+        if done is not None:
+            done.set()
+
+    def _prepare(self, doc: Document, source: str, body: str | None, year: int | None) -> Prepared | Outcome:
+        try:
             with self.engine.connect() as conn:
                 known = store.find_by_sha(conn, doc.sha256)
             if known:
@@ -152,6 +203,8 @@ class Library:
         except Exception as exc:
             log.exception("storing %s failed", source)
             return Outcome(source, "skipped", f"{source}: could not be stored ({type(exc).__name__}: {exc})")
+        finally:
+            self.discard(prepared)
 
     def _forced(self, outcome: Outcome, actor: str | None) -> Outcome:
         """An unchanged file that is stored as a version not current, made current (``force``)."""

@@ -196,3 +196,41 @@ def test_a_report_is_embedded_before_the_write_lock_is_taken(tmp_path: Path) -> 
     outcome = library.ingest_bytes(FILES[0].read_bytes(), FILES[0].name)
     assert outcome.status == "ingested"
     assert took_lock == [True]
+
+
+def test_ten_threads_ingesting_one_file_embed_it_once(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    index = SearchIndex(settings, fake_embeddings())
+    library = Library(settings, index)
+    embedded: list[int] = []
+    real_embed = index.embed
+
+    def counted(rows: list[dict]) -> object:
+        embedded.append(len(rows))
+        return real_embed(rows)
+
+    index.embed = counted  # type: ignore[method-assign]
+    data = FILES[2].read_bytes()
+    barrier = threading.Barrier(10)
+
+    def ingest(i: int) -> str:
+        barrier.wait()
+        return library.ingest_bytes(data, f"copy{i}.txt").status
+
+    with ThreadPoolExecutor(10) as pool:
+        statuses = sorted(pool.map(ingest, range(10)))
+    assert statuses == ["ingested"] + ["unchanged"] * 9
+    assert len(embedded) == 1  # the others waited for the first and found the file stored
+
+
+def test_one_upload_holding_the_same_file_twice_does_not_wait_for_itself(tmp_path: Path) -> None:
+    report = FILES[0].read_bytes()
+    with live_server(settings_for(tmp_path / "data"), with_index=False) as served, served.client() as client:
+        response = client.post(
+            "/api/reports",
+            headers={"X-Admin-Key": ADMIN_KEY},
+            files=[("files", ("a.txt", report)), ("files", ("b.txt", report))],
+            timeout=30,
+        )
+    assert response.status_code == 200, response.text
+    assert [o["status"] for o in response.json()["outcomes"]] == ["ingested", "unchanged"]

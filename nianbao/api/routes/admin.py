@@ -114,9 +114,13 @@ async def upload(
         name = safe_name(upload_file.filename)
         data = await _read_bounded(upload_file, settings.max_upload_bytes, name)
         log.info("upload %r: %d bytes", name, len(data))
-        prepared.append(await run_in_threadpool(library.prepare, data, name, body=body, year=year))
+        prepared.append(
+            await run_in_threadpool(library.prepare, data, name, body=body, year=year, batch=prepared)
+        )
     refused = [p.message for p in prepared if isinstance(p, Outcome) and p.status == "refused"]
     if refused:
+        for item in prepared:
+            library.discard(item)
         raise ApiError(409, "identity_conflict", " ".join(refused) + " Nothing of this upload was stored.")
     await run_in_threadpool(library.purge_deleted)
     outcomes = []
