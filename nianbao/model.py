@@ -37,13 +37,19 @@ Block = Paragraph | Table
 
 @dataclass(frozen=True)
 class Document:
-    """What a reader returns: the title and the blocks in document order."""
+    """What a reader returns: the title and the blocks in document order.
+
+    ``published`` (``YYYY-MM-DD``) and ``source_url`` are what the page says about itself (a
+    crawler's header, an HTML page's meta tags), when it says it.
+    """
 
     source: str
     format: str
     title: str
     blocks: tuple[Block, ...]
     sha256: str
+    published: str | None = None
+    source_url: str | None = None
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -61,7 +67,11 @@ class Document:
 
 @dataclass(frozen=True)
 class ReportMeta:
-    """Who published a report, for which year, in which layout, from which file (id: content hash)."""
+    """Who published a report, for which year, in which layout, from which file (id: content hash).
+
+    ``body`` is the canonical name; ``aliases`` are other names the same
+    body goes by in this report (a slip corrected: 沐阳县人民政府 for 沭阳县人民政府).
+    ``published`` (``YYYY-MM-DD``) and ``source_url`` come from the page, when it gives them."""
 
     id: str
     source: str
@@ -72,6 +82,9 @@ class ReportMeta:
     layout: str
     title: str
     sha256: str
+    published: str | None = None
+    source_url: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from nianbao.ingest import checks, narrative, tables
+from nianbao.ingest import blanks, checks, narrative, tables
 from nianbao.ingest.errors import NotAReport
 from nianbao.ingest.flat_tables import extract_flat
 from nianbao.ingest.meta import build_meta
@@ -24,7 +24,8 @@ def extract_report(doc: Document, *, body: str | None = None, year: int | None =
         )
     grid = tables.extract(doc.tables)
     flat = extract_flat([t for t in doc.tables if t.flat])
-    cells = grid.cells + [c for c in flat.cells if all(c.key != g.key for g in grid.cells)]
+    settled = blanks.settle(grid.cells)
+    cells = settled + [c for c in flat.cells if all(c.key != g.key for g in grid.cells)]
     warnings = grid.warnings + flat.warnings
     meta = build_meta(
         doc, tables_found=bool(cells), hints=grid.layout_hints | flat.layout_hints, body=body, year=year
