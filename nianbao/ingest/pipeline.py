@@ -24,8 +24,8 @@ def extract_report(doc: Document, *, body: str | None = None, year: int | None =
         )
     grid = tables.extract(doc.tables)
     flat = extract_flat([t for t in doc.tables if t.flat])
-    settled = blanks.settle(grid.cells)
-    cells = settled + [c for c in flat.cells if all(c.key != g.key for g in grid.cells)]
+    grid_keys = {c.key for c in grid.cells}
+    cells = blanks.settle(grid.cells + [c for c in flat.cells if c.key not in grid_keys])
     warnings = grid.warnings + flat.warnings
     meta = build_meta(
         doc, tables_found=bool(cells), hints=grid.layout_hints | flat.layout_hints, body=body, year=year

@@ -24,12 +24,14 @@ from collections.abc import Sequence
 from nianbao.ingest import normalise
 from nianbao.ingest.errors import UnreadableFile
 from nianbao.ingest.txt_flat import has_flat_tables, read_flat
+from nianbao.ingest.txt_rows import read_section, section_end
 from nianbao.ingest.txt_tables import (
     cell_region_end,
     is_cell_line,
     is_markdown_row,
     read_cell_region,
     read_markdown,
+    table_topic,
 )
 from nianbao.model import Block, Document, Paragraph
 
@@ -92,7 +94,37 @@ def _strip_residue(line: str) -> str | None:
 
 
 def read_blocks(lines: Sequence[str]) -> list[Block]:
-    """Paragraphs and Tables in document order, each region read in its own layout."""
+    """Paragraphs and Tables in document order, each region read in its own layout.
+
+    A table section in a delimited or one-cell-a-line layout is read by ``txt_rows``; the rest
+    (TAB-led cells, markdown, flat web text, narrative) here."""
+    blocks: list[Block] = []
+    start = 0
+    for heading, end, section in _table_sections(lines):
+        blocks += _read_plain(lines[start:heading])
+        blocks += [Paragraph(lines[heading].strip()), *section]
+        start = end
+    return blocks + _read_plain(lines[start:])
+
+
+def _table_sections(lines: Sequence[str]) -> list[tuple[int, int, list[Block]]]:
+    """(heading index, end index, blocks) of each table section that ``txt_rows`` reads."""
+    found = []
+    i = 0
+    while i < len(lines):
+        text = lines[i].strip()
+        if text and len(text) <= 40 and table_topic(text):
+            end = section_end(lines, i + 1)
+            section = read_section(lines[i + 1 : end])
+            if section is not None:
+                found.append((i, end, section))
+                i = end
+                continue
+        i += 1
+    return found
+
+
+def _read_plain(lines: Sequence[str]) -> list[Block]:
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
