@@ -24,11 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from nianbao.ingest.values import EMPTY_MARKS, clean
-from nianbao.keys import T3_COLUMNS, T3_OTHER_SUBROWS, T3_RESULT_ROWS, T4_COLUMNS, T4_ROWS
+from nianbao.keys import BALANCES, T3_OTHER_SUBROWS, TABLE_COLUMNS, TABLE_ROWS
 from nianbao.model import Cell
-
-_T3_PARTS = tuple(c for c in T3_COLUMNS if c != "total")
-_T4_PARTS = tuple(c for c in T4_COLUMNS if c != "total")
 
 #: ``(left, right)``: the left keys add up to the right keys.
 Rule = tuple[tuple[str, ...], tuple[str, ...]]
@@ -40,28 +37,39 @@ def is_blank(cell: Cell) -> bool:
 
 
 def sum_rules(keys: Iterable[str]) -> list[Rule]:
-    """The sums of tables 3 and 4 among ``keys`` (a report's cell keys)."""
+    """The sums of ``keys.BALANCES`` among ``keys`` (a report's cell keys), cell by cell.
+
+    Table 3's results are its （六）其他处理 row or that row's three sub-rows, whichever the
+    report prints."""
     keys = set(keys)
-    rows = {k.split(".")[1] for k in keys if k.startswith("t3.")}
-    results = (
-        [r for r in T3_RESULT_ROWS if r not in T3_OTHER_SUBROWS]
-        if "other_total" in rows
-        else [r for r in T3_RESULT_ROWS if r != "other_total"]
-    )
+    collapsed = any(k.startswith("t3.other_total.") for k in keys)
     rules: list[Rule] = []
-    for row in rows:
-        rules.append(((f"t3.{row}.total",), tuple(f"t3.{row}.{c}" for c in _T3_PARTS)))
-    for col in T3_COLUMNS:
-        rules.append(((f"t3.total_processed.{col}",), tuple(f"t3.{r}.{col}" for r in results)))
-        rules.append(
-            (
-                (f"t3.new_received.{col}", f"t3.carried_over.{col}"),
-                (f"t3.total_processed.{col}", f"t3.carried_forward.{col}"),
-            )
-        )
-    for group in T4_ROWS:
-        rules.append(((f"t4.{group}.total",), tuple(f"t4.{group}.{c}" for c in _T4_PARTS)))
+    for balance in BALANCES.values():
+        table = balance.table
+        rows = {k.split(".")[1] for k in keys if k.startswith(table + ".")} | set(TABLE_ROWS[table])
+        if balance.across == "rows":
+            left, right = _results(balance.left, collapsed), _results(balance.right, collapsed)
+            for column in TABLE_COLUMNS[table]:
+                rules.append(
+                    (
+                        tuple(f"{table}.{r}.{column}" for r in left),
+                        tuple(f"{table}.{r}.{column}" for r in right),
+                    )
+                )
+        else:
+            for row in sorted(rows):
+                rules.append(
+                    (
+                        tuple(f"{table}.{row}.{c}" for c in balance.left),
+                        tuple(f"{table}.{row}.{c}" for c in balance.right),
+                    )
+                )
     return rules
+
+
+def _results(rows: tuple[str, ...], collapsed: bool) -> tuple[str, ...]:
+    drop = set(T3_OTHER_SUBROWS) if collapsed else {"other_total"}
+    return tuple(r for r in rows if r not in drop)
 
 
 def settle(cells: Sequence[Cell]) -> list[Cell]:
@@ -118,7 +126,7 @@ def _writes_zero_as_blank(table: str, cells: Sequence[Cell], blank: set[str]) ->
 
 def _blank_is_zero(table: str, values: dict[str, float | None], blank: set[str], rules: list[Rule]) -> None:
     """Rule 2: the table's blanks are 0, except a total whose parts are not all 0."""
-    totals = {left[0]: right for left, right in rules if len(left) == 1}
+    totals = {right[0]: left for left, right in rules if len(right) == 1}
     for key in blank:
         if key.startswith(table + ".") and values.get(key) is None and key not in totals:
             values[key] = 0
