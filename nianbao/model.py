@@ -142,8 +142,30 @@ class NarrativeFigure:
 
 
 @dataclass(frozen=True)
+class TableCoverage:
+    """How many cells of one standard table a report's file gave, of the cells its layout has.
+
+    >>> str(TableCoverage("t3", "表三", 0, 175))
+    '表三: 0 of 175 cells read'
+    """
+
+    table: str  #: ``t2``, ``t3`` or ``t4``
+    name: str  #: 表二, 表三 or 表四
+    read: int
+    expected: int
+
+    @property
+    def partial(self) -> bool:
+        return self.read < self.expected
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.read} of {self.expected} cells read"
+
+
+@dataclass(frozen=True)
 class Report:
-    """Everything ingest extracts from one file."""
+    """Everything ingest extracts from one file. ``coverage``: for each standard table the
+    report has, how many of its cells were read."""
 
     meta: ReportMeta
     text: str
@@ -152,6 +174,12 @@ class Report:
     findings: tuple[Finding, ...] = ()
     narrative: tuple[NarrativeFigure, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    coverage: tuple[TableCoverage, ...] = ()
+
+    @property
+    def partial(self) -> tuple[TableCoverage, ...]:
+        """The tables read in part (or not at all)."""
+        return tuple(c for c in self.coverage if c.partial)
 
     def cell(self, key: str) -> Cell | None:
         return next((c for c in self.cells if c.key == key), None)
@@ -162,13 +190,20 @@ class Report:
 
 @dataclass(frozen=True)
 class StoredReport:
-    """A stored report's metadata; ``cells`` is how many cells it has, when that was counted."""
+    """A stored report's metadata; ``cells`` is how many cells it has, when that was counted;
+    ``coverage`` what ingest read of each standard table (empty for a report stored before
+    coverage was recorded)."""
 
     meta: ReportMeta
     warnings: tuple[str, ...]
     also_seen_as: tuple[str, ...]
     ingested_at: str
     cells: int | None = None
+    coverage: tuple[TableCoverage, ...] = ()
+
+    @property
+    def partial(self) -> tuple[TableCoverage, ...]:
+        return tuple(c for c in self.coverage if c.partial)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
-"""Report metadata: the body as the title names it, region, year, layout."""
+"""Report metadata: the body (``ingest.bodies``), region, year, layout, and what the page says
+about itself (publication date, address)."""
 
 from __future__ import annotations
 
 import re
 
+from nianbao.ingest import bodies
 from nianbao.keys import Layout
 from nianbao.model import Document, ReportMeta
 
@@ -68,10 +70,17 @@ def build_meta(
     body: str | None = None,
     year: int | None = None,
 ) -> ReportMeta:
-    """Metadata of one document; ``body`` and ``year`` override what the title says."""
+    """Metadata of one document; ``body`` and ``year`` override what the report says.
+
+    The body is decided from the title, the opening and the signature together, and its places
+    checked against the table of divisions (``ingest.bodies``); the names corrected away are
+    the report's aliases."""
     text = doc.text
     year = year or title_year(doc.title) or _period_year(text)
-    body = body or body_from_title(doc.title) or "未知机关"
+    aliases: tuple[str, ...] = ()
+    if not body:
+        decided = bodies.decide(body_from_title(doc.title), text)
+        body, aliases = (decided.name, decided.aliases) if decided else ("未知机关", ())
     return ReportMeta(
         id=doc.sha256[:16],
         source=doc.source,
@@ -82,6 +91,9 @@ def build_meta(
         layout=layout_of(text, tables_found, hints, year),
         title=doc.title,
         sha256=doc.sha256,
+        published=doc.published,
+        source_url=doc.source_url,
+        aliases=aliases,
     )
 
 

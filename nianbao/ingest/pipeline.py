@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from nianbao.ingest import blanks, checks, narrative, tables
+from nianbao.ingest.coverage import coverage
 from nianbao.ingest.errors import NotAReport
 from nianbao.ingest.flat_tables import extract_flat
 from nianbao.ingest.meta import build_meta
@@ -34,6 +35,7 @@ def extract_report(doc: Document, *, body: str | None = None, year: int | None =
         warnings.append(_no_tables_reason(meta.year))
     figures = narrative.find_figures(text)
     findings = checks.check_tables(cells) + checks.check_narrative(cells, figures, text)
+    read = coverage(text, doc.tables, cells, meta.layout, meta.year)
     return Report(
         meta=meta,
         text=text,
@@ -42,6 +44,7 @@ def extract_report(doc: Document, *, body: str | None = None, year: int | None =
         findings=tuple(findings),
         narrative=tuple(figures),
         warnings=tuple(warnings),
+        coverage=read,
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from nianbao.model import StoredReport
 from nianbao.store.queries import (
+    bodies,
+    body_alias_map,
     cell_counts,
     chunk_rows,
     chunk_rows_by_report,
@@ -32,6 +34,7 @@ from nianbao.store.queries import (
 )
 from nianbao.store.schema import (
     CHILD_TABLES,
+    body_aliases,
     cells,
     chunks,
     connect,
@@ -41,7 +44,15 @@ from nianbao.store.schema import (
     reports,
     sections,
 )
-from nianbao.store.writes import add_alias, delete_orphan_rows, delete_report, lock_writes, write_report
+from nianbao.store.writes import (
+    add_alias,
+    add_body_alias,
+    delete_orphan_rows,
+    delete_report,
+    lock_writes,
+    rename_body,
+    write_report,
+)
 
 #: Which format's records to keep when one report arrives in several formats: structured first.
 FORMAT_RANK = {"docx": 4, "html": 3, "pdf": 2, "txt": 1}
@@ -51,6 +62,10 @@ __all__ = [
     "FORMAT_RANK",
     "StoredReport",
     "add_alias",
+    "add_body_alias",
+    "bodies",
+    "body_alias_map",
+    "body_aliases",
     "cell_counts",
     "cells",
     "chunk_rows",
@@ -74,6 +89,7 @@ __all__ = [
     "metadata",
     "narrative",
     "orphan_rows",
+    "rename_body",
     "report_text",
     "reports",
     "reports_with_sections",

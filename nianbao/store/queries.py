@@ -8,8 +8,26 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from nianbao.model import Cell, Finding, NarrativeFigure, ReportMeta, Section, StoredCell, StoredReport
-from nianbao.store.schema import CHILD_TABLES, cells, chunks, findings, narrative, reports, sections
+from nianbao.model import (
+    Cell,
+    Finding,
+    NarrativeFigure,
+    ReportMeta,
+    Section,
+    StoredCell,
+    StoredReport,
+    TableCoverage,
+)
+from nianbao.store.schema import (
+    CHILD_TABLES,
+    body_aliases,
+    cells,
+    chunks,
+    findings,
+    narrative,
+    reports,
+    sections,
+)
 
 # --- reports -----------------------------------------------------------------------------
 
@@ -25,11 +43,16 @@ def _meta_row(row: Any) -> ReportMeta:
         layout=row.layout,
         title=row.title,
         sha256=row.sha256,
+        published=row.published,
+        source_url=row.source_url,
     )
 
 
 def _stored(row: Any) -> StoredReport:
-    return StoredReport(_meta_row(row), tuple(row.warnings), tuple(row.also_seen_as), row.ingested_at)
+    coverage = tuple(TableCoverage(*item) for item in row.coverage or ())
+    return StoredReport(
+        _meta_row(row), tuple(row.warnings), tuple(row.also_seen_as), row.ingested_at, coverage=coverage
+    )
 
 
 #: Every column of ``reports`` but the text, which only a text answer reads (:func:`report_text`).
@@ -58,6 +81,16 @@ def find_by_body_year(conn: Connection, body: str, year: int | None) -> StoredRe
     """The stored report of this body and year, or None."""
     row = conn.execute(select(*_META).where(reports.c.body == body, reports.c.year == year)).first()
     return _stored(row) if row else None
+
+
+def body_alias_map(conn: Connection) -> dict[str, str]:
+    """Alias → canonical body name, for every alias recorded."""
+    return {row.alias: row.body for row in conn.execute(select(body_aliases))}
+
+
+def bodies(conn: Connection) -> list[str]:
+    """The canonical names of the stored bodies."""
+    return list(conn.execute(select(reports.c.body).distinct().order_by(reports.c.body)).scalars())
 
 
 def report_text(conn: Connection, report_id: str) -> str:

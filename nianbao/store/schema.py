@@ -41,6 +41,18 @@ reports = Table(
     Column("warnings", JSON, nullable=False),
     Column("also_seen_as", JSON, nullable=False),
     Column("ingested_at", String(32), nullable=False),
+    Column("published", String(10)),  # the page's publication date, YYYY-MM-DD, when it says
+    Column("source_url", Text),  # the page's address, when it says
+    Column("coverage", JSON),  # [[table, name, cells read, cells expected], ...]; NULL before 0.2
+)
+
+#: Other names of a body (a slip corrected, a shorter or longer form of the name) and the
+#: canonical name its reports are stored under.
+body_aliases = Table(
+    "body_aliases",
+    metadata,
+    Column("alias", Text, primary_key=True),
+    Column("body", Text, nullable=False, index=True),
 )
 
 
@@ -114,7 +126,10 @@ chunks = Table(
 CHILD_TABLES = (sections, cells, findings, narrative, chunks)
 
 #: Columns added after a table was first created: ``connect`` adds them to an older database.
-_ADDED_COLUMNS = {"findings": ("quote TEXT",)}
+_ADDED_COLUMNS = {
+    "findings": ("quote TEXT",),
+    "reports": ("published VARCHAR(10)", "source_url TEXT", "coverage JSON"),
+}
 
 
 def connect(url: str) -> Engine:

@@ -10,7 +10,16 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, insert, select
 
 from nianbao.model import Cell, Finding, NarrativeFigure, Report, Section
-from nianbao.store.schema import CHILD_TABLES, cells, chunks, findings, narrative, reports, sections
+from nianbao.store.schema import (
+    CHILD_TABLES,
+    body_aliases,
+    cells,
+    chunks,
+    findings,
+    narrative,
+    reports,
+    sections,
+)
 
 
 def write_report(
@@ -43,6 +52,9 @@ def write_report(
             warnings=list(report.warnings),
             also_seen_as=list(also_seen_as),
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            published=m.published,
+            source_url=m.source_url,
+            coverage=[[c.table, c.name, c.read, c.expected] for c in report.coverage],
         )
     )
     _insert_many(conn, sections, [_section_row(m.id, s) for s in report.sections])
@@ -103,6 +115,22 @@ def add_alias(conn: Connection, report_id: str, source: str) -> None:
     seen = conn.execute(select(reports.c.also_seen_as).where(reports.c.id == report_id)).scalar_one()
     if source not in seen:
         conn.execute(reports.update().where(reports.c.id == report_id).values(also_seen_as=[*seen, source]))
+
+
+def add_body_alias(conn: Connection, alias: str, body: str) -> None:
+    """Remember that ``alias`` names the body stored as ``body`` (the alias's last word wins)."""
+    if alias == body:
+        return
+    conn.execute(delete(body_aliases).where(body_aliases.c.alias == alias))
+    conn.execute(insert(body_aliases).values(alias=alias, body=body))
+
+
+def rename_body(conn: Connection, old: str, new: str) -> None:
+    """Store every report of ``old`` under ``new``; ``old`` and its aliases become aliases of it."""
+    conn.execute(reports.update().where(reports.c.body == old).values(body=new))
+    conn.execute(body_aliases.update().where(body_aliases.c.body == old).values(body=new))
+    conn.execute(delete(body_aliases).where(body_aliases.c.alias == new))
+    add_body_alias(conn, old, new)
 
 
 def delete_report(conn: Connection, report_id: str) -> bool:
