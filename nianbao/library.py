@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
 from nianbao import store
+from nianbao.ingest import bodies
 from nianbao.ingest.errors import IngestError
 from nianbao.ingest.pipeline import extract_report
 from nianbao.ingest.read import read_bytes
@@ -31,13 +33,15 @@ SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".md"}
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one file: the CLI prints it, the API returns it."""
+    """What happened to one file: the CLI prints it, the API returns it. ``partial`` names the
+    standard tables the file has but that were read in part (``表三: 0 of 175 cells read``)."""
 
     source: str
     status: Status
     message: str
     report_id: str | None = None
     cells: int = 0
+    partial: tuple[str, ...] = ()
 
 
 class Index(Protocol):
@@ -105,8 +109,11 @@ class Library:
         return self._store(report)
 
     def _store(self, report: Report) -> Outcome:
-        m = report.meta
         with self.engine.begin() as conn:
+            report = self._one_name(conn, report)
+            m = report.meta
+            for alias in m.aliases:
+                store.add_body_alias(conn, alias, m.body)
             old = store.find_by_body_year(conn, m.body, m.year)
             if (
                 old
@@ -130,7 +137,37 @@ class Library:
                 if old:
                     self.index.remove(old.meta.id)
                 self.index.add(m.id, rows)
-        return Outcome(m.source, *_describe(report, old), m.id, len(report.cells))
+        partial = tuple(str(c) for c in report.partial)
+        return Outcome(m.source, *_describe(report, old), m.id, len(report.cells), partial)
+
+    def _one_name(self, conn: Connection, report: Report) -> Report:
+        """The report under the name its body is stored under: a recorded alias's body, or a
+        stored body that is the same one under a shorter or longer name (洪泽区人民政府 /
+        淮安市洪泽区人民政府, see ``ingest.bodies.same_body``). The longer name is kept; a
+        shorter stored one is renamed to it and becomes an alias."""
+        m = report.meta
+        name = store.body_alias_map(conn).get(m.body, m.body)
+        if name == m.body:
+            where = f"{m.region or ''} {report.text[:2000]}"
+            for other, regions in store.body_regions(conn).items():
+                if other != name and bodies.same_body(name, other, where, " ".join(regions)):
+                    name = bodies.canonical(name, other)
+                    if name != other:
+                        self._rename(conn, other, name)
+                    break
+        if name == m.body:
+            return report
+        meta = replace(m, body=name, aliases=tuple(dict.fromkeys((*m.aliases, m.body))))
+        return replace(report, meta=meta)
+
+    def _rename(self, conn: Connection, old: str, new: str) -> None:
+        """Store the reports of ``old`` under ``new``, and tell the search index."""
+        renamed = store.reports_of_body(conn, old)
+        store.rename_body(conn, old, new)
+        rename = getattr(self.index, "rename_body", None)
+        if rename is not None:
+            for report_id in renamed:
+                rename(report_id, new)
 
     def ingest_paths(
         self, paths: Iterable[Path], *, body: str | None = None, year: int | None = None
@@ -256,6 +293,8 @@ def _describe(report: Report, old: StoredReport | None) -> tuple[Status, str]:
     what = f"{m.body} {m.year or '年份未知'}: {len(report.cells)} cells, {len(report.findings)} findings"
     if report.warnings and not report.cells:
         what += f" ({report.warnings[-1]})"
+    if report.partial:
+        what += "; read in part: " + ", ".join(str(c) for c in report.partial)
     if old is None:
         return "ingested", what
     if old.meta.format != m.format:

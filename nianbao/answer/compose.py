@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nianbao.answer.model import Answer, Citation
+from nianbao.ingest.values import EMPTY_MARKS, clean
 from nianbao.model import StoredCell, StoredFinding
 from nianbao.retrieval.figures import Figure
 
@@ -44,13 +45,22 @@ def citations(figures: Sequence[Figure]) -> tuple[Citation, ...]:
 
 
 def describe(fig: Figure) -> str:
-    """市中区人民政府办公室2023年本年新收政府信息公开申请数量为27件."""
+    """市中区人民政府办公室2023年本年新收政府信息公开申请数量为27件; a figure whose cells the
+    report left blank: …为报告未填写."""
     unit = unit_of(fig.metric)
-    text = f"{fig.body}{fig.year}年{fig.label}为{number(fig.value)}{unit if fig.value is not None else ''}"
+    value = "报告未填写" if fig.value is None and _left_blank(fig) else number(fig.value)
+    text = f"{fig.body}{fig.year}年{fig.label}为{value}{unit if fig.value is not None else ''}"
     nonzero = [c for c in fig.cells if c.value]
     if fig.summed and fig.value is not None and len(nonzero) > 1:
         text += f"（表中{'＋'.join(number(c.value) for c in nonzero)}）"
     return text
+
+
+def _left_blank(fig: Figure) -> bool:
+    """The figure has no value because the report left its cells blank (not because a glued
+    digit string could not be cut)."""
+    missing = [c for c in fig.cells if c.value is None]
+    return bool(missing) and all(clean(c.as_written) in EMPTY_MARKS for c in missing)
 
 
 def flags(figures: Sequence[Figure], findings: Sequence[StoredFinding]) -> list[str]:

@@ -168,10 +168,10 @@ class Answerer:
         resolver = BodyResolver(catalogue)
         for mention in q.mentions:
             fitting = self._fitting(mention.exact, q, catalogue) or self._fitting(mention.near, q, catalogue)
-            if len(fitting) > 1:
-                fitting = resolver.prefer_government(fitting, mention.text)
             if not fitting:
                 fitting = list(mention.exact or mention.near)
+            if len(fitting) > 1:
+                fitting = resolver.prefer_government(fitting, mention.text)
             if len(fitting) == 1 or (fitting and not q.asks):  # a text question may read them all
                 bodies += fitting
                 continue

@@ -261,9 +261,26 @@ class FindingOut(BaseModel):
         )
 
 
-class ReportDetail(ReportSummary):
-    """A stored report with its warnings, sections, cells and findings."""
+class TableRead(BaseModel):
+    """How many cells of a standard table the report's file gave, of the cells its layout has."""
 
+    table: str = Field(description="`t2`, `t3` or `t4`.")
+    name: str = Field(description="表二, 表三 or 表四.")
+    read: int
+    expected: int
+
+
+class ReportDetail(ReportSummary):
+    """A stored report with its warnings, sections, cells and findings, the page's date and
+    address, and how many cells of each standard table were read."""
+
+    published: str | None = Field(
+        None, description="The page's publication date (YYYY-MM-DD), when the page or its crawler says."
+    )
+    source_url: str | None = Field(None, description="The page's address, when the page or its crawler says.")
+    tables: list[TableRead] = Field(
+        [], description="For each standard table the report has: cells read and cells its layout has."
+    )
     warnings: list[str]
     sections: list[SectionOut]
     records: list[Record]
@@ -271,8 +288,14 @@ class ReportDetail(ReportSummary):
 
     @classmethod
     def of(cls, contents: ReportContents) -> ReportDetail:  # type: ignore[override]  # takes ReportContents
+        rep = contents.report
         return cls(
-            **ReportSummary.of(contents.report).model_dump(),
+            **ReportSummary.of(rep).model_dump(),
+            published=rep.meta.published,
+            source_url=rep.meta.source_url,
+            tables=[
+                TableRead(table=c.table, name=c.name, read=c.read, expected=c.expected) for c in rep.coverage
+            ],
             warnings=list(contents.report.warnings),
             sections=[SectionOut(path=list(s.path), start=s.start, end=s.end) for s in contents.sections],
             records=[Record.of(c) for c in contents.cells],

@@ -45,22 +45,42 @@ def ingest(
     records_only: Annotated[
         bool, typer.Option(help="Store records without building the search index")
     ] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Exit 2 when a file's tables were read only in part (or not at all)")
+    ] = False,
 ) -> None:
-    """Read reports, extract their tables, check their arithmetic, and store them."""
+    """Read reports, extract their tables, check their arithmetic, and store them.
+
+    A file whose report has the standard tables but gave fewer cells than its layout has is
+    named with the tables it missed (表三: 0 of 175 cells read); with --strict the command then
+    exits 2."""
     library = _library(with_index=not records_only)
     files = collect_files(paths)
     counts: Counter[str] = Counter()
+    partial: list[str] = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
         for outcome in library.ingest_paths(files, body=body, year=year):
             counts[outcome.status] += 1
             style = {"skipped": "red", "unchanged": "dim", "same_report": "yellow"}.get(
-                outcome.status, "green"
+                outcome.status, "yellow" if outcome.partial else "green"
             )
-            progress.console.print(f"[{style}]{outcome.status:<11}[/] {outcome.source}: {outcome.message}")
+            progress.console.print(
+                f"[{style}]{outcome.status:<11}[/] {outcome.source}: {outcome.message}",
+                markup=True,
+                highlight=False,
+            )
+            if outcome.partial:
+                partial.append(f"{outcome.source}: {', '.join(outcome.partial)}")
             progress.advance(task)
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    if partial:
+        summary += f"; {len(partial)} read in part"
     console.print(f"{len(files)} files: {summary or 'nothing to do'}")
+    for line in partial:
+        console.print(f"[yellow]tables read in part[/] {line}", highlight=False)
+    if strict and partial:
+        raise typer.Exit(2)
 
 
 def _catalog() -> Catalog:
@@ -82,9 +102,12 @@ def _body(body: str | None, agency: str | None) -> str | None:
 
 @app.command()
 def reports() -> None:
-    """List the stored reports."""
-    table = RichTable("id", "body", "year", "layout", "source", "cells", "also seen as")
-    for rep in _catalog().reports():
+    """List the stored reports; a report whose tables were read in part says which."""
+    table = RichTable(
+        "id", "body", "year", "layout", "source", "cells", "tables read in part", "also seen as"
+    )
+    stored = _catalog().reports()
+    for rep in stored:
         m = rep.meta
         table.add_row(
             m.id,
@@ -93,9 +116,16 @@ def reports() -> None:
             m.layout,
             m.source,
             str(rep.cells or 0),
+            "; ".join(f"{c.name} {c.read}/{c.expected}" for c in rep.partial),
             ", ".join(rep.also_seen_as),
         )
     console.print(table)
+    for rep in stored:
+        if rep.partial:
+            console.print(
+                f"[yellow]warning[/] {rep.meta.source}: {', '.join(str(c) for c in rep.partial)}",
+                highlight=False,
+            )
 
 
 @app.command()

@@ -70,7 +70,7 @@ def run_checks(settings: Settings, *, with_index: bool = True, index: Any = None
         ]
     try:
         with engine.connect() as conn:
-            checks += [integrity(conn), orphans(conn), cells(conn)]
+            checks += [integrity(conn), orphans(conn), cells(conn), tables_read(conn)]
             if with_index:
                 if index is None:
                     from nianbao.retrieval.index import SearchIndex
@@ -161,6 +161,28 @@ def cells(conn: Connection) -> Check:
         True,
         "every report has cells" + (f", or a warning why not ({len(explained)})" if explained else ""),
         notes=tuple(explained),
+    )
+
+
+def tables_read(conn: Connection) -> Check:
+    """Reports whose standard tables were read in part, file by file (表三: 0 of 175 cells read).
+
+    Not a fault of the data directory: the files themselves hold the tables in a form that was
+    not read (a picture, a layout not recognised). Each is named, so no report is silently
+    text-only."""
+    partial = [
+        f"{rep.meta.source} ({rep.meta.body} {rep.meta.year or ''}): {', '.join(str(c) for c in rep.partial)}"
+        for rep in store.list_reports(conn)
+        if rep.partial
+    ]
+    if not partial:
+        return Check("tables read", True, "every report's standard tables were read in full")
+    return Check(
+        "tables read",
+        True,
+        f"{_n(len(partial), 'report')} with tables read in part (listed below); re-ingest a better "
+        "copy of the file (Word, HTML or text rather than a scan) to read them",
+        notes=tuple(partial),
     )
 
 

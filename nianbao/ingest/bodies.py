@@ -218,5 +218,6 @@ def same_body(a: str, b: str, where_a: str = "", where_b: str = "") -> bool:
 
 
 def canonical(a: str, b: str) -> str:
-    """The name to store one body under: the longer (its places say more)."""
-    return max(a, b, key=lambda n: (len(n), n))
+    """The name to store one body under: the shorter, the name as people say it (洪泽区人民政府);
+    the longer stays an alias."""
+    return min(a, b, key=lambda n: (len(n), n))

@@ -28,7 +28,9 @@ from nianbao.model import Cell, Table, TableCoverage
 
 _NUMBERED = r"[一二三四五六七八九十]+\s*[、.．]\s*"
 _MARKERS = {
-    "t2": re.compile(rf"{_NUMBERED}主动公开政府信息情况|第二十条第[（(]一[）)]项|本年制发件数|本年新制作数量"),
+    "t2": re.compile(
+        rf"{_NUMBERED}主动公开政府信息情况|第二十条第[（(]一[）)]项|本年制发件数|本年新制作数量"
+    ),
     "t3": re.compile(rf"{_NUMBERED}收到和处理政府信息公开申请情况|本年新收政府信息公开申请数量|申请人情况"),
     "t4": re.compile(
         rf"{_NUMBERED}[^。，\n]{{0,14}}行政复议、[^。，\n]{{0,4}}行政诉讼[^。，\n]{{0,4}}情况|结果维持.{{0,40}}尚未审结"

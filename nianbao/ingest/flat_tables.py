@@ -44,8 +44,9 @@ def _cells(split: FlatSplit, page: int | None) -> list[Cell]:
         shown = " 或 ".join("|".join(str(v) for v in c) for c in candidates[:3])
         more = f" 等{len(candidates)}种" if len(candidates) > 3 else ""
         note = f"连写数字无法唯一拆分，可能为：{shown}{more}"
+        glued = "".join(str(v) for v in candidates[0])  # the row's digits as the page runs them
         for column in split.columns[row]:
-            out.append(_cell(split.table, row, column, None, "", note, page))
+            out.append(_cell(split.table, row, column, None, glued, note, page))
     for row, digits in split.unsplit.items():
         for column in split.columns.get(row, ()):
             out.append(_cell(split.table, row, column, None, digits, f"连写数字「{digits}」无法拆分", page))

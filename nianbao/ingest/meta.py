@@ -45,10 +45,22 @@ def region_of(body: str, text: str) -> str | None:
     region = match.group(0) if match else ""
     if not region or region.endswith("政府"):
         return None
-    wider = re.search(r"[\u4e00-\u9fff]{2,6}?(?:省|市)" + re.escape(region), text)
-    if wider and not region.startswith(wider.group(0)[: -len(region)]):
-        region = wider.group(0)
+    if region.endswith(("省", "市", "自治区")):
+        return region
+    for found in re.finditer(re.escape(region), text):
+        wider = _division_before(text[max(0, found.start() - 8) : found.start()])
+        if wider and not region.startswith(wider):
+            return wider + region
     return region
+
+
+def _division_before(text: str) -> str | None:
+    """The province or city that ``text`` ends with (淮安市 of 本报告由淮安市), if it is one."""
+    for size in range(2, len(text) + 1):
+        tail = text[-size:]
+        if tail.endswith(("省", "市", "州", "盟")) and bodies.is_division(tail):
+            return tail
+    return None
 
 
 def layout_of(text: str, tables_found: bool, hints: set[str], year: int | None) -> Layout:

@@ -104,6 +104,12 @@ class SearchIndex:
         self.vectors.delete_report(report_id)
         self.mark_stale(removed=[report_id])
 
+    def rename_body(self, report_id: str, body: str) -> None:
+        """A stored report's body is now called ``body``: its vectors' metadata say so (no
+        embedding again), and the keyword index is rebuilt with it."""
+        self.vectors.set_metadata(report_id, {"body": body})
+        self.mark_stale(added=[report_id])
+
     # --- search ---------------------------------------------------------------------------
 
     def search(

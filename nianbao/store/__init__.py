@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from nianbao.model import StoredReport
 from nianbao.store.queries import (
-    bodies,
     body_alias_map,
+    body_regions,
     cell_counts,
     chunk_rows,
     chunk_rows_by_report,
@@ -27,6 +27,7 @@ from nianbao.store.queries import (
     load_sections,
     orphan_rows,
     report_text,
+    reports_of_body,
     reports_with_sections,
     sources_without_chunks,
     stored_cells,
@@ -63,9 +64,9 @@ __all__ = [
     "StoredReport",
     "add_alias",
     "add_body_alias",
-    "bodies",
     "body_alias_map",
     "body_aliases",
+    "body_regions",
     "cell_counts",
     "cells",
     "chunk_rows",
@@ -92,6 +93,7 @@ __all__ = [
     "rename_body",
     "report_text",
     "reports",
+    "reports_of_body",
     "reports_with_sections",
     "sections",
     "sources_without_chunks",

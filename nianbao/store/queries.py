@@ -88,9 +88,17 @@ def body_alias_map(conn: Connection) -> dict[str, str]:
     return {row.alias: row.body for row in conn.execute(select(body_aliases))}
 
 
-def bodies(conn: Connection) -> list[str]:
-    """The canonical names of the stored bodies."""
-    return list(conn.execute(select(reports.c.body).distinct().order_by(reports.c.body)).scalars())
+def body_regions(conn: Connection) -> dict[str, set[str]]:
+    """Each stored body's name → the regions its reports give."""
+    out: dict[str, set[str]] = {}
+    for row in conn.execute(select(reports.c.body, reports.c.region).distinct()):
+        out.setdefault(row.body, set()).update([row.region] if row.region else [])
+    return out
+
+
+def reports_of_body(conn: Connection, body: str) -> list[str]:
+    """The ids of the reports stored under ``body``."""
+    return list(conn.execute(select(reports.c.id).where(reports.c.body == body)).scalars())
 
 
 def report_text(conn: Connection, report_id: str) -> str:
