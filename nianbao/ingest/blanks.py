@@ -106,11 +106,13 @@ def _force_side(
     sides = [values.get(k) for k in known]
     if any(v is None for v in sides):
         return False
-    present = [values.get(k) for k in other]
-    if any(v is not None and v < 0 for v in [*sides, *present]):
+    known_values = [v for v in sides if v is not None]
+    total = sum(known_values)
+    present = [v for v in (values.get(k) for k in other) if v is not None]
+    if any(v < 0 for v in [*present, *known_values]):
         return False  # the sums hold for counts; a negative number is not one
     open_blanks = [k for k in other if k in blank and values.get(k) is None]
-    if not open_blanks or sum(v for v in present if v is not None) != sum(sides):  # type: ignore[misc]
+    if not open_blanks or sum(present) != total:
         return False
     for key in open_blanks:
         values[key] = 0

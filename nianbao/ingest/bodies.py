@@ -129,7 +129,7 @@ def _divisions() -> _Divisions | None:
 
 def places(name: str) -> list[str]:
     """The place names a body's name starts with: ``淮安市洪泽区人民政府`` → 淮安市, 洪泽区."""
-    out = []
+    out: list[str] = []
     position = 0
     while True:
         match = _PLACE.match(name, position)

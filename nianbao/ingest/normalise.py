@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from dataclasses import dataclass
 
 #: Share of control or undecodable characters above which the bytes are not text.
 MAX_BINARY_SHARE = 0.02
 
-_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -132,14 +130,17 @@ def guess(data: bytes) -> str | None:
     return "gb18030" if name.replace("_", "") in _GB_FAMILY else name
 
 
+#: Characters text never holds: controls but TAB and line ends (Cc), U+FFFD, private use (Co),
+#: surrogates (Cs).
+_ODD = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffd\ue000-\uf8ff\ud800-\udfff"
+    "\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
+)
+
+
 def binary_share(text: str) -> float:
     """Share of characters that text never holds: controls, U+FFFD, private use, surrogates."""
-    odd = sum(
-        1
-        for ch in text
-        if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in _TEXT_CONTROLS)
-    )
-    return odd / max(len(text), 1)
+    return len(_ODD.findall(text)) / max(len(text), 1)
 
 
 def normalise(text: str) -> str:

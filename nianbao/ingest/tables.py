@@ -51,10 +51,13 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
     layout_hints: set[str] = field(default_factory=set)
 
+    _keys: set[str] = field(default_factory=set, repr=False)
+
     def add(self, cell: Cell) -> None:
-        if any(c.key == cell.key for c in self.cells):
+        if cell.key in self._keys:
             self.warnings.append(f"{cell.key}: a second cell ({cell.as_written!r}) was ignored")
             return
+        self._keys.add(cell.key)
         self.cells.append(cell)
 
 
