@@ -100,7 +100,11 @@ class Library:
             with self.engine.connect() as conn:
                 known = store.find_by_sha(conn, doc.sha256)
             if known:
-                return Outcome(source, "unchanged", f"already stored as {known.meta.source}", known.meta.id)
+                partial = tuple(str(c) for c in known.partial)
+                message = f"already stored as {known.meta.source}"
+                if partial:
+                    message += "; read in part: " + ", ".join(partial)
+                return Outcome(source, "unchanged", message, known.meta.id, partial=partial)
             report = extract_report(doc, body=body, year=year)
         except IngestError as exc:
             return Outcome(source, "skipped", str(exc))

@@ -145,7 +145,11 @@ def _fit(values: tuple[str, ...], width: int) -> tuple[str, ...] | None:
 
 def _extract_t4(rows: list[Row], out: Extraction) -> None:
     data = [row for row in rows if row.values and any(clean(v) for v in row.values)]
+    if not data:  # table 4 left blank throughout: its row of fifteen blank cells
+        data = [row for row in rows if len(row.values) == len(T4_KEYS)][-1:]
     texts = [text for row in data for text in row.values]
+    if len(texts) > len(T4_KEYS) and not any(clean(t) for t in texts[len(T4_KEYS) :]):
+        texts = texts[: len(T4_KEYS)]  # blank padding after the last column
     if len(texts) != len(T4_KEYS):
         numbered = [t for t in texts if clean(t)]
         if len(numbered) != len(T4_KEYS):
@@ -156,7 +160,7 @@ def _extract_t4(rows: list[Row], out: Extraction) -> None:
         [(row, text) for row in data for text in row.values]
         if len(texts) == sum(len(r.values) for r in data)
         else [(data[-1], text) for text in texts]
-    )
+    )[: len(T4_KEYS)]
     for key, (row, text) in zip(T4_KEYS, pairs, strict=True):
         group, col = key.split(".")
         out.add(_cell(f"t4.{key}", text, Row((T4_ROWS[group],), row.values, row.page), T4_COLUMNS[col]))

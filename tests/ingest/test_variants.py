@@ -30,6 +30,14 @@ def test_each_layout_reads_back_every_gold_cell(gold: variants.Gold, layout: str
     report = _read_back(gold, layout, "lf", "utf-8")
     assert variants.mismatches(gold, layout, report.cells) == {}
     assert (report.meta.body, report.meta.year) == (gold.agency, gold.year)
+    assert report.partial == ()  # every table's every cell is stored (uncut glued rows included)
+
+
+@pytest.mark.parametrize("gold", GOLDS, ids=[g.name for g in GOLDS])
+def test_a_bare_cr_export_with_empty_lines_for_empty_cells_reads_back(gold: variants.Gold) -> None:
+    """The exports that read as 0 cells before: old-Mac line ends, GBK, one cell a line."""
+    report = _read_back(gold, "cell_lines", "cr", "gb18030")
+    assert variants.mismatches(gold, "cell_lines", report.cells) == {}
 
 
 @settings(
