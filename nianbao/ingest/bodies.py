@@ -140,6 +140,7 @@ def places(name: str) -> list[str]:
 
 
 def is_division(place: str) -> bool:
+    """Whether ``place`` is the name of a real province, city or county (淮安市: yes)."""
     table = _divisions()
     return table is not None and place in table.codes
 
