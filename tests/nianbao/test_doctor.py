@@ -90,6 +90,7 @@ def test_doctor_says_ok_for_every_check_of_a_healthy_dir(
         "database integrity",
         "orphan rows",
         "report cells",
+        "tables read",
         "search vectors",
         "keyword index",
         "embedding model",
