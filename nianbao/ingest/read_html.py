@@ -118,19 +118,25 @@ _URL_META = ("og:url", "url", "articleurl")
 
 def _page_meta(soup: BeautifulSoup) -> tuple[str | None, str | None]:
     """The publication date and address a page states in its ``<meta>`` tags (government
-    sites use ``PubDate``; others ``article:published_time``, ``og:url``, a canonical link)."""
+    sites use ``PubDate``; others ``article:published_time``, ``og:url``, a canonical link).
+    Only ``<head>`` is searched: that is where they stand, and a page body is large."""
     published = url = None
-    for tag in soup.find_all("meta"):
+    head = soup.head
+    if head is None:
+        return None, None
+    for tag in head.find_all(("meta", "link")):
+        if tag.name == "link":
+            rel = tag.get("rel") or []
+            href = str(tag.get("href") or "")
+            if url is None and "canonical" in rel and href.startswith(("http://", "https://")):
+                url = href
+            continue
         name = str(tag.get("name") or tag.get("property") or "").lower()
         content = str(tag.get("content") or "")
         if published is None and name in _DATE_META:
             published = normalise.published_date(content)
         if url is None and name in _URL_META and content.startswith(("http://", "https://")):
             url = content
-    canonical = soup.find("link", rel="canonical")
-    if url is None and isinstance(canonical, Tag):
-        href = str(canonical.get("href") or "")
-        url = href if href.startswith(("http://", "https://")) else None
     return published, url
 
 
