@@ -98,7 +98,11 @@ class Section:
 
 @dataclass(frozen=True)
 class Cell:
-    """One number cell of tables 2–4, under its canonical key (report-format.md)."""
+    """One number cell of tables 2–4, under its canonical key (report-format.md).
+
+    ``value`` is None where the report left the cell blank (``as_written`` ``""``, ``—`` …) and
+    its tables do not fix it at 0 (``ingest/blanks.py``), or where a glued digit string could not
+    be cut (``note`` says so): unknown, never counted as zero."""
 
     key: str
     value: float | int | None
@@ -108,11 +112,6 @@ class Cell:
     column_label: str
     page: int | None = None
     note: str | None = None
-
-    @property
-    def numeric(self) -> float | int:
-        """The value used for arithmetic: blanks and dashes count as zero."""
-        return self.value if self.value is not None else 0
 
 
 @dataclass(frozen=True)
