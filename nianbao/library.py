@@ -152,7 +152,7 @@ class Library:
         m = report.meta
         name = store.body_alias_map(conn).get(m.body, m.body)
         if name == m.body:
-            where = f"{m.region or ''} {report.text[:2000]}"
+            where = m.region or ""
             for other, regions in store.body_regions(conn).items():
                 if other != name and bodies.same_body(name, other, where, " ".join(regions)):
                     name = bodies.canonical(name, other)

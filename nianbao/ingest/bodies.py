@@ -16,8 +16,8 @@ together, with a slip of one character corrected against the table of administra
 - Every name corrected away is kept as an alias.
 
 ``same_body`` decides whether two stored names are one body (洪泽区人民政府 and
-淮安市洪泽区人民政府): one ends with the other and the longer one's extra places are where the
-shorter one's report says it is.
+淮安市洪泽区人民政府): one ends with the other and the longer one's extra places are in the
+region the shorter one's report gives.
 """
 
 from __future__ import annotations
@@ -203,8 +203,8 @@ def _looks_alike(written: str, real: str) -> bool:
 
 def same_body(a: str, b: str, where_a: str = "", where_b: str = "") -> bool:
     """Whether names ``a`` and ``b`` are one body: equal, or one ends with the other (4
-    characters at least) and the places the longer one adds are in the shorter one's region or
-    text (``where_*``), so that 市中区人民政府办公室 of 枣庄 is not 济南市市中区人民政府办公室.
+    characters at least) and the places the longer one adds are in the shorter one's region
+    (``where_*``: 淮安市洪泽区), so that 市中区人民政府办公室 of 枣庄 is not 济南市市中区人民政府办公室.
 
     >>> same_body("洪泽区人民政府", "淮安市洪泽区人民政府", "淮安市洪泽区")
     True

@@ -36,6 +36,8 @@ from nianbao.model import Block, Paragraph, Table
 MIN_ROWS = 2
 #: A cell of a table is short; a longer "cell" is a sentence with commas in it.
 MAX_CELL = 40
+#: The longest row label of the national tables is under 40 characters; a longer line is text.
+MAX_LABEL = 60
 
 _GAP = re.compile(r"\S+(?: \S+)*")  # tokens separated by two spaces or more
 
@@ -276,13 +278,18 @@ def _with_header(columns: list[int], header: list[tuple[str, int, int]]) -> list
 def _cell_lines(lines: Sequence[str]) -> list[Block]:
     """Rows from label lines and the value lines after them (an empty line is an empty cell);
     header words that name columns become a header row, and fix how many value cells a row has
-    (trailing empty lines past that are the gap before the next section)."""
+    (trailing empty lines past that are the gap before the next section). A sentence (a long
+    line, or one ending in 。) ends the table: it and what follows are paragraphs."""
     rows: list[tuple[str, ...]] = []
     texts: list[str] = []
     values: list[str] = []
     width: int | None = None
-    for line in lines:
+    after: list[Block] = []
+    for i, line in enumerate(lines):
         text = line.strip()
+        if text and (len(text) > MAX_LABEL or text.endswith("。")):
+            after = [Paragraph(rest.strip()) for rest in lines[i:] if rest.strip()]
+            break
         if text and not is_value_text(text):
             if values:
                 width = _flush(rows, texts, values, width)
@@ -292,7 +299,7 @@ def _cell_lines(lines: Sequence[str]) -> list[Block]:
             values.append(text)
     if texts or values:
         _flush(rows, texts, values, width)
-    return [Table(rows=tuple(rows))] if rows else []
+    return ([Table(rows=tuple(rows))] if rows else []) + after
 
 
 def _flush(rows: list[tuple[str, ...]], texts: list[str], values: list[str], width: int | None) -> int | None:
