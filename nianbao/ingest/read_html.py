@@ -126,9 +126,10 @@ def _page_meta(soup: BeautifulSoup) -> tuple[str | None, str | None]:
         return None, None
     for tag in head.find_all(("meta", "link")):
         if tag.name == "link":
-            rel = tag.get("rel") or []
+            rel = tag.get("rel")
+            canonical = "canonical" in (rel if isinstance(rel, list) else str(rel or "").split())
             href = str(tag.get("href") or "")
-            if url is None and "canonical" in rel and href.startswith(("http://", "https://")):
+            if url is None and canonical and href.startswith(("http://", "https://")):
                 url = href
             continue
         name = str(tag.get("name") or tag.get("property") or "").lower()
