@@ -161,6 +161,10 @@ def generated_forms(name: str) -> frozenset[str]:
         return GOVERNMENT
     if name in OFFICE:
         return OFFICE
+    for prefix in ("人民政府", "政府"):  # 人民政府外事办公室: the government's own office of 外事
+        if name.startswith(prefix) and name[len(prefix) :] not in GOVERNMENT | OFFICE:
+            inner = generated_forms(name[len(prefix) :])
+            return inner | {p + f for p in ("人民政府", "政府") for f in inner}
     stem, kind, short = split_kind(name)
     if not kind:
         return frozenset({name})
