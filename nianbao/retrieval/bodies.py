@@ -459,13 +459,17 @@ class _Tables:
         return any(p.within(outer) for outer in table.get(written.text, []) for p in inner)
 
     def related(self, mention: str) -> list[str]:
-        """Stored bodies, those sharing a place with the mention first."""
+        """Stored bodies, those sharing a place with the mention first (for 县卫健委, those
+        at its level)."""
         masked = mask_years(mention)
         written, _ = self._places_at(masked, 0, _boundaries(masked))
         names = {w.text for w in written}
         shorts = {s for n in names for s in _unlisted_short(n, self.table)} | names
+        level = mention[:1] if not written and mention[:1] in LEVEL_WORDS else ""
 
         def shares(body: Body) -> bool:
+            if level:
+                return body.level == level
             return any(
                 p.name in names or shorts & _unlisted_short(p.name, self.table)
                 for c in body.chains

@@ -199,6 +199,8 @@ def test_a_body_that_is_not_stored_is_named_as_absent(text: str, absent: str) ->
 def test_the_bodies_of_the_same_place_come_first() -> None:
     related = BodyResolver(LEVELS).related("怀远县卫健委")
     assert set(related[:2]) == {"怀远县人民政府", "怀远县发展和改革局"} and len(related) == len(LEVELS)
+    at_level = BodyResolver(LEVELS).related("县卫健委")
+    assert set(at_level[:3]) == {"怀远县人民政府", "怀远县发展和改革局", "沭阳县发展和改革局"}
 
 
 # --- near misses --------------------------------------------------------------------------------
