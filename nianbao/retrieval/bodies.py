@@ -359,8 +359,8 @@ class _Tables:
             window = masked[j : j + size]
             if len(window) < size or not all(_CJK.match(c) for c in window):
                 continue
-            if size == 2 and not self._name_follows(masked, j + size):
-                continue  # a two-character typo is followed by a year or a name (平谭2024年)
+            if size == 2 and not (_name_starts(masked, j) and self._name_follows(masked, j + size)):
+                continue  # a two-character typo stands where a name does (平谭2024年), not 年报上留的
             found = {
                 self.places[choice][1]
                 for choice, _, _ in process.extract(
@@ -377,7 +377,7 @@ class _Tables:
     def _name_follows(self, masked: str, k: int) -> bool:
         """Whether a year (masked), a place suffix or a department follows at ``k``."""
         after = masked[k : k + 1]
-        if after in ("", " ", "的") or after.isdigit() or after in _SUFFIX_CHARS:
+        if after in ("", " ") or after.isdigit() or after in _SUFFIX_CHARS:
             return bool(after)
         return any(masked[k : k + n] in self.department_words for n in range(2, 8))
 
@@ -546,6 +546,13 @@ def _inside_name(masked: str, i: int, bounds: set[int]) -> bool:
     if before is None or i - before != 1:
         return False
     return bool(_CJK.match(masked[before])) and masked[before] not in _PARTICLES
+
+
+def _name_starts(masked: str, j: int) -> bool:
+    """Whether a name may start at ``j``: at the start, after a year or punctuation, or after
+    a particle (请问平谭…, 平潭和洪泽…)."""
+    before = masked[j - 1 : j]
+    return not before or not _CJK.match(before) or before in "问和与及跟同"
 
 
 def _is_word(text: str) -> bool:

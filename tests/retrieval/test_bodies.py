@@ -228,3 +228,8 @@ def test_ordinary_words_are_no_typo(text: str) -> None:
 
 def test_tables_are_built_once_per_set_of_names() -> None:
     assert BodyResolver(BODIES)._t is BodyResolver(list(reversed(BODIES)))._t
+
+
+@pytest.mark.parametrize("text", ["洪泽区2024年报告上写的地址", "商业企业里面，科研机构中的有几件"])
+def test_two_characters_inside_a_sentence_are_no_typo_of_a_short_name(text: str) -> None:
+    assert all(not m.near for m in BodyResolver(BODIES).resolve(text))
