@@ -208,6 +208,10 @@ class _Tables:
             f for b in self.bodies.values() if b.kind == "department" for f in b.forms if len(f) >= 3
         }
         self.longest_department = max((len(w) for w in self.department_words), default=0)
+        sizes: dict[str, set[int]] = {}  # first character → the lengths of place names
+        for name in (*self.places, *self.table.by_name, *self.table.by_short):
+            sizes.setdefault(name[0], set()).add(len(name))
+        self.sizes = {c: sorted(n, reverse=True) for c, n in sizes.items()}
         self.near_choices: dict[int, list[str]] = {}
         for written in self.places:
             self.near_choices.setdefault(len(written), []).append(written)
@@ -242,6 +246,8 @@ class _Tables:
         off is tried when the place as written names no stored body, and after a level word
         or a department (市科委 is no typo of 市中). A level word is read only in a question
         that has named no body before it (沭阳县…县政府网站 is 沭阳县's)."""
+        if not _CJK.match(masked[i]):
+            return None
         read = self._read(text, masked, i, bounds, near=False)
         if read is not None:
             typo = self._read(text, masked, i, bounds, near=True)
@@ -259,7 +265,7 @@ class _Tables:
             if word in self.bare_words and i in bounds and i + size in bounds:
                 bodies = [b.name for b in self.bodies.values() if word in b.forms]
                 return Mention(text[i : i + size], tuple(bodies), ()), i + size
-        return self._read(text, masked, i, bounds, near=True)
+        return self._read(text, masked, i, bounds, near=True) if i in bounds else None
 
     def _read(
         self, text: str, masked: str, i: int, bounds: set[int], near: bool
@@ -326,8 +332,9 @@ class _Tables:
         """The place names at ``j``, longest first: of the table, of the stored bodies (full or
         short), else a place the table does not list (白鹭县, 某省)."""
         out: list[_Written] = []
-        longest = min(max(self.table.longest, 8), len(masked) - j)
-        for size in range(longest, 1, -1):
+        for size in self.sizes.get(masked[j : j + 1], ()):
+            if j + size > len(masked):
+                continue
             word = masked[j : j + size]
             cut = j + size < len(masked) and masked[j + size] in _SUFFIX_CHARS
             if cut and self._full_place_at(masked, j + size):
@@ -347,10 +354,10 @@ class _Tables:
 
     def _full_place_at(self, masked: str, k: int) -> bool:
         """Whether a full place name (of the table or stored) starts at ``k``."""
-        top = min(max(self.table.longest, 8), len(masked) - k)
         return any(
             masked[k : k + n] in self.table.by_name or self.places.get(masked[k : k + n], (False,))[0]
-            for n in range(3, top + 1)
+            for n in self.sizes.get(masked[k : k + 1], ())
+            if n >= 3 and k + n <= len(masked)
         )
 
     def _near_place_at(self, masked: str, j: int) -> _Written | None:
