@@ -16,8 +16,6 @@ is picked silently.
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,21 +30,19 @@ from nianbao.retrieval.departments import (
     same_stem_other_kind,
     standard_forms,
 )
+from nianbao.retrieval.mentions import (
+    ANY_DEPARTMENT,
+    CJK,
+    NOT_IN_NAMES,
+    SUFFIX_CHARS,
+    inside_name,
+    is_word,
+    mask_years,
+    name_starts,
+    unknown_name,
+    word_bounds,
+)
 from nianbao.retrieval.places import LEVEL_WORDS, Divisions, Place, divisions
-
-#: Year expressions, masked before names are read (2022年省民政厅 is not a body 年省民政厅).
-YEARS = re.compile(
-    r"(?:19|20)\d{2}\s*(?:年度|年)?|[〇零一二三四五六七八九]{4}\s*年度?|"
-    r"(?:去|今|前|明|上一?|本|当|同|全|每|历|逐)年度?|近[一二两三四五六七八九十\d]年"
-)
-#: A department the stored bodies do not have, after a place: 枣庄市人民政府, 某省发展和改革委员会.
-_ANY_DEPARTMENT = re.compile(
-    r"[\u4e00-\u9fff]{0,10}?(?:委员会|办公室|办公厅|管委会|人民政府|政府|局|厅|委|办)"
-)
-_NOT_IN_NAMES = re.compile(r"[的了吗呢是在有多少几哪]")
-_SUFFIX_CHARS = "省市区县州"
-_PARTICLES = set("的和与及或在是了吗呢问全本该各我此这那每省市县区")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -113,11 +109,6 @@ def canonical(names: Iterable[str]) -> dict[str, str]:
 def same_body(a: str, b: str) -> bool:
     """洪泽区人民政府 and 淮安市洪泽区人民政府 are one body: one name ends with the other."""
     return a == b or (min(len(a), len(b)) >= 4 and (a.endswith(b) or b.endswith(a)))
-
-
-def mask_years(text: str) -> str:
-    """The text with each year expression blanked (same length, so offsets hold)."""
-    return YEARS.sub(lambda m: " " * len(m.group(0)), text)
 
 
 class BodyResolver:
@@ -223,7 +214,7 @@ class _Tables:
         if text in self._cache:
             return self._cache[text]
         masked = mask_years(text)
-        bounds = _boundaries(masked)
+        bounds = word_bounds(masked)
         out: list[Mention] = []
         i = 0
         while i < len(masked):
@@ -246,7 +237,7 @@ class _Tables:
         off is tried when the place as written names no stored body, and after a level word
         or a department (市科委 is no typo of 市中). A level word is read only in a question
         that has named no body before it (沭阳县…县政府网站 is 沭阳县's)."""
-        if not _CJK.match(masked[i]):
+        if not CJK.match(masked[i]):
             return None
         read = self._read(text, masked, i, bounds, near=False)
         if read is not None:
@@ -256,7 +247,7 @@ class _Tables:
             if typo is not None and typo[1] == read[1] and read[0] is not None and typo[0] is not None:
                 return _with_near(read[0], typo[0]), read[1]
             return read
-        if levels and masked[i] in LEVEL_WORDS and not _inside_name(masked, i, bounds):
+        if levels and masked[i] in LEVEL_WORDS and not inside_name(masked, i, bounds):
             department, end = self._department_at(masked, i + 1, bounds, any_word=False)
             if department is not None and department not in ("", "办", "委", "局", "厅"):
                 return self._at_level(text[i:end], masked[i], department), end
@@ -300,8 +291,8 @@ class _Tables:
                     and len(window) == len(form)
                     and window[-1] == form[-1]
                     and Hamming.distance(window, form) == 1
-                    and _CJK.match(window[0])
-                    and not _is_word(window)
+                    and CJK.match(window[0])
+                    and not is_word(window)
                 ):
                     found.setdefault(len(form), set()).add(body.name)
         if not found:
@@ -336,7 +327,7 @@ class _Tables:
             if j + size > len(masked):
                 continue
             word = masked[j : j + size]
-            cut = j + size < len(masked) and masked[j + size] in _SUFFIX_CHARS
+            cut = j + size < len(masked) and masked[j + size] in SUFFIX_CHARS
             if cut and self._full_place_at(masked, j + size):
                 cut = False  # 枣庄市中区: 枣庄 and 市中区 share the 市
                 bounds = bounds | {j + size}
@@ -348,7 +339,7 @@ class _Tables:
                 out.append(_Written(word, False))
         if not out:
             unlisted = self.table.unlisted(masked, j, [])
-            if unlisted and (j in bounds or unlisted.startswith("某")) and _unknown_name(j, unlisted, bounds):
+            if unlisted and (j in bounds or unlisted.startswith("某")) and unknown_name(j, unlisted, bounds):
                 out.append(_Written(unlisted, True))
         return out[:3]
 
@@ -364,9 +355,9 @@ class _Tables:
         """A stored place written one character off (平谭, 沭杨县), when it is no other word."""
         for size in sorted(self.near_choices, reverse=True):
             window = masked[j : j + size]
-            if len(window) < size or not all(_CJK.match(c) for c in window):
+            if len(window) < size or not all(CJK.match(c) for c in window):
                 continue
-            if size == 2 and not (_name_starts(masked, j) and self._name_follows(masked, j + size)):
+            if size == 2 and not (name_starts(masked, j) and self._name_follows(masked, j + size)):
                 continue  # a two-character typo stands where a name does (平谭2024年), not 年报上留的
             found = {
                 self.places[choice][1]
@@ -384,7 +375,7 @@ class _Tables:
     def _name_follows(self, masked: str, k: int) -> bool:
         """Whether a year (masked), a place suffix or a department follows at ``k``."""
         after = masked[k : k + 1]
-        if after in ("", " ") or after.isdigit() or after in _SUFFIX_CHARS:
+        if after in ("", " ") or after.isdigit() or after in SUFFIX_CHARS:
             return bool(after)
         return any(masked[k : k + n] in self.department_words for n in range(2, 8))
 
@@ -398,7 +389,7 @@ class _Tables:
             return False
         if window in self.table.by_name or window in self.table.by_short:
             return name not in self.table.by_name
-        return not _is_word(window)
+        return not is_word(window)
 
     def _department_at(self, masked: str, k: int, bounds: set[int], any_word: bool) -> tuple[str | None, int]:
         """The department named at ``k`` (a known form, else, ``any_word``, any department
@@ -408,8 +399,8 @@ class _Tables:
             if word in self.department_words and k + size in bounds:
                 return word, k + size
         if any_word:
-            match = _ANY_DEPARTMENT.match(masked, k)
-            while match and not (match.end() in bounds and not _NOT_IN_NAMES.search(match.group(0))):
+            match = ANY_DEPARTMENT.match(masked, k)
+            while match and not (match.end() in bounds and not NOT_IN_NAMES.search(match.group(0))):
                 match = None
             if match:
                 return match.group(0), match.end()
@@ -469,7 +460,7 @@ class _Tables:
         """Stored bodies, those sharing a place with the mention first (for 县卫健委, those
         at its level)."""
         masked = mask_years(mention)
-        written, _ = self._places_at(masked, 0, _boundaries(masked))
+        written, _ = self._places_at(masked, 0, word_bounds(masked))
         names = {w.text for w in written}
         shorts = {s for n in names for s in _unlisted_short(n, self.table)} | names
         level = mention[:1] if not written and mention[:1] in LEVEL_WORDS else ""
@@ -512,60 +503,6 @@ def _by_department(bodies: list[Body], department: str) -> tuple[list[str], list
     exact = [b.name for b in bodies if department in b.forms]
     near = [b.name for b in bodies if any(same_stem_other_kind(department, f) for f in b.forms)]
     return exact, [] if exact else near
-
-
-def _boundaries(text: str) -> set[int]:
-    """Offsets where a word starts or ends (jieba), so a name does not end inside a word."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    out = {0, len(text)}
-    pos = 0
-    for word in jieba.lcut(text, HMM=False):
-        pos += len(word)
-        out.add(pos)
-    return out
-
-
-#: A stem this frequent in jieba's dictionary is a common word (通过, 全县), not an unknown
-#: place's name (白鹭 39, 红枫 0; listed places like 上海 are read from the table).
-_COMMON_WORD = 100
-
-
-def _unknown_name(start: int, name: str, bounds: set[int]) -> bool:
-    """An unlisted place's stem is one rare word (白鹭), or characters no word holds (红枫):
-    not 请问某 of 请问某省, not 通过 of 通过县政府."""
-    import jieba
-
-    if name.startswith("某"):
-        return True
-    inner = sorted(b for b in bounds if start < b < start + len(name) - 1)
-    cuts = [start, *inner, start + len(name) - 1]
-    if inner and not all(b - a == 1 for a, b in zip(cuts, cuts[1:], strict=False)):
-        return False
-    return jieba.dt.FREQ.get(name[:-1], 0) <= _COMMON_WORD
-
-
-def _inside_name(masked: str, i: int, bounds: set[int]) -> bool:
-    """Whether the character at ``i`` ends an unknown name (红枫市) rather than being a level
-    word (请问县政府, 本市卫健委): it follows a single character that is no particle."""
-    before = max((b for b in bounds if b < i), default=None)
-    if before is None or i - before != 1:
-        return False
-    return bool(_CJK.match(masked[before])) and masked[before] not in _PARTICLES
-
-
-def _name_starts(masked: str, j: int) -> bool:
-    """Whether a name may start at ``j``: at the start, after a year or punctuation, or after
-    a particle (请问平谭…, 平潭和洪泽…)."""
-    before = masked[j - 1 : j]
-    return not before or not _CJK.match(before) or before in "问和与及跟同"
-
-
-def _is_word(text: str) -> bool:
-    import jieba
-
-    return bool(jieba.dt.FREQ.get(text))
 
 
 @lru_cache(maxsize=8)

@@ -48,7 +48,18 @@ EXCEPTIONS: dict[str, tuple[str, ...]] = {
 #: The names of a people's government and of its general office (all of one body each).
 GOVERNMENT = frozenset({"", "人民政府", "政府", "管委会", "管理委员会"})
 OFFICE = frozenset(
-    {"人民政府办公室", "政府办公室", "政府办", "人民政府办公厅", "政府办公厅", "办公厅", "办公室", "政府办公"}
+    {
+        "人民政府办公室",
+        "政府办公室",
+        "政府办",
+        "人民政府办公厅",
+        "政府办公厅",
+        "办公厅",
+        "办公室",
+        "政府办公",
+        "人民政府办",
+        "府办",  # 市府办, 县府办
+    }
 )
 #: Standard departments of a government at province, city or county level (a general list, so
 #: that a short stored name like 科委 finds its full name, and a question's full name its short one).
