@@ -469,7 +469,9 @@ class _Tables:
             if level:
                 return body.level == level
             return any(
-                p.name in names or shorts & _unlisted_short(p.name, self.table)
+                p.name in names
+                or shorts & _unlisted_short(p.name, self.table)
+                or any(self._encloses(w, p) for w in written)  # 江苏省: 沭阳县, 淮安市…
                 for c in body.chains
                 for p in c
             )

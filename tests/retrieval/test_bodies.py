@@ -234,3 +234,8 @@ def test_tables_are_built_once_per_set_of_names() -> None:
 @pytest.mark.parametrize("text", ["洪泽区2024年报告上写的地址", "商业企业里面，科研机构中的有几件"])
 def test_two_characters_inside_a_sentence_are_no_typo_of_a_short_name(text: str) -> None:
     assert all(not m.near for m in BodyResolver(BODIES).resolve(text))
+
+
+def test_the_bodies_inside_the_place_named_come_first() -> None:
+    related = BodyResolver(LEVELS).related("江苏省卫健委")
+    assert set(related[:2]) == {"沭阳县发展和改革局", "淮安市人民政府"}
