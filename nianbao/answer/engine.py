@@ -20,6 +20,7 @@ from nianbao.answer import check, compose
 from nianbao.answer.llm import Wording
 from nianbao.answer.metrics import metrics_for_reports
 from nianbao.answer.model import Answer, Citation
+from nianbao.answer.normalise import ask_in_chinese, foreign, normalise
 from nianbao.answer.parse import Question, follow_up, parse, state_of
 from nianbao.answer.quote import Source, quote_answer
 from nianbao.answer.text import prefers_text
@@ -85,7 +86,7 @@ class Answerer:
         conversation_id = conversation_id or uuid.uuid4().hex
         catalogue = self._catalogue()
         previous = self.conversations.get(conversation_id)
-        question = _answer_to_clarify(question.strip(), previous)
+        question = _answer_to_clarify(normalise(question), previous)
         parsed = parse(question, BodyResolver(catalogue), self.today or date.today())
         parsed = follow_up(parsed, previous)
         answer, bodies, years = self._answer(parsed, catalogue)
@@ -104,7 +105,7 @@ class Answerer:
     def tool_answer(self, question: str) -> str:
         """The plain answer with its sources as text: what the language model's tools return."""
         catalogue = self._catalogue()
-        parsed = parse(question.strip(), BodyResolver(catalogue), self.today or date.today())
+        parsed = parse(normalise(question), BodyResolver(catalogue), self.today or date.today())
         answer, _, _ = self._answer(parsed, catalogue)
         sources = "；".join(f"{c.source} {c.locator}：{c.quote}" for c in answer.citations)
         return f"{answer.text}\n出处：{sources}" if sources else answer.text
@@ -122,6 +123,9 @@ class Answerer:
     def _answer(self, q: Question, catalogue: dict) -> tuple[Answer, list[str], list[int]]:
         if not catalogue:
             return Answer("not_found", "目前还没有收录任何年度报告。"), [], []
+        if foreign(q.text):  # not_found, not clarify: there is no option to pick, only to re-ask
+            reply, examples = ask_in_chinese(catalogue)
+            return Answer("not_found", reply, options=examples), [], []
         if q.unknown_body and not q.mentions:
             return self._unknown_body(q.unknown_body, catalogue), [], list(q.years)
         bodies, clarify = self._bodies(q, catalogue)
@@ -163,7 +167,10 @@ class Answerer:
         return answer, bodies, years
 
     def _bodies(self, q: Question, catalogue: dict) -> tuple[list[str], Answer | None]:
-        """One stored body per mention; a mention that fits several bodies is asked back."""
+        """One stored body per mention; a mention that fits several bodies is asked back, one
+        that names a body not stored is not found (even beside stored ones: 比较A和B)."""
+        if q.unknown_body:
+            return [], self._unknown_body(q.unknown_body, catalogue)
         bodies: list[str] = []
         resolver = BodyResolver(catalogue)
         for mention in q.mentions:
@@ -212,12 +219,10 @@ class Answerer:
         return chosen, None
 
     def _unknown_body(self, mention: str, catalogue: dict) -> Answer:
-        names = sorted(catalogue)
-        return Answer(
-            "not_found",
-            f"语料中没有「{mention}」的年度报告，无法回答。现有的机关：{'、'.join(names)}。",
-            options=tuple(names),
-        )
+        """Not found, naming the bodies that are stored: those of the same place first."""
+        names = BodyResolver(catalogue).related(mention)
+        text = f"语料中没有「{mention}」的年度报告，无法回答。现有的机关：{'、'.join(names)}。"
+        return Answer("not_found", text, options=tuple(names))
 
     # --- figures -------------------------------------------------------------------------
 

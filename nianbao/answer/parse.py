@@ -80,7 +80,7 @@ def parse(text: str, resolver, today: date | None = None) -> Question:  # noqa: 
     stripped = _without(text, [m.text for m in mentions])
     applicant = lexicon.find_in(lexicon.APPLICANTS, stripped)
     intent = next((name for name, pattern in INTENTS if re.search(pattern, text)), "value")
-    unknown = resolver.unknown_mention(text) if not mentions else None
+    unknown = resolver.unknown_mention(text)
     return Question(text, years, recent, mentions, unknown, asks_of(stripped), applicant, intent)
 
 
