@@ -35,6 +35,7 @@ ROWS: list[tuple[str, str]] = [
     (r"确认或重新|重新出具", "t3.rejected_confirm_existing"),
     (r"不补正|逾期未补正", "t3.other_no_correction"),
     (r"缴纳费用|收费通知", "t3.other_no_fee"),
+    (r"其他处理.{0,6}其他", "t3.other_other"),
     (r"上年结转|去年结转|上一年结转|结转过来|上年度结转", "t3.carried_over"),
     (
         r"结转下|结转到下|转入下一?年|下年度继续|留到下一?年|结转至下|顺延|结转多少|结转了?几",
@@ -78,13 +79,13 @@ _INNER = {
 
 #: Applicant-type words → table-3 column.
 APPLICANTS: list[tuple[str, str]] = [
-    (r"自然人|个人|公民|群众", "natural_person"),
+    (r"自然人|个人(?!隐私|信息)|公民|群众", "natural_person"),
     (r"商业企业|(?<!法人或其他组织和)企业|公司", "commercial"),
     (r"科研机构", "research"),
     (r"社会公益", "social_welfare"),
     (r"法律服务|律师", "legal_service"),
     (r"法人或其他组织|法人和其他组织|法人", "org"),
-    (r"(?<!法人或)(?<!法人和)其他.{0,2}类?组织|其他机构", "other_org"),
+    (r"(?<!法人或)(?<!法人和)其他.{0,4}(?:组织|机构)", "other_org"),
 ]
 
 #: Table-4 result words → column.
@@ -125,23 +126,48 @@ _weak = [(re.compile(p), v) for p, v in WEAK_ROWS]
 
 
 def find_rows(text: str) -> list[str]:
-    """Every row the text names, in the order named; a span is taken by its most specific row."""
+    """Every row the text names, in the order named; a span is taken by its most specific row.
+    When no row is named, the row a general word guesses (申请多少 → 新收), if any."""
+    return named_rows(text) or guessed_rows(text)
+
+
+def named_rows(text: str) -> list[str]:
+    """The rows the text names with a word of ``ROWS``."""
     taken: list[tuple[int, int, str]] = []
     for pattern, row in _compiled:
         for m in pattern.finditer(text):
             if all(m.end() <= a or m.start() >= b for a, b, _ in taken):
                 taken.append((m.start(), m.end(), row))
-    if not taken:
-        taken = [(m.start(), m.end(), row) for pattern, row in _weak for m in pattern.finditer(text)][:1]
     rows = [row for _, _, row in sorted(taken)]
     rows = [r for r in rows if not any(inner in rows for inner in _INNER.get(r, ()))]
     return list(dict.fromkeys(rows))
+
+
+def guessed_rows(text: str) -> list[str]:
+    """The row a general word of ``WEAK_ROWS`` guesses, when the text names none."""
+    return [row for pattern, row in _weak if pattern.search(text)][:1]
 
 
 def find_row(text: str) -> str | None:
     """The first table row the text names, or None."""
     rows = find_rows(text)
     return rows[0] if rows else None
+
+
+def without_columns(text: str) -> str:
+    """The text without its applicant, table-4 result and table-2 column words: what is left
+    names the row (其中结果纠正的 → 其中的)."""
+    for table in (APPLICANTS, T4_RESULTS, T2_COLUMNS):
+        for pattern, _ in table:
+            text = re.sub(rf"(?:结果)?(?:{pattern})", " ", text)
+    return text
+
+
+def without_rows(text: str) -> str:
+    """The text without the words that name its rows (复议被认可的 → 被认可的)."""
+    for pattern, _ in ROWS:
+        text = re.sub(pattern, " ", text)
+    return text
 
 
 def find_all(table: list[tuple[str, str]], text: str) -> list[str]:
@@ -158,13 +184,16 @@ def find_in(table: list[tuple[str, str]], text: str) -> str | None:
     return None
 
 
-def metrics_for(row: str, text: str, applicant: str | None, layout_2019: bool = False) -> list[str]:
-    """The metric keys a row and the question's words ask for; several columns give several."""
+def metrics_for(
+    row: str, text: str, applicant: str | None, layout_2019: bool = False, result: str | None = None
+) -> list[str]:
+    """The metric keys a row and the question's words ask for; several columns give several.
+    ``result``: the table-4 column the question means when its words name none."""
     table = row.split(".")[0]
     if table == "t3":
         return [f"{row}.{applicant or 'total'}"]
     if table == "t4":
-        results = find_all(T4_RESULTS, text)
+        results = find_all(T4_RESULTS, text) or ([result] if result else [])
         return [f"{row}.{col}" for col in results] or [f"{row}.total"]
     columns = find_all(T2_COLUMNS, text)
     if row in ("t2.rules", "t2.normative_docs") and layout_2019:

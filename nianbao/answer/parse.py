@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from nianbao.answer import lexicon
+from nianbao.answer.meaning import MetricMatcher, default_matcher
 from nianbao.retrieval.bodies import Mention
 
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -47,6 +48,10 @@ class Question:
     asks: tuple[tuple[str, str], ...] = ()
     applicant: str | None = None
     intent: str = "value"
+    #: When no row is clear: the rows the question may mean, to ask back.
+    unsure: tuple[str, ...] = ()
+    #: A table-4 result column read by meaning (复议后原答复被认可的 → upheld).
+    result: str | None = None
 
     @property
     def row(self) -> str | None:
@@ -72,16 +77,33 @@ def parse_years(text: str, today: date) -> tuple[tuple[int, ...], int | None]:
     return tuple(sorted(set(years))), count
 
 
-def parse(text: str, resolver, today: date | None = None) -> Question:  # noqa: ANN001 - BodyResolver
-    """A Question from its text; bodies come from the stored ones the resolver knows."""
+def parse(
+    text: str,
+    resolver,  # noqa: ANN001 - BodyResolver
+    today: date | None = None,
+    matcher: MetricMatcher | None = None,
+) -> Question:
+    """A Question from its text; bodies come from the stored ones the resolver knows, metrics
+    from the lexicon and, where its words are not decisive, from ``matcher`` (by meaning)."""
     today = today or date.today()
     years, recent = parse_years(text, today)
     mentions = tuple(resolver.resolve(text))
     stripped = _without(text, [m.text for m in mentions])
-    applicant = lexicon.find_in(lexicon.APPLICANTS, stripped)
+    metrics = read_metrics(stripped, matcher or default_matcher())
     intent = next((name for name, pattern in INTENTS if re.search(pattern, text)), "value")
     unknown = resolver.unknown_mention(text) if not mentions else None
-    return Question(text, years, recent, mentions, unknown, asks_of(stripped), applicant, intent)
+    return Question(
+        text,
+        years,
+        recent,
+        mentions,
+        unknown,
+        metrics.asks,
+        metrics.applicant,
+        intent,
+        metrics.unsure,
+        metrics.result,
+    )
 
 
 _SEGMENT = re.compile(r"[？?。；;！!，,]")
@@ -89,22 +111,62 @@ _GENERIC_T3 = {"t3.new_received", "t3.total_processed", "t3.results"}
 _COLUMN_WORDS = [lexicon.T4_RESULTS, lexicon.T2_COLUMNS, lexicon.APPLICANTS]
 
 
-def asks_of(text: str) -> tuple[tuple[str, str], ...]:
+def asks_of(text: str, matcher: MetricMatcher | None = None) -> tuple[tuple[str, str], ...]:
     """(row, the words of its clause) for every row asked; a clause naming only a column
     (其中结果维持多少？) asks it of the row before."""
+    return read_metrics(text, matcher or default_matcher()).asks
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """What a question asks of the tables: (row, clause) asks, an applicant column, a table-4
+    result column read by meaning, and when no row is clear the rows it may mean."""
+
+    asks: tuple[tuple[str, str], ...]
+    applicant: str | None
+    result: str | None
+    unsure: tuple[str, ...]
+
+
+def read_metrics(text: str, matcher: MetricMatcher) -> Metrics:
+    """The metrics of a question without its bodies and years. Each clause is read by the
+    lexicon, and by meaning where that is not decisive (a question whose words name no row at
+    all is read as one clause); a clause naming only a column (其中结果维持多少？) asks it of
+    the row before."""
     asks: list[tuple[str, str]] = []
-    for segment in _SEGMENT.split(text):
-        rows = lexicon.find_rows(segment)
+    applicant: str | None = None
+    result: str | None = None
+    unsure: tuple[str, ...] = ()
+    segments = _SEGMENT.split(text)
+    if not any(lexicon.named_rows(s) for s in segments):
+        segments = [text]
+    for segment in segments:
+        named = lexicon.named_rows(segment)
+        found = lexicon.find_in(lexicon.APPLICANTS, segment)
+        if not named and asks and any(lexicon.find_in(t, segment) for t in _COLUMN_WORDS):
+            asks.append((asks[-1][0], segment))
+            applicant = applicant or found
+            continue
+        guessed = [] if named else lexicon.guessed_rows(segment)
+        reading = matcher.read(segment, named, guessed, found, lexicon.without_columns(segment))
+        applicant = applicant or reading.applicant
+        rows = list(reading.rows)
+        if result is None and _t4_without_result(rows, segment):
+            result = matcher.result(lexicon.without_rows(segment))
+        unsure = unsure or reading.unsure
         if any(not r.startswith("t3.") for r in rows):  # 复议…办理了 asks of the review, not of table 3
             rows = [r for r in rows if r not in _GENERIC_T3]
         if rows == ["t3.results"] and asks and asks[-1][0].startswith("t4."):
             continue  # 行政复议…结果如何: the answer gives a review's results anyway
-        if not rows and asks and any(lexicon.find_in(t, segment) for t in _COLUMN_WORDS):
-            rows = [asks[-1][0]]
         asks += [(row, segment) for row in rows if (row, segment) not in asks]
-    if not asks and "申请" in text and lexicon.find_in(lexicon.APPLICANTS, text):
+    if not asks and "申请" in text and applicant:
         asks = [("t3.new_received", text)]  # 有商业企业申请吗: who applied is table 3's first row
-    return tuple(asks)
+    return Metrics(tuple(asks), applicant, result, () if asks else unsure)
+
+
+def _t4_without_result(rows: list[str], segment: str) -> bool:
+    """A table-4 row asked for in words that name no result column."""
+    return any(r.startswith("t4.") for r in rows) and not lexicon.find_in(lexicon.T4_RESULTS, segment)
 
 
 def _without(text: str, aliases: list[str]) -> str:
