@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from nianbao.keys import ROW_GROUPS, T2_COMBOS
+from nianbao.keys import RATE_GROUPS, ROW_GROUPS, T2_COMBOS
 
 #: (pattern, metric row), most specific first. A span a pattern takes is not matched again.
 ROWS: list[tuple[str, str]] = [
@@ -120,6 +120,38 @@ _T2_DEFAULT = {
     "t2.procurement": "amount_yuan",
     "t2.other_services": "decisions",
 }
+
+#: Words naming a derived rate (``keys.RATES``); 主动公开率 is a figure of the text, not a rate.
+RATE_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    (r"不予公开率|不公开率|拒绝公开率", ("denial",)),
+    (r"无法提供率", ("unavailable",)),
+    (r"实质公开率|(?<!主动)(?<!不予)(?<!不)(?<!拒绝)公开率", ("substantive_disclosure",)),
+    (r"(?:争议|纠纷)?转化率", ("dispute_conversion",)),
+    (
+        r"申请人(?:的)?(?:结构|构成)|申请主体(?:结构|构成)|申请人(?:类型|类别)(?:分布|结构|构成)",
+        RATE_GROUPS["applicant_structure"][1],
+    ),
+]
+#: 纠错率 of 行政复议, 行政诉讼, or both when the question names neither.
+_CORRECTION = r"纠错率|纠正率|(?:纠错|纠正|被纠正的?|被纠错的?)(?:比例|比率|占比)"
+RATE_PATTERN = "|".join([_CORRECTION] + [p for p, _ in RATE_WORDS])
+
+
+def find_rates(text: str) -> tuple[str, ...]:
+    """The rates a question names, in ``keys.RATES`` order of mention."""
+    found: list[str] = []
+    if re.search(_CORRECTION, text):
+        suit = re.search(r"诉讼|起诉|官司|法院", text) is not None
+        review = re.search(r"复议", re.sub(r"未经复议|复议后(?:起诉|诉讼)", "", text)) is not None
+        if review or not suit:
+            found.append("review_correction")
+        if suit or not review:
+            found.append("suit_correction")
+    for pattern, names in RATE_WORDS:
+        if re.search(pattern, text):
+            found += names
+    return tuple(dict.fromkeys(found))
+
 
 _compiled = [(re.compile(p), v) for p, v in ROWS]
 _weak = [(re.compile(p), v) for p, v in WEAK_ROWS]

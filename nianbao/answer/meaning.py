@@ -47,6 +47,8 @@ VECTORS_FILE = Path(__file__).with_name("metric_vectors.npz")
 #: Words that ask, not say what is asked about.
 _ASKING = re.compile(
     r"请问|一共|总共|共计|合计|总计|分别|各|有多少|是多少|多少|有几[件起个宗次份]?|几[件起个宗次份]|数量|数目"
+    r"|越来越[多少高低]?|(?:增加|增长|上升|减少|下降|变多|变少)了?|最[多少高低]|排名|排序|趋势|逐年|变化"
+    r"|近[一二两三四五六七八九十\d]年|去年|前年|历年|每年|各年|还是|是不是"
     r"|有没有|是否|怎么样|如何|情况|呢|吗|啊|呀|[？?，,。、；;！!：:“”\"'‘’（）()《》\s]+"
 )
 #: Words too common to say which row is meant.
