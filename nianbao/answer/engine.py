@@ -162,6 +162,8 @@ class Answerer:
         if answer.status != "answered" and q.asks:
             figures = self._figures(q, reports)
             answer = figures if figures.status == "answered" else answer
+        if answer.status != "answered" and not q.asks and q.unsure:
+            answer = _which_row(q.unsure)
         if several and answer.status == "answered":  # say that the name fits several bodies
             note = f"「{several[0]}」可以指{'、'.join(bodies)}，以下按各自的报告回答。"
             answer = replace(answer, text=note + answer.text)
@@ -474,6 +476,12 @@ class Answerer:
         ranked = list(dict.fromkeys(h.report_id for h in hits))[:3]
         by_id = {r.meta.id: r for r in reps}
         return [by_id[i] for i in ranked if i in by_id] or reps
+
+
+def _which_row(rows: Sequence[str]) -> Answer:
+    """The question reads as one of a few rows, none clearly: ask which (the reply names it)."""
+    names = [metric_label(f"{row}.total") for row in rows]
+    return Answer("clarify", f"您问的是{'还是'.join(f'「{n}」' for n in names)}？", options=tuple(names))
 
 
 def _latest_only(q: Question) -> bool:

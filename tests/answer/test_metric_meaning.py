@@ -10,11 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
+from nianbao.answer.engine import Answerer
+from nianbao.answer.meaning import VECTORS_FILE, MetricMatcher, digest
+from nianbao.answer.metric_descriptions import DESCRIPTIONS
 from nianbao.answer.metrics import metrics_for_reports
 from nianbao.answer.parse import parse
+from nianbao.keys import T2_ROWS, T3_APPLICANT_COLUMNS, T3_ROWS, T4_RESULT_COLUMNS, T4_ROWS
 from nianbao.retrieval.bodies import BodyResolver
+from nianbao.retrieval.embed import DEFAULT_MODEL
 
 BODY = "白鹭县人民政府办公室"
 TODAY = date(2024, 6, 1)
@@ -183,12 +189,67 @@ def test_a_question_about_no_metric_reaches_no_key(text: str) -> None:
 
 
 def test_every_table_three_and_four_row_and_applicant_column_has_two_paraphrases() -> None:
-    from nianbao.keys import T3_APPLICANT_COLUMNS, T3_ROWS, T4_COLUMNS, T4_ROWS
-
     keys = [key for _, key in PARAPHRASES]
     rows = {k.split(".")[1] for k in keys if k.startswith("t3.") and k.endswith(".total")}
     rows |= {"other_total"} if "other" in rows else set()
     assert set(T3_ROWS) <= rows | {"other_total"}
     assert all(sum(k.startswith(f"t4.{r}.") for k in keys) >= 2 for r in T4_ROWS)
     assert all(sum(k.endswith(f".{c}") for k in keys) >= 2 for c in T3_APPLICANT_COLUMNS)
-    assert all(any(k.endswith(f".{c}") for k in keys) for c in T4_COLUMNS)
+    assert all(any(k.endswith(f".{c}") for k in keys) for c in T4_RESULT_COLUMNS)
+
+
+# --- how the reading is made ---------------------------------------------------------------------
+
+
+class _NoModel:
+    """Embeddings that must not be asked: the lexicon and the keyword index decide alone."""
+
+    model = "none"
+    _encoder = None
+
+    def query(self, text: str) -> None:
+        raise AssertionError(f"the model was asked about {text!r}")
+
+    def passages(self, texts: list[str]) -> None:
+        raise AssertionError("the model was asked for the descriptions")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("收到多少信息公开申请？", "t3.new_received.total"),
+        ("行政复议有多少件？", "t4.review.total"),
+        ("行政处罚决定有多少件？", "t2.punishment.decisions"),
+        ("因本机关不掌握等原因无法提供的有多少件？", "t3.unavailable.total"),
+        ("商业企业申请了几件？", "t3.new_received.commercial"),
+        ("新收申请和上年结转各多少？", "t3.new_received.total"),
+    ],
+)
+def test_a_question_in_the_reports_own_words_is_read_without_the_model(text: str, key: str) -> None:
+    matcher = MetricMatcher(embeddings=_NoModel())  # type: ignore[arg-type]
+    question = parse(f"白鹭县政府办2023年{text}", BodyResolver([BODY]), TODAY, matcher)
+    assert metrics_for_reports(question, [])[0] == key
+
+
+def test_the_shipped_description_vectors_are_those_of_the_descriptions() -> None:
+    stored = np.load(VECTORS_FILE)
+    assert str(stored["digest"]) == digest(DEFAULT_MODEL, DESCRIPTIONS), (
+        "the descriptions changed: run `python -m nianbao.answer.meaning` to embed them again"
+    )
+    assert stored["vectors"].shape[0] == sum(len(d.texts) for d in DESCRIPTIONS.values())
+
+
+def test_every_row_and_column_of_the_tables_has_a_description() -> None:
+    rows = {f"{t}.{r}" for t, rows in (("t2", T2_ROWS), ("t3", T3_ROWS), ("t4", T4_ROWS)) for r in rows}
+    rows -= {"t3.other_total"}  # described as its group, t3.other
+    columns = set(T3_APPLICANT_COLUMNS) | {"org"} | set(T4_RESULT_COLUMNS)
+    assert rows | columns <= set(DESCRIPTIONS)
+    assert all(d.label and d.meaning and len(d.paraphrases) >= 1 for d in DESCRIPTIONS.values())
+
+
+def test_a_phrasing_between_two_rows_is_asked_back_and_the_reply_answers(answerer: Answerer) -> None:
+    asked = answerer.ask("白鹭县政府办2023年机关手里根本没有所要信息的有多少？")
+    assert asked.status == "clarify" and "本机关不掌握相关政府信息" in asked.text
+    assert not asked.figures
+    reply = answerer.ask("本机关不掌握相关政府信息", asked.conversation_id)
+    assert reply.status == "answered" and "7件" in reply.text  # 自然人6 + 法律服务机构1
