@@ -24,7 +24,7 @@ from nianbao.answer.parse import Question, follow_up, parse, state_of
 from nianbao.answer.quote import Source, quote_answer
 from nianbao.answer.text import prefers_text
 from nianbao.catalog import Catalog
-from nianbao.keys import RATES
+from nianbao.keys import RATES, Rate
 from nianbao.model import NarrativeFigure, Section, StoredFinding, StoredReport
 from nianbao.retrieval.bodies import BodyResolver, same_body
 from nianbao.retrieval.figures import Figure, metric_label, share_of
@@ -235,7 +235,7 @@ class Answerer:
     def _figures(self, q: Question, reports: list) -> Answer:
         note = ""
         if not q.years and not q.recent and _latest_only(q):  # the latest report that has it
-            reports, note = self._latest_with(reports, lambda rep: self._has_figure(q, rep))
+            reports, note = self._latest_with(reports, partial(self._has_figure, q))
         answer = self._table_answer(q, reports)
         return replace(answer, text=answer.text + note) if note and answer.status == "answered" else answer
 
@@ -388,9 +388,7 @@ class Answerer:
         rates = [RATES[name] for name in q.rates]
         note = ""
         if not q.years and not q.recent:
-            reports, note = self._latest_with(
-                reports, lambda rep: any(self.figures.rate([rep.meta.id], r) for r in rates)
-            )
+            reports, note = self._latest_with(reports, partial(self._has_rates, rates))
         ids = [r.meta.id for r in reports]
         found = [value for rate in rates for value in self.figures.rate(ids, rate)]
         if not found:
@@ -399,6 +397,9 @@ class Answerer:
             return Answer("not_found", f"{which}的报告表格中缺少计算{names}所需的数字。")
         answer = compose.rate_answer(found, self._findings(ids))
         return replace(answer, text=answer.text + note) if note else answer
+
+    def _has_rates(self, rates: list[Rate], rep: StoredReport) -> bool:
+        return any(self.figures.rate([rep.meta.id], rate) for rate in rates)
 
     def _across(self, q: Question, catalogue: dict) -> tuple[Answer, list[str], list[int]]:
         """哪个单位最多, 所有单位一共: the metric (or rate) in every stored body's report of the
@@ -414,30 +415,29 @@ class Answerer:
             )
         earlier = "、".join(str(y) for y in stored[:-1])
         note = "" if q.years else f"（未指明年份，按语料中最新的{years[0]}年；另有{earlier}年的报告。）"
-        reports = [r for rs in catalogue.values() for r in rs if r.meta.year in years]
+        answers = [a for a in (self._across_year(q, catalogue, year) for year in years) if a]
+        if not answers:
+            which = "、".join(map(str, years))
+            return Answer("not_found", f"{which}年的报告表格中没有可以比较的这一项。"), [], years
+        answer = Answer(
+            "answered",
+            "".join(a.text for a in answers) + note,
+            tuple(c for a in answers for c in a.citations),
+            tuple(f for a in answers for f in a.figures),
+        )
+        return answer, list(dict.fromkeys(f["body"] for f in answer.figures)), years
+
+    def _across_year(self, q: Question, catalogue: dict, year: int) -> Answer | None:
+        ids = [r.meta.id for rs in catalogue.values() for r in rs if r.meta.year == year]
         fewest = re.search(r"最少|最低|最小|倒数", q.text) is not None
         if q.rates:
-            found = [
-                v
-                for v in self.figures.rate([r.meta.id for r in reports], RATES[q.rates[0]])
-                if v.value is not None
-            ]
-            answer = compose.across_rates_answer(found, fewest, note) if found else None
-        else:
-            metric = metrics_for_reports(q, reports)[0]
-            figures = [
-                f for f in self.figures.get([r.meta.id for r in reports], metric) if f.value is not None
-            ]
-            intent = "sum" if q.intent == "sum" else "rank"
-            answer = compose.across_answer(figures, intent, fewest, note) if figures else None
-        if answer is None:
-            return (
-                Answer("not_found", f"{'、'.join(map(str, years))}年的报告表格中没有可以比较的这一项。"),
-                [],
-                years,
-            )
-        bodies = list(dict.fromkeys(f["body"] for f in answer.figures))
-        return answer, bodies, years
+            rates = [v for v in self.figures.rate(ids, RATES[q.rates[0]]) if v.value is not None]
+            return compose.across_rates_answer(rates, fewest) if rates else None
+        reports = [r for rs in catalogue.values() for r in rs if r.meta.year == year]
+        metric = metrics_for_reports(q, reports)[0]
+        figures = [f for f in self.figures.get(ids, metric) if f.value is not None]
+        intent = "sum" if q.intent == "sum" else "rank"
+        return compose.across_answer(figures, intent, fewest) if figures else None
 
     # --- text ----------------------------------------------------------------------------
 

@@ -133,7 +133,7 @@ RATE_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ),
 ]
 #: 纠错率 of 行政复议, 行政诉讼, or both when the question names neither.
-_CORRECTION = r"纠错率|纠正率|(?:纠错|纠正|被纠正的?|被纠错的?)(?:比例|比率|占比)"
+_CORRECTION = r"纠错率|纠正率|(?:被)?(?:纠错|纠正)的?(?:比例|比率|占比)"
 RATE_PATTERN = "|".join([_CORRECTION] + [p for p, _ in RATE_WORDS])
 
 
