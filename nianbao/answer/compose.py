@@ -190,9 +190,9 @@ def _direction(figures: Sequence[Figure], unit: str, named: bool) -> str:
     """逐年增加：从2023年的81件到2025年的154件，总体增加73件。逐年变化：…"""
     if len(figures) < 2:
         return ""
-    deltas = [_tidy(cur.value - prev.value) for prev, cur in zip(figures, figures[1:], strict=False)]  # type: ignore[operator]
+    deltas = [_tidy(cur.value - prev.value) for prev, cur in zip(figures, figures[1:], strict=False)]  # type: ignore[operator]  # None values are left out before
     first, last = figures[0], figures[-1]
-    total = _tidy(last.value - first.value)  # type: ignore[operator]
+    total = _tidy(last.value - first.value)  # type: ignore[operator]  # None values are left out before
     overall = _move(total, unit)
     who = f"{first.body}" if named else ""
     span = f"{who}从{first.year}年的{number(first.value)}{unit}到{last.year}年的{number(last.value)}{unit}"
@@ -250,11 +250,11 @@ def rate_answer(rates: Sequence[RateFigure], findings: Sequence[StoredFinding]) 
         known = sorted((r for r in series if r.value is not None), key=lambda r: r.year or 0)
         if len(known) >= 2:
             first, last = known[0], known[-1]
-            points = round(100 * (last.value - first.value), 1)  # type: ignore[operator]
+            points = round(100 * (last.value - first.value), 1)  # type: ignore[operator]  # None values are left out before
             move = "持平" if points == 0 else f"{'上升' if points > 0 else '下降'}{abs(points):.1f}个百分点"
             lines.append(
-                f"{first.rate.label}从{first.year}年的{percent(first.value)}"  # type: ignore[arg-type]
-                f"到{last.year}年的{percent(last.value)}，{move}。"  # type: ignore[arg-type]
+                f"{first.rate.label}从{first.year}年的{percent(first.value)}"  # type: ignore[arg-type]  # None values are left out before
+                f"到{last.year}年的{percent(last.value)}，{move}。"  # type: ignore[arg-type]  # None values are left out before
             )
     figures = [f for r in rates for f in (*r.numerator, *r.denominator)]
     return Answer(
@@ -283,11 +283,11 @@ def across_answer(figures: Sequence[Figure], intent: str, fewest: bool, note: st
     order, or their sum; every cell cited."""
     unit = unit_of(figures[0].metric)
     known = [f for f in figures if f.value is not None]
-    ordered = sorted(known, key=lambda f: f.value, reverse=not fewest)  # type: ignore[arg-type, return-value]
+    ordered = sorted(known, key=lambda f: f.value, reverse=not fewest)  # type: ignore[arg-type, return-value]  # None values are left out before
     label = figures[0].label
     year = figures[0].year
     if intent == "sum":
-        total = _tidy(sum(f.value for f in known))  # type: ignore[misc]
+        total = _tidy(sum(f.value for f in known))  # type: ignore[misc]  # None values are left out before
         head = (
             f"{year}年语料中{len(known)}个单位的{label}合计{number(total)}{unit}"
             f"（{'＋'.join(number(f.value) for f in known)}）。"
@@ -310,12 +310,12 @@ def across_answer(figures: Sequence[Figure], intent: str, fewest: bool, note: st
 def across_rates_answer(rates: Sequence[RateFigure], fewest: bool, note: str = "") -> Answer:
     """A rate in every stored body's report of a year, highest (or lowest) first, each formula
     shown and every cell cited."""
-    ordered = sorted(rates, key=lambda r: r.value, reverse=not fewest)  # type: ignore[arg-type, return-value]
+    ordered = sorted(rates, key=lambda r: r.value, reverse=not fewest)  # type: ignore[arg-type, return-value]  # None values are left out before
     best = ordered[0]
     most = "最低" if fewest else "最高"
     head = (
         f"{best.year}年语料中{len(ordered)}个单位里，{best.rate.label}{most}的是{best.body}"
-        f"（{percent(best.value)}）。"  # type: ignore[arg-type]
+        f"（{percent(best.value)}）。"  # type: ignore[arg-type]  # None values are left out before
     )
     lines = [rate_sentence(r) for r in ordered]
     figures = [f for r in ordered for f in (*r.numerator, *r.denominator)]
