@@ -10,7 +10,7 @@ import re
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -25,9 +25,10 @@ from nianbao.answer.parse import Question, follow_up, parse, state_of
 from nianbao.answer.quote import Source, quote_answer
 from nianbao.answer.text import prefers_text
 from nianbao.catalog import Catalog
+from nianbao.keys import RATES, Rate
 from nianbao.model import NarrativeFigure, Section, StoredFinding, StoredReport
 from nianbao.retrieval.bodies import BodyResolver, same_body
-from nianbao.retrieval.figures import Figure, metric_label
+from nianbao.retrieval.figures import Figure, metric_label, share_of
 from nianbao.retrieval.hybrid import Hit
 from nianbao.settings import Settings
 
@@ -126,6 +127,8 @@ class Answerer:
         if foreign(q.text):  # not_found, not clarify: there is no option to pick, only to re-ask
             reply, examples = ask_in_chinese(catalogue)
             return Answer("not_found", reply, options=examples), [], []
+        if q.across:
+            return self._across(q, catalogue)
         if q.unknown_body and not q.mentions:
             return self._unknown_body(q.unknown_body, catalogue), [], list(q.years)
         bodies, clarify = self._bodies(q, catalogue)
@@ -149,6 +152,8 @@ class Answerer:
         years = sorted({r.meta.year for r in reports if r.meta.year})
         if missing:
             return missing, bodies, list(q.years)
+        if q.rates:
+            return self._rates(q, reports), bodies, years
         if q.intent == "check":
             return self._check(q, reports), bodies, years
         if q.asks and not prefers_text(q.text):
@@ -161,6 +166,8 @@ class Answerer:
         if answer.status != "answered" and q.asks:
             figures = self._figures(q, reports)
             answer = figures if figures.status == "answered" else answer
+        if answer.status != "answered" and not q.asks and q.unsure:
+            answer = _which_row(q.unsure)
         if several and answer.status == "answered":  # say that the name fits several bodies
             note = f"「{several[0]}」可以指{'、'.join(bodies)}，以下按各自的报告回答。"
             answer = replace(answer, text=note + answer.text)
@@ -215,7 +222,7 @@ class Answerer:
                     )
                 chosen += [r for r in reps if r.meta.year in q.years]
             else:
-                chosen += reps[-1:] if q.intent in ("value", "text") else reps
+                chosen += reps[-1:] if _latest_only(q) else reps
         return chosen, None
 
     def _unknown_body(self, mention: str, catalogue: dict) -> Answer:
@@ -231,6 +238,40 @@ class Answerer:
         return self.catalog.findings(report_ids=report_ids, across_years=False)
 
     def _figures(self, q: Question, reports: list) -> Answer:
+        note = ""
+        if not q.years and not q.recent and _latest_only(q):  # the latest report that has it
+            reports, note = self._latest_with(reports, partial(self._has_figure, q))
+        answer = self._table_answer(q, reports)
+        return replace(answer, text=answer.text + note) if note and answer.status == "answered" else answer
+
+    def _has_figure(self, q: Question, rep: StoredReport) -> bool:
+        metrics = metrics_for_reports(q, [rep])
+        return any(f.value is not None for m in metrics for f in self.figures.get([rep.meta.id], m))
+
+    def _latest_with(self, reports: list, has: Callable[[StoredReport], bool]) -> tuple[list, str]:
+        """For a question that names no year: each body's latest report that has what is asked,
+        and a note that says which year that is and which other years are stored."""
+        catalogue = self._catalogue()
+        chosen, notes = [], []
+        for rep in reports:
+            series = self._reports_of(rep.meta.body, catalogue)
+            found = next((r for r in reversed(series) if has(r)), rep)
+            chosen.append(found)
+            body, year = rep.meta.body, found.meta.year
+            if found.meta.id != rep.meta.id:
+                note = (
+                    f"{body}最新的{rep.meta.year}年报告中没有这一项，"
+                    f"以上是有这一项的最近一年（{year}年）的数字"
+                )
+            elif len(reports) == 1 and len(series) > 1:
+                note = f"未指明年份，以上是{body}最新的{year}年报告的数字"
+            else:
+                continue
+            others = "、".join(str(r.meta.year) for r in series if r.meta.year != year)
+            notes.append(f"{note}；另有{others}年的报告" if others and len(reports) == 1 else note)
+        return chosen, "".join(f"（{n}。）" for n in notes)
+
+    def _table_answer(self, q: Question, reports: list) -> Answer:
         ids = [r.meta.id for r in reports]
         metrics = metrics_for_reports(q, reports)
         table = [(m, [f for f in self.figures.get(ids, m) if f.value is not None]) for m in metrics]
@@ -248,11 +289,20 @@ class Answerer:
         if not table:
             return self._from_narrative(reports, metrics) or self._no_figure(q, reports, metrics[0])
         extra = self._breakdowns(ids, table)
+        shared: list[Figure] = []
         if q.intent == "ratio" and len(table) == 1 and len(table[0][1]) == 1:
-            extra[id(table[0][1][0])] = self._share(table[0][1][0])
+            fig = table[0][1][0]
+            extra[id(fig)], shared = self._share(fig)
         if len(table) == 1 and len(table[0][1]) > 1 and not extra:
             return compose.compare_answer(table[0][1], q.intent, findings)
-        return compose.several_answer(table, q.intent, findings, extra)
+        answer = compose.several_answer(table, q.intent, findings, extra)
+        if shared:  # the total a share was taken of is cited too
+            answer = replace(
+                answer,
+                citations=answer.citations + compose.citations(shared),
+                figures=answer.figures + tuple(f.as_row() for f in shared),
+            )
+        return answer
 
     def _breakdowns(self, ids: list[str], table: list) -> dict[int, str]:
         """For a table-4 total, the results it is made of (结果维持1件…), keyed by figure id."""
@@ -327,17 +377,72 @@ class Answerer:
                 return Answer("answered", text, (cite,))
         return None
 
-    def _share(self, fig: Figure) -> str:
-        """（占办理结果总计81件的51.85%）: a table-3 figure as a share of its column's total."""
-        column = fig.metric.split(".")[-1]
-        if not fig.metric.startswith("t3.") or fig.value is None:
-            return ""
-        totals = self.figures.get([fig.report_id], f"t3.total_processed.{column}")
-        total = totals[0] if totals else None
-        if total is None or not total.value:
-            return ""
-        share = round(100 * fig.value / total.value, 2)
-        return f"（占办理结果总计{compose.number(total.value)}件的{compose.number(share)}%）"
+    def _share(self, fig: Figure) -> tuple[str, list[Figure]]:
+        """（占办理结果总计（办结）81件的51.9%…）: a figure as a share of the total it is part of
+        (an applicant column of its row's 总计, a result row of 办理结果总计), and that total."""
+        rate = share_of(fig.metric)
+        shares = self.figures.rate([fig.report_id], rate) if rate else []
+        if not shares or shares[0].value is None:
+            return "", []
+        return compose.share_text(shares[0]), list(shares[0].denominator)
+
+    # --- rates and every body ----------------------------------------------------------------
+
+    def _rates(self, q: Question, reports: list) -> Answer:
+        """Derived rates (复议纠错率…), each with its formula and every cell it used."""
+        rates = [RATES[name] for name in q.rates]
+        note = ""
+        if not q.years and not q.recent:
+            reports, note = self._latest_with(reports, partial(self._has_rates, rates))
+        ids = [r.meta.id for r in reports]
+        found = [value for rate in rates for value in self.figures.rate(ids, rate)]
+        if not found:
+            which = "、".join(f"{r.meta.body}{r.meta.year}年" for r in reports)
+            names = "、".join(r.label for r in rates)
+            return Answer("not_found", f"{which}的报告表格中缺少计算{names}所需的数字。")
+        answer = compose.rate_answer(found, self._findings(ids))
+        return replace(answer, text=answer.text + note) if note else answer
+
+    def _has_rates(self, rates: list[Rate], rep: StoredReport) -> bool:
+        return any(self.figures.rate([rep.meta.id], rate) for rate in rates)
+
+    def _across(self, q: Question, catalogue: dict) -> tuple[Answer, list[str], list[int]]:
+        """哪个单位最多, 所有单位一共: the metric (or rate) in every stored body's report of the
+        year asked (the latest stored year when none is), ranked or added up in code."""
+        stored = sorted({r.meta.year for rs in catalogue.values() for r in rs if r.meta.year})
+        years = [y for y in q.years if y in stored] or ([] if q.years else stored[-1:])
+        if not years:
+            have = "、".join(str(y) for y in stored)
+            return (
+                Answer("not_found", f"语料中没有{'、'.join(map(str, q.years))}年的报告；现有{have}年。"),
+                [],
+                [],
+            )
+        earlier = "、".join(str(y) for y in stored[:-1])
+        note = "" if q.years else f"（未指明年份，按语料中最新的{years[0]}年；另有{earlier}年的报告。）"
+        answers = [a for a in (self._across_year(q, catalogue, year) for year in years) if a]
+        if not answers:
+            which = "、".join(map(str, years))
+            return Answer("not_found", f"{which}年的报告表格中没有可以比较的这一项。"), [], years
+        answer = Answer(
+            "answered",
+            "".join(a.text for a in answers) + note,
+            tuple(c for a in answers for c in a.citations),
+            tuple(f for a in answers for f in a.figures),
+        )
+        return answer, list(dict.fromkeys(f["body"] for f in answer.figures)), years
+
+    def _across_year(self, q: Question, catalogue: dict, year: int) -> Answer | None:
+        ids = [r.meta.id for rs in catalogue.values() for r in rs if r.meta.year == year]
+        fewest = re.search(r"最少|最低|最小|倒数", q.text) is not None
+        if q.rates:
+            rates = [v for v in self.figures.rate(ids, RATES[q.rates[0]]) if v.value is not None]
+            return compose.across_rates_answer(rates, fewest) if rates else None
+        reports = [r for rs in catalogue.values() for r in rs if r.meta.year == year]
+        metric = metrics_for_reports(q, reports)[0]
+        figures = [f for f in self.figures.get(ids, metric) if f.value is not None]
+        intent = "sum" if q.intent == "sum" else "rank"
+        return compose.across_answer(figures, intent, fewest) if figures else None
 
     # --- text ----------------------------------------------------------------------------
 
@@ -376,6 +481,18 @@ class Answerer:
         ranked = list(dict.fromkeys(h.report_id for h in hits))[:3]
         by_id = {r.meta.id: r for r in reps}
         return [by_id[i] for i in ranked if i in by_id] or reps
+
+
+def _which_row(rows: Sequence[str]) -> Answer:
+    """The question reads as one of a few rows, none clearly: ask which (the reply names it)."""
+    names = [metric_label(f"{row}.total") for row in rows]
+    return Answer("clarify", f"您问的是{'还是'.join(f'「{n}」' for n in names)}？", options=tuple(names))
+
+
+def _latest_only(q: Question) -> bool:
+    """A question that names no year is asked of the latest report only (a trend, a comparison,
+    a sum or a 多少倍 reads them all)."""
+    return q.intent in ("value", "text", "rate") or (q.intent == "ratio" and "倍" not in q.text)
 
 
 def _answer_to_clarify(question: str, previous: dict) -> str:

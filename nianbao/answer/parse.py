@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from nianbao.answer import lexicon
+from nianbao.answer.meaning import MetricMatcher, content, default_matcher
 from nianbao.retrieval.bodies import Mention
 
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -20,14 +21,22 @@ INTENTS: list[tuple[str, str]] = [
         "check",
         r"一致|一样吗|一样不|相同吗|对得上|对不上|相符|勾稽|核对|平衡|对不对|矛盾|是否相等|加起来等于|有没有问题|算得对",
     ),
-    ("ratio", r"多少倍|几倍|倍数|占比|比例|百分之|百分比"),
+    ("rate", lexicon.RATE_PATTERN),
+    ("ratio", r"多少倍|几倍|倍数|占比|比例|比重|百分之|百分比"),
     (
         "diff",
         r"增加了?多少|减少了?多少|相差|差多少|差了|多了多少|少了多少|增长了?多少|下降了?多少|变化了?多少|增减|多多少|少多少|差额",
     ),
     ("sum", r"加起来|合计|一共|总共|共计|总和|累计"),
     ("rank", r"排名|排序|最多|最少|最高|最低|哪个.{0,4}最"),
-    ("trend", r"趋势|逐年|历年|每年|变化情况|走势"),
+    (
+        "trend",
+        r"趋势|逐年|历年|每年|变化情况|走势|越来越|是(?:在)?(?:增加|增长|上升|减少|下降)|"
+        r"(?:增加|增长|上升|多了|变多|涨了)还是(?:减少|下降|少了|变少|降了)|"
+        r"(?:减少|下降|少了|变少|降了)还是(?:增加|增长|上升|多了|变多|涨了)|"
+        r"有没有(?:增加|增长|上升|减少|下降|变多|变少|变化)|是否(?:增加|增长|上升|减少|下降)|"
+        r"(?:增加|增长|上升|减少|下降|变多|变少)了(?:吗|没有?)",
+    ),
     (
         "compare",
         r"哪年多|哪一年多|哪个多|哪年更多|比较|对比|谁多|谁更多|更多|多还是少|分别|各多少|各是多少|各有多少|各有几|各几|哪年",
@@ -47,6 +56,14 @@ class Question:
     asks: tuple[tuple[str, str], ...] = ()
     applicant: str | None = None
     intent: str = "value"
+    #: When no row is clear: the rows the question may mean, to ask back.
+    unsure: tuple[str, ...] = ()
+    #: A table-4 result column read by meaning (复议后原答复被认可的 → upheld).
+    result: str | None = None
+    #: Derived rates asked for (``keys.RATES`` names): 复议纠错率 → review_correction.
+    rates: tuple[str, ...] = ()
+    #: No body named, and asked of every stored body (哪个单位最多, 所有单位一共).
+    across: bool = False
 
     @property
     def row(self) -> str | None:
@@ -72,16 +89,52 @@ def parse_years(text: str, today: date) -> tuple[tuple[int, ...], int | None]:
     return tuple(sorted(set(years))), count
 
 
-def parse(text: str, resolver, today: date | None = None) -> Question:  # noqa: ANN001 - BodyResolver
-    """A Question from its text; bodies come from the stored ones the resolver knows."""
+def parse(
+    text: str,
+    resolver,  # noqa: ANN001 - BodyResolver
+    today: date | None = None,
+    matcher: MetricMatcher | None = None,
+) -> Question:
+    """A Question from its text; bodies come from the stored ones the resolver knows, metrics
+    from the lexicon and, where its words are not decisive, from ``matcher`` (by meaning)."""
     today = today or date.today()
     years, recent = parse_years(text, today)
     mentions = tuple(resolver.resolve(text))
     stripped = _without(text, [m.text for m in mentions])
-    applicant = lexicon.find_in(lexicon.APPLICANTS, stripped)
+    metrics = read_metrics(stripped, matcher or default_matcher(), standalone=bool(mentions))
     intent = next((name for name, pattern in INTENTS if re.search(pattern, text)), "value")
     unknown = resolver.unknown_mention(text)
-    return Question(text, years, recent, mentions, unknown, asks_of(stripped), applicant, intent)
+    rates = lexicon.find_rates(stripped)
+    across = not mentions and not unknown and bool(metrics.asks or rates) and asks_every_body(text, intent)
+    return Question(
+        text,
+        years,
+        recent,
+        mentions,
+        unknown,
+        metrics.asks,
+        metrics.applicant,
+        intent,
+        metrics.unsure,
+        metrics.result,
+        rates,
+        across,
+    )
+
+
+#: Words that ask a question of every stored body: 哪个单位, 各单位, 所有机关, 谁.
+_EVERY_BODY = re.compile(
+    r"哪(?:个|些|一个|一家|家)?(?:单位|机关|部门|政府)|哪家|谁|"
+    r"(?:各|每)(?:个|一个|家)?(?:单位|机关|部门)|(?:所有|全部|这些)(?:的)?(?:单位|机关|部门|报告|年报)"
+)
+
+
+def asks_every_body(text: str, intent: str) -> bool:
+    """Whether a question that names no body asks of all of them: it says so (各单位, 哪个单位),
+    or ranks or adds up and speaks of bodies (最多的单位)."""
+    if _EVERY_BODY.search(text):
+        return True
+    return intent in ("rank", "sum") and re.search(r"单位|机关|部门", text) is not None
 
 
 _SEGMENT = re.compile(r"[？?。；;！!，,]")
@@ -89,22 +142,69 @@ _GENERIC_T3 = {"t3.new_received", "t3.total_processed", "t3.results"}
 _COLUMN_WORDS = [lexicon.T4_RESULTS, lexicon.T2_COLUMNS, lexicon.APPLICANTS]
 
 
-def asks_of(text: str) -> tuple[tuple[str, str], ...]:
+def asks_of(text: str, matcher: MetricMatcher | None = None) -> tuple[tuple[str, str], ...]:
     """(row, the words of its clause) for every row asked; a clause naming only a column
     (其中结果维持多少？) asks it of the row before."""
+    return read_metrics(text, matcher or default_matcher()).asks
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """What a question asks of the tables: (row, clause) asks, an applicant column, a table-4
+    result column read by meaning, and when no row is clear the rows it may mean."""
+
+    asks: tuple[tuple[str, str], ...]
+    applicant: str | None
+    result: str | None
+    unsure: tuple[str, ...]
+
+
+def read_metrics(text: str, matcher: MetricMatcher, standalone: bool = False) -> Metrics:
+    """The metrics of a question without its bodies and years. Each clause is read by the
+    lexicon, and by meaning where that is not decisive (a question whose words name no row at
+    all is read as one clause); a clause naming only a column (其中结果维持多少？) asks it of
+    the row before. An applicant column without a row asks of 新收 when the question stands on
+    its own (names a body) or speaks of 申请; otherwise it is a follow-up's."""
     asks: list[tuple[str, str]] = []
-    for segment in _SEGMENT.split(text):
-        rows = lexicon.find_rows(segment)
+    applicant: str | None = None
+    result: str | None = None
+    unsure: tuple[str, ...] = ()
+    segments = _SEGMENT.split(text)
+    if not any(lexicon.named_rows(s) for s in segments):
+        segments = [text]
+    for segment in segments:
+        named = lexicon.named_rows(segment)
+        found = lexicon.find_in(lexicon.APPLICANTS, segment)
+        if not named and asks and any(lexicon.find_in(t, segment) for t in _COLUMN_WORDS):
+            asks.append((asks[-1][0], segment))
+            applicant = applicant or found
+            continue
+        guessed = [] if named else lexicon.guessed_rows(segment)
+        reading = matcher.read(segment, named, guessed, found, lexicon.without_columns(segment))
+        applicant = applicant or reading.applicant
+        rows = list(reading.rows)
+        if result is None and _t4_without_result(rows, segment):
+            result = matcher.result(lexicon.without_rows(segment))
+        unsure = unsure or reading.unsure
         if any(not r.startswith("t3.") for r in rows):  # 复议…办理了 asks of the review, not of table 3
             rows = [r for r in rows if r not in _GENERIC_T3]
         if rows == ["t3.results"] and asks and asks[-1][0].startswith("t4."):
             continue  # 行政复议…结果如何: the answer gives a review's results anyway
-        if not rows and asks and any(lexicon.find_in(t, segment) for t in _COLUMN_WORDS):
-            rows = [asks[-1][0]]
         asks += [(row, segment) for row in rows if (row, segment) not in asks]
-    if not asks and "申请" in text and lexicon.find_in(lexicon.APPLICANTS, text):
+    if not asks and applicant and ("申请" in text or standalone):
         asks = [("t3.new_received", text)]  # 有商业企业申请吗: who applied is table 3's first row
-    return tuple(asks)
+    if not asks and _ONLY_APPLICATIONS.fullmatch(content(text)):
+        asks = [("t3.new_received", text)]  # 申请越来越多了吗: applications, and nothing else
+    return Metrics(tuple(asks), applicant, result, () if asks else unsure)
+
+
+#: A question whose only words (asking words aside) are 申请: it asks of 新收.
+_ONLY_APPLICATIONS = re.compile(r"[的了是\s]*(?:政府信息公开|信息公开|依)?申请(?:数|量|件数)?[的了是\s]*")
+
+
+def _t4_without_result(rows: list[str], segment: str) -> bool:
+    """A table-4 row asked for in words that name no result column."""
+    return any(r.startswith("t4.") for r in rows) and not lexicon.find_in(lexicon.T4_RESULTS, segment)
 
 
 def _without(text: str, aliases: list[str]) -> str:
