@@ -139,6 +139,9 @@ class StoredConversations:
         self.limit = limit
         self.max_turns = max_turns
         self.clock = clock
+        # One writer at a time from this process: threads queue here and go at once, rather
+        # than meeting SQLite's lock and sleeping in its busy handler's backoff.
+        self._writing = threading.Lock()
 
     @classmethod
     def of(cls, settings: Settings) -> StoredConversations:
@@ -156,7 +159,7 @@ class StoredConversations:
             return store.load_conversation(conn, conversation_id, self.clock(), with_turns=True)
 
     def save(self, conversation_id: str, state: dict, turn: Turn) -> None:
-        with self.engine.connect() as conn:
+        with self._writing, self.engine.connect() as conn:
             conn.execution_options(writing=True)  # begins as a write: see store.conversations
             with conn.begin():
                 store.save_turn(
