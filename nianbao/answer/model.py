@@ -33,3 +33,5 @@ class Answer:
     options: tuple[str, ...] = ()
     conversation_id: str = ""
     state: dict = field(default_factory=dict)
+    #: This answer started a conversation (none was asked for, or the one asked for is not kept).
+    conversation_new: bool = False

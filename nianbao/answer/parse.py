@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -18,8 +19,11 @@ _NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
 
 INTENTS: list[tuple[str, str]] = [
     (
+        # a check names agreement (一致, 勾稽, 对得上) or asks whether something is right or wrong
         "check",
-        r"一致|一样吗|一样不|相同吗|对得上|对不上|相符|勾稽|核对|平衡|对不对|矛盾|是否相等|加起来等于|有没有问题|算得对",
+        r"一致|一样吗|一样不|相同吗|对得上|对不上|相符|吻合|勾稽|核对|核实|平衡|矛盾|出入|是否相等|加起来等于"
+        r"|算得对|有误|差错|错误|(?<![针相面反])对(?:吗|么|不对)|(?:正确|准确|没错|错了)(?:吗|么)"
+        r"|有没有错|是不是对|(?:有没有|有无|是否有)问题|有问题(?:吗|么)|(?:属实|是真的|确实如此)(?:吗|么)",
     ),
     ("rate", lexicon.RATE_PATTERN),
     ("ratio", r"多少倍|几倍|倍数|占比|比例|比重|百分之|百分比"),
@@ -214,21 +218,101 @@ def _without(text: str, aliases: list[str]) -> str:
     return re.sub(r"(19|20)\d{2}\s*年度?", " ", text)
 
 
-def follow_up(question: Question, state: dict) -> Question:
-    """Fill what a follow-up leaves out (其中自然人呢？ 那2023年呢？) from the conversation state."""
+#: The form of a question that goes on from the one before: 那…, 其中…, 这些…, …呢？
+_CONTINUES = re.compile(
+    r"^\W*(?:那么|那|还有|另外|其中|这其中|这些|这个|这|该|上述|同年|同期|当年|再|又)"
+    r"|呢\W*$"
+)
+#: Bodies in general (哪个单位, 所有单位, 各部门): the question fills the body slot with all of them.
+_ANY_BODY = re.compile(
+    r"(?:哪个|哪些|哪一个|哪家|哪几个|所有|全部|各个?|每个|几个)(?:单位|机关|部门|政府|地方)"
+)
+#: Words of a question's form rather than of its topic: particles, question and measure words.
+_FORM_WORDS = re.compile(
+    r"那么|那|还有|另外|其中|这些|这个|这|该|上述|同年|同期|当年|请问|一下|分别|里面|当中|"
+    r"多少|几|怎么样|怎样|如何|情况|数量|数目|数字|一共|总共|"
+    r"[的了吗呢吧啊呀么是有为又再也都和与及中件个项次条年度]"
+)
+_RELATIVE_YEARS = re.compile(r"前年|去年|今年|上一年|近[一二两三四五六七八九十\d]年")
+
+
+def _named(question: Question) -> list[str]:
+    """The body names as the question writes them."""
+    names = [m.text for m in question.mentions if m.text]
+    return [*names, question.unknown_body] if question.unknown_body else names
+
+
+def continues(question: Question) -> bool:
+    """Whether the question has the form of a follow-up (那…呢？ 其中… 这些…) or leaves the body
+    open; one that names its own body without that form asks something of its own."""
+    if _CONTINUES.search(question.text.strip()):
+        return True
+    return not (question.mentions or question.unknown_body or _ANY_BODY.search(question.text))
+
+
+def own_topic(question: Question) -> str:
+    """What the question asks about beyond its body, years, applicant and column words, what it
+    does with a figure and its form: empty for 其中自然人呢？ 那2023年呢？ 洪泽区呢？ 增加了多少？
+    (they ask the earlier question again); a stray character (其中被纠正的 → 被) is no topic."""
+    text = _without(question.text, _named(question))
+    text = _RELATIVE_YEARS.sub(" ", text)
+    for table in (lexicon.APPLICANTS, *_COLUMN_WORDS):
+        for pattern, _ in table:
+            text = re.sub(pattern, " ", text)
+    for _, pattern in INTENTS:  # 增加了多少, 各多少: what is done with the figure, not a topic
+        text = re.sub(pattern, " ", text)
+    text = _FORM_WORDS.sub(" ", text)
+    return re.sub(r"[\W_\d]+", "", text)
+
+
+def asks_nothing(question: Question, is_topic: Callable[[str], bool] | None = None) -> bool:
+    """No metric and no topic of its own: the question asks the one before again (其中自然人呢？).
+
+    A stray character (其中被纠正的 → 被) is no topic: a word takes two. When the question has
+    the form of a follow-up (那…呢？), ``is_topic`` (is this something a report may state?)
+    tells a topic (那联系电话呢？) from words about the asking (换成洪泽区呢？).
+    """
+    if question.row is not None:
+        return False
+    topic = own_topic(question)
+    if len(topic) <= 1:
+        return True
+    shaped = _CONTINUES.search(question.text.strip()) is not None
+    return shaped and is_topic is not None and not is_topic(topic)
+
+
+def follow_up(question: Question, state: dict, is_topic: Callable[[str], bool] | None = None) -> Question:
+    """Fill the slots a question leaves open from the conversation state, and only those.
+
+    - the body, when it names none (nor all of them: 哪个单位);
+    - the years, when it names none (nor asks for every year: 历年);
+    - the metric (and applicant type), when it has no metric and no topic of its own
+      (其中自然人呢？ 那2023年呢？ 洪泽区呢？; :func:`asks_nothing`), or the topic of a question
+      answered from the text;
+    - the operation (比较, 相差), when it has the form of a follow-up (:func:`continues`).
+
+    A question that names its own body, years or metric keeps them; small talk never gets here
+    (``answer.smalltalk``). The years are a soft slot: the engine drops inherited years that
+    the body asked about has no report of.
+    """
     if not state:
         return question
     updates: dict = {}
-    if not question.mentions and not question.unknown_body and state.get("bodies"):
-        updates["mentions"] = tuple(Mention(b, (b,), ()) for b in state["bodies"])
-    if not question.years and not question.recent and state.get("years"):
+    if not question.mentions and not question.unknown_body and not _ANY_BODY.search(question.text):
+        if state.get("bodies"):
+            updates["mentions"] = tuple(Mention(b, (b,), ()) for b in state["bodies"])
+    if not question.years and not question.recent and question.intent != "trend" and state.get("years"):
         updates["years"] = tuple(state["years"])
-    if question.row is None and state.get("row"):
+    bare = asks_nothing(question, is_topic)
+    if bare and state.get("row"):
         updates["asks"] = ((state["row"], question.text),)
         if question.applicant is None and question.intent in ("value", "diff", "sum", "compare", "ratio"):
             updates["applicant"] = state.get("applicant")
+    elif bare and state.get("topic"):  # 那2022年呢？ after a question answered from the text
+        updates["text"] = f"{question.text} {state['topic']}"
     if (
-        question.intent == "value"
+        continues(question)
+        and question.intent == "value"
         and state.get("intent") in ("compare", "diff", "sum")
         and not question.years
     ):
@@ -237,11 +321,15 @@ def follow_up(question: Question, state: dict) -> Question:
 
 
 def state_of(question: Question, bodies: list[str], years: list[int]) -> dict:
-    """What the next question of the conversation may leave out."""
+    """What the next question of the conversation may leave out; ``topic`` is what a question
+    without a table metric asked about (联系电话是多少), for 那2022年呢？"""
+    topic = "" if question.row else _without(question.text, _named(question))
+    topic = _RELATIVE_YEARS.sub(" ", _CONTINUES.sub(" ", topic)).strip()
     return {
         "bodies": bodies,
         "years": years,
         "row": question.row,
         "applicant": question.applicant,
         "intent": question.intent,
+        "topic": topic if len(own_topic(replace(question, text=topic, mentions=()))) > 1 else "",
     }

@@ -1,5 +1,6 @@
 """The FastAPI application: one Library (writes), one Catalog (reads), one search index (when
-available) and one Answerer.
+available) and one Answerer, whose conversations are kept in the store (so any worker, and a
+restarted one, answers a follow-up).
 
     uvicorn --factory api.app:create_app        # or: nianbao serve
 
@@ -19,10 +20,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from nianbao.answer.conversations import StoredConversations
 from nianbao.answer.engine import build_answerer
 from nianbao.api import errors
 from nianbao.api.middleware import BodyLimit, PageHeaders
-from nianbao.api.routes import admin, chat, figures, health, reports
+from nianbao.api.routes import admin, chat, conversations, figures, health, reports
 from nianbao.catalog import Catalog
 from nianbao.library import Library
 from nianbao.settings import Settings
@@ -58,13 +60,16 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
             library.reconcile()  # repair what a killed ingest left between SQL and the index
         app.state.library = library
         app.state.catalog = catalog = Catalog(library.engine)
-        app.state.answerer = build_answerer(settings, catalog, library.index)  # LLM wording if configured
+        kept = StoredConversations.of(settings)  # in the store: every worker sees every conversation
+        # LLM wording if configured
+        app.state.answerer = build_answerer(settings, catalog, library.index, kept)
         log.info(
             "nianbao api ready: data in %s, search index %s",
             settings.data_dir,
             "on" if library.index else "off",
         )
         yield
+        kept.close()
         library.engine.dispose()
 
     app = FastAPI(
@@ -75,7 +80,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     )
     app.state.settings = settings
     errors.register(app)
-    for module in (chat, reports, figures, admin, health):
+    for module in (chat, conversations, reports, figures, admin, health):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/", _index_page, include_in_schema=False)

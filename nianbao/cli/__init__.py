@@ -232,7 +232,9 @@ def serve(
 def ask(
     question: Annotated[str, typer.Argument(help="The question, e.g. 市中区政府办2023年收到多少申请？")],
     json_output: Annotated[bool, typer.Option("--json", help="Print the /api/chat response shape")] = False,
-    conversation_id: Annotated[str | None, typer.Option(help="Continue a conversation")] = None,
+    conversation_id: Annotated[
+        str | None, typer.Option(help="Continue a conversation: the id an earlier answer printed")
+    ] = None,
 ) -> None:
     """Answer one question from the stored reports, with its citations."""
     from nianbao.answer.engine import build_answerer
@@ -258,6 +260,7 @@ def ask(
             markup=False,
             highlight=False,
         )
+    console.print(f"conversation {response.conversation_id} (continue with --conversation-id)", style="dim")
 
 
 @app.command()

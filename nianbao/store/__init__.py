@@ -1,4 +1,5 @@
-"""The record store: reports, sections, cells, findings and chunks in one SQL database.
+"""The record store: reports, sections, cells, findings and chunks in one SQL database (and
+the conversations, ``store.conversations``).
 
 SQLite under the data directory by default; any SQLAlchemy URL (PostgreSQL) works. Every SQL
 statement of the project is in this package: ``schema`` (the tables and ``connect``),
@@ -9,6 +10,14 @@ values of ``nianbao.model``).
 from __future__ import annotations
 
 from nianbao.model import StoredReport
+from nianbao.store.conversations import (
+    connect_conversations,
+    conversation_turns,
+    conversations,
+    count_conversations,
+    load_conversation,
+    save_turn,
+)
 from nianbao.store.queries import (
     body_alias_map,
     body_regions,
@@ -73,6 +82,10 @@ __all__ = [
     "chunk_rows_by_report",
     "chunks",
     "connect",
+    "connect_conversations",
+    "conversation_turns",
+    "conversations",
+    "count_conversations",
     "delete_orphan_rows",
     "delete_report",
     "find_by_body_year",
@@ -83,6 +96,7 @@ __all__ = [
     "keyword_rows",
     "list_reports",
     "load_cells",
+    "load_conversation",
     "load_findings",
     "load_narrative",
     "load_sections",
@@ -95,6 +109,7 @@ __all__ = [
     "reports",
     "reports_of_body",
     "reports_with_sections",
+    "save_turn",
     "sections",
     "sources_without_chunks",
     "stored_cells",
