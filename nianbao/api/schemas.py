@@ -97,6 +97,16 @@ class ChatResponse(BaseModel):
     citations: list[CitationOut] = Field(description="One per cell or passage the answer rests on.")
     figures: list[dict[str, Any]] = Field([], description="The figures used, one per report (value answers).")
     options: list[str] = Field([], description="Choices for `clarify` (bodies), or the years a body has.")
+    confidence: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description=(
+            "For an answer quoted from a report's narrative (and for `not_found` after reading it): "
+            "how sure it is that the quoted passage answers the question, 0–1; under 0.35 the "
+            "answer is `not_found`. Null for answers read from table cells and for `clarify`."
+        ),
+    )
 
     @classmethod
     def from_answer(cls, answer: Answer, keys: list[str | None]) -> ChatResponse:
@@ -120,6 +130,7 @@ class ChatResponse(BaseModel):
             ],
             figures=[dict(f) for f in answer.figures],
             options=list(answer.options),
+            confidence=answer.confidence,
         )
 
 
