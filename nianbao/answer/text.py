@@ -80,6 +80,7 @@ def slot_of(question: str) -> re.Pattern[str] | None:
 
 
 def need_of(question: str) -> Need:
+    """What a question (part) asks for: the form of the detail, and whether it counts, in what."""
     form = slot_of(question)
     match = _ASKS_COUNT.search(question)
     counting = match is not None and form is None
@@ -92,6 +93,7 @@ def counts_in(sentence: str) -> list[str]:
 
 
 def states_none(sentence: str) -> bool:
+    """Whether a sentence states an explicit none (未收到, 无依申请公开收费, 0元)."""
     return _NONE.search(sentence) is not None
 
 

@@ -39,7 +39,7 @@ def _stored_text(library: Library, report_id: str) -> str:
         return store.report_text(conn, report_id)
 
 
-def _quoted_exactly(library: Library, answer) -> bool:  # noqa: ANN001
+def _quoted_exactly(library: Library, answer) -> bool:
     return all(c.quote in _stored_text(library, c.report_id).replace("\n", "") for c in answer.citations)
 
 
