@@ -27,7 +27,7 @@ from nianbao.answer.metrics import metrics_for_reports
 from nianbao.answer.model import Answer, Citation
 from nianbao.answer.normalise import ask_in_chinese, foreign, normalise
 from nianbao.answer.parse import Question, asks_nothing, follow_up, parse, state_of
-from nianbao.answer.quote import Source, quote_answer
+from nianbao.answer.quote import Source, hits_of, quote_answer
 from nianbao.answer.text import prefers_text, slot_of
 from nianbao.catalog import Catalog, consecutive_years
 from nianbao.keys import RATES, Rate
@@ -45,9 +45,18 @@ NEW_CONVERSATION_NOTE = "（没有找到这个对话，可能已过期；以下�
 
 @runtime_checkable
 class ReportSearch(Protocol):
-    """The search index as the answerer uses it: the best chunks for a question, by year."""
+    """The search index as the answerer uses it: the best chunks for a question, by body, year
+    and kind (``retrieval.index.SearchIndex.search``)."""
 
-    def search(self, query: str, k: int = ..., *, year: int | Sequence[int] | None = ...) -> list[Hit]: ...
+    def search(
+        self,
+        query: str,
+        k: int = ...,
+        body: str | Sequence[str] | None = ...,
+        year: int | Sequence[int] | None = ...,
+        section: str | None = ...,
+        kind: str | None = ...,
+    ) -> list[Hit]: ...
 
 
 class Answerer:
@@ -552,36 +561,74 @@ class Answerer:
     # --- text ----------------------------------------------------------------------------
 
     def _text(self, q: Question, reports: list, catalogue: dict) -> Answer:
-        """Quote the sentences of the reports that answer the question."""
-        if not reports:
+        """Quote the sentences of the reports that answer the question.
+
+        No body named: the reports the search picks (every report without an index), answered
+        body by body. No year named: every year of the body, the nearest first."""
+        across = not reports
+        if across:
             reports = self._search_reports(q, catalogue)
-        return quote_answer(topic_of(q), self._sources(reports), q.intent)
+        elif not q.years and not q.recent:
+            bodies = list(dict.fromkeys(r.meta.body for r in reports))
+            reports = [r for b in bodies for r in self._reports_of(b, catalogue)]
+        nearest_first = not q.years and not q.recent
+        if nearest_first:
+            reports = sorted(reports, key=lambda r: -(r.meta.year or 0))
+        sources = self._sources(reports)
+        topic = topic_of(q)
+        hits = self._hits(topic, reports)
+        return quote_answer(topic, sources, q.intent, hits=hits, nearest_first=nearest_first, across=across)
+
+    def _hits(self, topic: str, reports: list) -> list:
+        """The search index's windows for the question within these reports (keywords and
+        embeddings fused); [] without an index."""
+        if self.search is None or not reports:
+            return []
+        bodies = sorted({r.meta.body for r in reports})
+        years = sorted({r.meta.year for r in reports if r.meta.year})
+        ids = {r.meta.id for r in reports}
+        try:
+            found = self.search.search(topic, k=20, body=bodies, year=years or None, kind="text")
+        except Exception:  # logged: an index problem must not stop a text answer
+            log.exception("search failed; reading the reports without it")
+            return []
+        return [h for h in hits_of(found) if h.report_id in ids]
 
     def _sources(self, reports: Sequence[StoredReport]) -> list[Source]:
         """The reports' texts, each able to say which section an offset is in."""
         sources: list[Source] = []
         for rep in reports:
-            text, sections = self.catalog.text_with_sections(rep.meta.id)
+            text, stored = self.catalog.text_with_sections(rep.meta.id)
+            sections = tuple(stored)
             meta = rep.meta
             sources.append(
-                Source(meta.id, meta.source, meta.body, meta.year, text, partial(_section_path, sections))
+                Source(
+                    meta.id,
+                    meta.source,
+                    meta.body,
+                    meta.year,
+                    text,
+                    partial(_section_path, sections),
+                    sections,
+                    meta.title,
+                )
             )
         return sources
 
     def _search_reports(self, q: Question, catalogue: dict) -> list:
-        """Reports to read for a question that names no body: the search index's best hits when
-        there is one, otherwise every report (of the years asked)."""
+        """Reports to read for a question that names no body: those of the search index's best
+        hits when there is one, otherwise every report (of the years asked)."""
         reps = [r for rs in catalogue.values() for r in rs]
         if q.years:
             reps = [r for r in reps if r.meta.year in q.years]
         if self.search is None or len(reps) <= 3:
             return reps
         try:
-            hits = self.search.search(topic_of(q), k=8, year=list(q.years) or None)
+            hits = self.search.search(topic_of(q), k=30, year=list(q.years) or None, kind="text")
         except Exception:  # logged: an index problem must not stop a text answer
             log.exception("search failed; reading every report")
             return reps
-        ranked = list(dict.fromkeys(h.report_id for h in hits))[:3]
+        ranked = list(dict.fromkeys(h.report_id for h in hits))[:8]
         by_id = {r.meta.id: r for r in reps}
         return [by_id[i] for i in ranked if i in by_id] or reps
 
@@ -625,7 +672,7 @@ def topic_of(q: Question) -> str:
     """The question without the body's name and the year: what the sentence must be about."""
     text = q.text
     for mention in q.mentions:
-        text = text.replace(mention.text, " ")
+        text = text.replace(mention.text, " ", 1)  # once: 《问政平潭》 keeps its 平潭
     return re.sub(r"(19|20)\d{2}\s*年?度?", " ", text)
 
 

@@ -123,6 +123,16 @@ class ChatResponse(BaseModel):
         "sent is not kept (unknown or expired; the answer then begins by saying so). Nothing "
         "of an earlier conversation was used.",
     )
+    confidence: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description=(
+            "For an answer quoted from a report's narrative (and for `not_found` after reading it): "
+            "how sure it is that the quoted passage answers the question, 0–1; under 0.35 the "
+            "answer is `not_found`. Null for answers read from table cells and for `clarify`."
+        ),
+    )
 
     @classmethod
     def from_answer(cls, answer: Answer, keys: list[str | None]) -> ChatResponse:
@@ -147,6 +157,7 @@ class ChatResponse(BaseModel):
             figures=[dict(f) for f in answer.figures],
             options=list(answer.options),
             conversation_new=answer.conversation_new,
+            confidence=answer.confidence,
         )
 
 

@@ -163,12 +163,6 @@ def test_a_fact_the_report_does_not_state_is_not_found(answerer: Answerer) -> No
     assert answer.status == "not_found" and not answer.citations
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a question with one content word pair (培训) is never 'enough' for a sentence: "
-    "「培训了几场」 is not found although the report says 全年组织政务公开业务培训3场",
-)
 def test_a_short_question_finds_the_sentence_that_answers_it(answerer: Answerer) -> None:
     answer = answerer.ask("白鹭县政府办2023年培训了几场？")
     assert answered_from_text(answer) and "培训3场" in answer.citations[0].quote
