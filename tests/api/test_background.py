@@ -144,4 +144,3 @@ def test_the_openapi_document_lists_the_model_states() -> None:
     health = schema["components"]["schemas"]["Health"]["properties"]
     assert health["model"]["enum"] == ["loading", "ready", "unavailable"]
     assert "reason" in health
-
