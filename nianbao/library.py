@@ -6,8 +6,9 @@ index. The CLI and the API both go through it to write; they read through ``nian
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -145,6 +146,25 @@ class Library:
                 yield Outcome(path.name, "skipped", f"cannot read the file: {exc}")
                 continue
             yield self.ingest_bytes(data, path.name, body=body, year=year)
+
+    def already_stored(self, paths: Sequence[Path]) -> list[Outcome] | None:
+        """The ``unchanged`` outcomes of these files when every one is stored already (the same
+        bytes), else None: a run with nothing new to ingest (a restart) need not open the search
+        index, nor repair it (the server's start does that)."""
+        out = []
+        with self.engine.connect() as conn:
+            for path in paths:
+                try:
+                    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError:
+                    return None
+                known = store.find_by_sha(conn, sha)
+                if known is None:
+                    return None
+                out.append(
+                    Outcome(path.name, "unchanged", f"already stored as {known.meta.source}", known.meta.id)
+                )
+        return out
 
     def delete(self, report_id: str) -> bool:
         with self.engine.begin() as conn:

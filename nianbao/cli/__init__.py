@@ -68,12 +68,14 @@ def ingest(
     from nianbao.library import collect_files
 
     console = _console()
-    library = _library(with_index=not records_only)
     files = collect_files(paths)
+    unchanged = _library().already_stored(files) if body is None and year is None else None
+    library = _library(with_index=not records_only and unchanged is None)
     counts: Counter[str] = Counter()
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        for outcome in library.ingest_paths(files, body=body, year=year):
+        outcomes = unchanged if unchanged is not None else library.ingest_paths(files, body=body, year=year)
+        for outcome in outcomes:
             counts[outcome.status] += 1
             style = {"skipped": "red", "unchanged": "dim", "same_report": "yellow"}.get(
                 outcome.status, "green"

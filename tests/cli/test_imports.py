@@ -1,6 +1,7 @@
-"""The light commands import only what they need: reading figures, reports and findings, and
-answering a figure question, never load the search stack (Chroma, the embedding model, the
-keyword index), langchain, the ingest readers or the web app.
+"""The light commands import only what they need: reading figures, reports and findings,
+answering a figure question, and an ingest with nothing new to store, never load the search
+stack (Chroma, the embedding model, the keyword index), langchain, the ingest readers or the
+web app.
 
 Each command runs in a fresh interpreter (as a person runs it) on a store with two reports;
 the test reads which modules the process had imported when the command finished.
@@ -70,6 +71,7 @@ LIGHT = {
     "check json": ["check", "--format", "json"],
     "ask a figure question": ["ask", FIGURE_QUESTION],
     "ask a figure question --json": ["ask", "--json", FIGURE_QUESTION],
+    "ingest, nothing new (a restart of run.sh)": ["ingest", str(RAW / "2023_zaozhuang_shizhongqu_zfb.docx")],
 }
 
 
