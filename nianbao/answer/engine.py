@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import partial
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from nianbao.answer import check, compose, smalltalk
 from nianbao.answer.conversations import (
@@ -22,7 +23,6 @@ from nianbao.answer.conversations import (
     new_id,
     turn_of,
 )
-from nianbao.answer.llm import Wording
 from nianbao.answer.metrics import metrics_for_reports
 from nianbao.answer.model import Answer, Citation
 from nianbao.answer.normalise import ask_in_chinese, foreign, normalise
@@ -34,8 +34,11 @@ from nianbao.keys import RATES, Rate
 from nianbao.model import Conversation, NarrativeFigure, Section, StoredFinding, StoredReport
 from nianbao.retrieval.bodies import BodyResolver, same_body
 from nianbao.retrieval.figures import Figure, metric_label, share_of
-from nianbao.retrieval.hybrid import Hit
 from nianbao.settings import Settings
+
+if TYPE_CHECKING:  # the search stack and langchain load only when a question needs them
+    from nianbao.answer.llm import Wording
+    from nianbao.retrieval.hybrid import Hit
 
 log = logging.getLogger(__name__)
 
@@ -59,25 +62,49 @@ class ReportSearch(Protocol):
     ) -> list[Hit]: ...
 
 
+#: Opens the search index when a question first needs it; None when there is none (yet).
+SearchProvider = Callable[[], ReportSearch | None]
+
+
 class Answerer:
     """Answers questions from what the ``Catalog`` reads; ``search`` (the search index), when
-    given, picks the reports to quote for a question that names no body."""
+    given, picks the reports to quote for a question that names no body.
+
+    ``search`` may be the index or a :data:`SearchProvider` that opens it: it is then called
+    only when a question needs text search, so figure answers never load the search stack.
+    """
 
     def __init__(
         self,
         catalog: Catalog,
-        search: ReportSearch | None = None,
+        search: ReportSearch | SearchProvider | None = None,
         today: date | None = None,
         wording: Wording | None = None,
         conversations: ConversationStore | None = None,
     ) -> None:
         self.catalog = catalog
-        self.search = search
+        self._search: ReportSearch | None = search if isinstance(search, ReportSearch) else None
+        self._provider = search if self._search is None and callable(search) else None
+        self._search_lock = threading.Lock()
         self.today = today
         self.wording = wording
         self.figures = catalog.figures
         #: In memory unless given: ``build_answerer`` gives the store's (workers, restarts).
         self.conversations = conversations if conversations is not None else MemoryConversations()
+
+    @property
+    def search(self) -> ReportSearch | None:
+        """The search index: the one given, or the provider's, opened once (not kept while the
+        provider has none yet, as while the server's model is still loading)."""
+        if self._search is None and self._provider is not None:
+            with self._search_lock:
+                if self._search is None:
+                    self._search = self._provider()
+        return self._search
+
+    @search.setter
+    def search(self, value: ReportSearch | None) -> None:
+        self._search, self._provider = value, None
 
     # --- public --------------------------------------------------------------------------
 
@@ -621,10 +648,13 @@ class Answerer:
         reps = [r for rs in catalogue.values() for r in rs]
         if q.years:
             reps = [r for r in reps if r.meta.year in q.years]
-        if self.search is None or len(reps) <= 3:
+        if len(reps) <= 3:
             return reps
         try:
-            hits = self.search.search(topic_of(q), k=30, year=list(q.years) or None, kind="text")
+            search = self.search
+            if search is None:
+                return reps
+            hits = search.search(topic_of(q), k=30, year=list(q.years) or None, kind="text")
         except Exception:  # logged: an index problem must not stop a text answer
             log.exception("search failed; reading every report")
             return reps
@@ -694,16 +724,17 @@ def build_answerer(
     """The Answerer for these settings: conversations kept in the store (the settings' own
     unless given), with a language model only when one is configured.
 
-    ``index`` is the Library's index; the answerer searches it when it can search.
+    ``index`` is the Library's index, or a :data:`SearchProvider` that opens it when a question
+    first needs it; the answerer searches it when it can search.
     """
-    search = index if isinstance(index, ReportSearch) else None
+    search = index if isinstance(index, ReportSearch) or callable(index) else None
     answerer = Answerer(
         catalog,
         search,
         conversations=conversations if conversations is not None else StoredConversations.of(settings),
     )
     if settings.llm_base_url:
-        from nianbao.answer.llm import chat_model, make_tools
+        from nianbao.answer.llm import Wording, chat_model, make_tools
 
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
         model = chat_model(settings.llm_base_url, settings.llm_model, key)

@@ -475,9 +475,19 @@ class DeleteResponse(BaseModel):
 
 
 class Health(BaseModel):
-    """Liveness and the number of stored reports."""
+    """Liveness, the number of stored reports, and whether the search model is ready."""
 
-    model_config = _example(status="ok", reports=9)
+    model_config = _example(status="ok", reports=9, model="ready", reason=None)
 
     status: Literal["ok"]
     reports: int = Field(description="How many reports are stored.")
+    model: Literal["loading", "ready", "unavailable"] = Field(
+        description=(
+            "The search index and its embedding model: `loading` right after start (figures and "
+            "reports are served meanwhile; a text question waits for it), `ready`, or `unavailable` "
+            "(text questions are answered by reading the reports; `reason` says why)."
+        )
+    )
+    reason: str | None = Field(
+        default=None, description="Why the model is unavailable; null when it is loading or ready."
+    )

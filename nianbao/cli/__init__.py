@@ -1,33 +1,47 @@
-"""The ``nianbao`` command."""
+"""The ``nianbao`` command.
+
+Each command imports what it needs when it runs: reading figures, reports and findings, and
+answering a figure question, never load the search stack (Chroma, the embedding model, langchain)
+or the web app, and print with rich only where they print a table. tests/cli/test_imports.py
+keeps it so.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table as RichTable
 
-from nianbao.api.export import figures_csv
-from nianbao.api.schemas import FindingOut, Record
-from nianbao.catalog import Catalog
-from nianbao.library import Library, collect_files
-from nianbao.settings import Settings
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from nianbao.answer.engine import ReportSearch
+    from nianbao.catalog import Catalog
+    from nianbao.library import Library
+    from nianbao.settings import Settings
 
 app = typer.Typer(
     help="年报问答: ingest 政府信息公开工作年度报告 and answer questions about them.",
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
+
+
+@cache
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
 
 
 def _library(with_index: bool = False) -> Library:
+    from nianbao.library import Library
+    from nianbao.settings import Settings
+
     settings = Settings()
     index = None
     if with_index:
@@ -54,13 +68,22 @@ def ingest(
     A file whose report has the standard tables but gave fewer cells than its layout has is
     named with the tables it missed (表三: 0 of 175 cells read); with --strict the command then
     exits 2."""
-    library = _library(with_index=not records_only)
+    from collections import Counter
+
+    from rich.progress import Progress
+
+    from nianbao.library import collect_files
+
+    console = _console()
     files = collect_files(paths)
+    unchanged = _library().already_stored(files) if body is None and year is None else None
+    library = _library(with_index=not records_only and unchanged is None)
     counts: Counter[str] = Counter()
     partial: list[str] = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        for outcome in library.ingest_paths(files, body=body, year=year):
+        outcomes = unchanged if unchanged is not None else library.ingest_paths(files, body=body, year=year)
+        for outcome in outcomes:
             counts[outcome.status] += 1
             style = {"skipped": "red", "unchanged": "dim", "same_report": "yellow"}.get(
                 outcome.status, "yellow" if outcome.partial else "green"
@@ -83,8 +106,15 @@ def ingest(
         raise typer.Exit(2)
 
 
-def _catalog() -> Catalog:
-    return Catalog(_library().engine)
+def _catalog(settings: Settings | None = None) -> Catalog:
+    """The reads, on the store alone: no ingest code, no search index."""
+    from nianbao import store
+    from nianbao.catalog import Catalog
+    from nianbao.settings import Settings
+
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Catalog(store.connect(settings.db_url))
 
 
 #: The old name of ``--body``, hidden, accepted for one release.
@@ -103,6 +133,8 @@ def _body(body: str | None, agency: str | None) -> str | None:
 @app.command()
 def reports() -> None:
     """List the stored reports; a report whose tables were read in part says which."""
+    from rich.table import Table as RichTable
+
     table = RichTable(
         "id", "body", "year", "layout", "source", "cells", "tables read in part", "also seen as"
     )
@@ -119,6 +151,7 @@ def reports() -> None:
             "; ".join(f"{c.name} {c.read}/{c.expected}" for c in rep.partial),
             ", ".join(rep.also_seen_as),
         )
+    console = _console()
     console.print(table)
     for rep in stored:
         if rep.partial:
@@ -139,10 +172,16 @@ def figures(
     """Print stored cells with their sources (the rows of GET /api/figures)."""
     cells = _catalog().cells(_body(body, agency), year or [], key)
     if format == "json":
+        from nianbao.api.schemas import Record
+
         print(json.dumps([Record.of(c).model_dump() for c in cells], ensure_ascii=False, indent=1))
     elif format == "csv":
+        from nianbao.api.export import figures_csv
+
         sys.stdout.write(figures_csv(cells))
     else:
+        from rich.table import Table as RichTable
+
         table = RichTable("body", "year", "key", "value", "as written", "row", "column", "source")
         for c in cells:
             table.add_row(
@@ -155,7 +194,7 @@ def figures(
                 c.column_label,
                 c.source,
             )
-        console.print(table)
+        _console().print(table)
 
 
 @app.command()
@@ -168,8 +207,11 @@ def check(
     """List where reports break their own arithmetic (勾稽关系): the rows of GET /api/findings."""
     found = _catalog().findings(_body(body, agency), year or [])
     if format == "json":
+        from nianbao.api.schemas import FindingOut
+
         print(json.dumps([FindingOut.of(f).model_dump() for f in found], ensure_ascii=False, indent=1))
         return
+    console = _console()
     for f in found:
         console.print(f"[bold]{f.body} {f.year}[/] ({f.source}) [cyan]{f.rule}[/]: {f.message}")
     console.print(f"{len(found)} findings")
@@ -195,6 +237,9 @@ def eval_command(
         raise typer.BadParameter("give --corpus or --data-dir, not both")
     if variants and not corpus:
         raise typer.BadParameter("--variants needs --corpus (the variants are made from its files)")
+    from rich.table import Table as RichTable
+
+    console = _console()
     run = run_eval(questions, corpus=corpus, data_dir=data_dir, with_index=with_index, variants_file=variants)
     table = RichTable("tag", "pass", "total", "rate")
     for tag, passed, total, rate in report.tag_rows(run):
@@ -223,6 +268,7 @@ def serve(
     import uvicorn
 
     from nianbao.api.app import create_app
+    from nianbao.settings import Settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(Settings(), with_index=with_index), host=host, port=port)
@@ -238,17 +284,18 @@ def ask(
 ) -> None:
     """Answer one question from the stored reports, with its citations."""
     from nianbao.answer.engine import build_answerer
-    from nianbao.api.app import build_library
     from nianbao.api.schemas import ChatResponse
+    from nianbao.settings import Settings
 
     settings = Settings()
-    library = build_library(settings)
-    catalog = Catalog(library.engine)
-    answer = build_answerer(settings, catalog, library.index).ask(question, conversation_id)
+    catalog = _catalog(settings)
+    # The search index opens only if the question needs text search across reports.
+    answer = build_answerer(settings, catalog, lambda: _open_index(settings)).ask(question, conversation_id)
     response = ChatResponse.from_answer(answer, catalog.cited_keys(answer.citations))
     if json_output:
         print(response.model_dump_json(indent=1))
         return
+    console = _console()
     style = {"answered": "green", "not_found": "red", "clarify": "yellow"}[response.status]
     console.print(response.status, style=style, end=" ")
     console.print(response.answer, markup=False, highlight=False)  # report text is not markup
@@ -261,6 +308,16 @@ def ask(
             highlight=False,
         )
     console.print(f"conversation {response.conversation_id} (continue with --conversation-id)", style="dim")
+
+
+def _open_index(settings: Settings) -> ReportSearch | None:
+    """The search index, for a question that needs it; None (said on stderr) when it cannot load."""
+    try:
+        from nianbao.retrieval.index import SearchIndex
+    except ImportError as exc:
+        print(f"search index unavailable ({exc}); reading every report", file=sys.stderr)
+        return None
+    return SearchIndex(settings)
 
 
 @app.command()
@@ -299,6 +356,7 @@ def search(
             )
         )
         return
+    console = _console()
     for rank, h in enumerate(hits, start=1):
         page = f", p.{h.page}" if h.page else ""
         console.print(
@@ -317,6 +375,7 @@ def doctor(
     """Check the data directory: database, orphans, cells, search index, model, disk. Exit 1 on a problem."""
     from nianbao.cli import diagnose as checks
 
+    console = _console()
     library = _library(with_index=not records_only)
     if fix and library.settings.data_dir.is_dir():
         try:

@@ -193,15 +193,23 @@ def load_narrative(conn: Connection, report_ids: Sequence[str]) -> list[Narrativ
 # --- search chunks -------------------------------------------------------------------------
 
 
-def keyword_rows(conn: Connection) -> list[dict[str, Any]]:
-    """Every chunk with its report's body and year, as the keyword index is built from them."""
+def keyword_rows(conn: Connection, report_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Every chunk (of these reports, or of all) with its report's body and year, as the keyword
+    index is built from them, in the order it keeps them."""
     c, r = chunks, reports
     query = (
         select(c.c.id, c.c.text, c.c.report_id, c.c.section_path, c.c.kind, r.c.body, r.c.year)
         .join(r, r.c.id == c.c.report_id)
         .order_by(r.c.year, r.c.body, c.c.report_id, c.c.id)
     )
-    return [dict(row._mapping) for row in conn.execute(query)]
+    if report_ids is None:
+        return [dict(row._mapping) for row in conn.execute(query)]
+    ids = list(report_ids)
+    return [
+        dict(row._mapping)
+        for i in range(0, len(ids), 500)
+        for row in conn.execute(query.where(c.c.report_id.in_(ids[i : i + 500])))
+    ]
 
 
 def chunk_rows(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
