@@ -202,9 +202,11 @@ class Library:
                 known = store.find_by_sha(conn, sha)
                 if known is None:
                     return None
-                out.append(
-                    Outcome(path.name, "unchanged", f"already stored as {known.meta.source}", known.meta.id)
-                )
+                partial = tuple(str(c) for c in known.partial)
+                message = f"already stored as {known.meta.source}"
+                if partial:
+                    message += "; read in part: " + ", ".join(partial)
+                out.append(Outcome(path.name, "unchanged", message, known.meta.id, partial=partial))
         return out
 
     def delete(self, report_id: str) -> bool:
