@@ -100,11 +100,7 @@ class Library:
             with self.engine.connect() as conn:
                 known = store.find_by_sha(conn, doc.sha256)
             if known:
-                partial = tuple(str(c) for c in known.partial)
-                message = f"already stored as {known.meta.source}"
-                if partial:
-                    message += "; read in part: " + ", ".join(partial)
-                return Outcome(source, "unchanged", message, known.meta.id, partial=partial)
+                return _unchanged(source, known)
             report = extract_report(doc, body=body, year=year)
         except IngestError as exc:
             return Outcome(source, "skipped", str(exc))
@@ -202,11 +198,7 @@ class Library:
                 known = store.find_by_sha(conn, sha)
                 if known is None:
                     return None
-                partial = tuple(str(c) for c in known.partial)
-                message = f"already stored as {known.meta.source}"
-                if partial:
-                    message += "; read in part: " + ", ".join(partial)
-                out.append(Outcome(path.name, "unchanged", message, known.meta.id, partial=partial))
+                out.append(_unchanged(path.name, known))
         return out
 
     def delete(self, report_id: str) -> bool:
@@ -297,3 +289,12 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
         else:
             out.append(path)
     return out
+
+
+def _unchanged(source: str, known: StoredReport) -> Outcome:
+    """The outcome of a file whose bytes are stored already, naming tables read in part."""
+    partial = tuple(str(c) for c in known.partial)
+    message = f"already stored as {known.meta.source}"
+    if partial:
+        message += "; read in part: " + ", ".join(partial)
+    return Outcome(source, "unchanged", message, known.meta.id, partial=partial)

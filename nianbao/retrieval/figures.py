@@ -351,18 +351,7 @@ def _figure(metric: str, refs: list[StoredCell]) -> Figure | None:
             continue
         used.append(ref)
         total += ref.value
-    first = refs[0]
-    return Figure(
-        first.report_id,
-        first.source,
-        first.body,
-        first.year,
-        metric,
-        metric_label(metric),
-        _tidy(total),
-        tuple(used),
-        summed=len(used) > 1,
-    )
+    return _of_cells(metric, refs, _tidy(total), used, summed=len(used) > 1)
 
 
 def _row_parts(key: str, present: dict[str, StoredCell]) -> list[StoredCell] | None:
@@ -377,6 +366,13 @@ def _row_parts(key: str, present: dict[str, StoredCell]) -> list[StoredCell] | N
 
 
 def _incomplete(metric: str, refs: list[StoredCell]) -> Figure:
+    return _of_cells(metric, refs, None, refs, summed=False)
+
+
+def _of_cells(
+    metric: str, refs: list[StoredCell], value: float | int | None, used: list[StoredCell], summed: bool
+) -> Figure:
+    """A Figure of one report (the first cell's) with the cells it was read from."""
     first = refs[0]
     return Figure(
         first.report_id,
@@ -385,9 +381,9 @@ def _incomplete(metric: str, refs: list[StoredCell]) -> Figure:
         first.year,
         metric,
         metric_label(metric),
-        None,
-        tuple(refs),
-        summed=False,
+        value,
+        tuple(used),
+        summed=summed,
     )
 
 
