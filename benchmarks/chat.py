@@ -51,15 +51,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--records-only", action="store_true")
+    parser.add_argument("--data-dir", type=Path, help="serve this ingested data dir instead of a fresh one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), database_url=None, cors_origins="")
+        settings = Settings(data_dir=args.data_dir or Path(tmp), database_url=None, cors_origins="")
         index = None
         if not args.records_only:
             from nianbao.retrieval.index import SearchIndex
 
             index = SearchIndex(settings)
-        list(Library(settings, index).ingest_paths(collect_files([RAW])))
+        if args.data_dir is None:
+            list(Library(settings, index).ingest_paths(collect_files([RAW])))
         port = _free_port()
         server = uvicorn.Server(
             uvicorn.Config(
@@ -75,6 +77,8 @@ def main() -> None:
             time.sleep(0.05)
         try:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+                while client.get("/healthz").json()["model"] == "loading":  # the model loads on a thread
+                    time.sleep(0.1)
                 for kind, questions in (("figure", FIGURES), ("text", TEXT)):
                     _ask(client, questions, 1)  # warm-up
                     times = _ask(client, questions, args.rounds)

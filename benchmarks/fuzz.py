@@ -4,7 +4,9 @@
 
 The targets are those of ``tests/reliability/test_fuzz.py``, under the same properties: four
 corpus-seeded byte targets (``bytes:read_bytes`` sniffs; ``bytes:txt`` … call one reader) and
-every Hypothesis test there, fed input by input through ``fuzz_one_input``. With atheris
+every Hypothesis test there, fed input by input through ``fuzz_one_input``; and the variant
+generator's property test (``variants:…``, ``tests/ingest/test_variants.py``: every gold report
+rendered in a random text layout, line end and encoding reads back exactly). With atheris
 installed (``.venv/bin/pip install atheris``) libFuzzer mutates the inputs, guided by coverage of
 ``ingest``/``answer``/``retrieval``; without it each input is random: a corpus file mutated, or
 random bytes that Hypothesis decodes into a structured input.
@@ -94,13 +96,27 @@ def _engine(choice: str) -> str:
     return "atheris" if choice == "atheris" or (choice == "auto" and installed) else "hypothesis"
 
 
-def _targets() -> list[str]:
-    from tests.reliability import test_fuzz
+#: Modules whose Hypothesis tests are targets, by the prefix their target names carry.
+TEST_MODULES = {"": "tests.reliability.test_fuzz", "variants:": "tests.ingest.test_variants"}
 
-    tests = sorted(
-        name for name, f in vars(test_fuzz).items() if hasattr(f, "hypothesis") and name.startswith("test_")
-    )
+
+def _targets() -> list[str]:
+    import importlib
+
+    tests = []
+    for prefix, module in TEST_MODULES.items():
+        found = vars(importlib.import_module(module)).items()
+        tests += sorted(prefix + n for n, f in found if hasattr(f, "hypothesis") and n.startswith("test_"))
     return [*BYTE_TARGETS, *tests]
+
+
+def _test(target: str) -> Callable[[bytes], object]:
+    """A Hypothesis test target as a function of bytes (see ``TEST_MODULES``)."""
+    import importlib
+
+    prefix, _, name = target.rpartition(":")
+    module = importlib.import_module(TEST_MODULES[prefix + ":" if prefix else ""])
+    return getattr(module, name).hypothesis.fuzz_one_input
 
 
 # --- the parent: schedule workers, collect what they found ---------------------------------------
@@ -274,7 +290,7 @@ def _load(target: str, instrument: bool) -> Callable[[bytes], object]:
     if target in BYTE_TARGETS:
         reader = BYTE_TARGETS[target]
         return lambda data: test_fuzz.check_ingest(data, reader)
-    return getattr(test_fuzz, target).hypothesis.fuzz_one_input
+    return _test(target)
 
 
 def _fuzz_atheris(run: _Run, fn: Callable[[bytes], object], target: str, deadline: float) -> None:

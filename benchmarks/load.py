@@ -148,7 +148,9 @@ def _wait_until_up(url: str, proc: subprocess.Popen) -> None:
         if proc.poll() is not None:
             raise SystemExit(f"the server exited with code {proc.returncode} before it was up")
         try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+            health = httpx.get(f"{url}/healthz", timeout=2)
+            # up, and past loading the model (which it does on a thread after it starts answering)
+            if health.status_code == 200 and health.json().get("model") != "loading":
                 return
         except httpx.TransportError:
             pass

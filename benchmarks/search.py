@@ -194,9 +194,8 @@ def scale(source: SearchIndex, data_dir: Path, n_reports: int, deadline: float) 
         ]
         total += write_copies(target, copies, by_report, texts, vectors)
         written += len(copies)
-    target.mark_stale()
     started = time.perf_counter()
-    target.keywords()
+    target.rebuild_keywords()  # the copies went to SQL and Chroma directly: build the keyword index once
     print(f"keyword index rebuilt from SQL over {total:,} chunks in {time.perf_counter() - started:.0f} s")
     return written, total
 

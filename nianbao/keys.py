@@ -1,14 +1,17 @@
 """The report's own vocabulary: the canonical keys of report-format.md and what they stand for.
 
 Table names, row and column labels, the table layouts, the groups the tables print (（三）不予公开
-over its eight sub-rows, 法人或其他组织 over five columns) and the sums the tables must satisfy
-(勾稽关系). Every other module takes these from here; what citizens call them in a question is
+over its eight sub-rows, 法人或其他组织 over five columns), the sums the tables must satisfy
+(勾稽关系) and the rates staff derive from them (实质公开率, 复议纠错率…).
+Every other module takes these from here; what citizens call them in a question is
 ``answer/lexicon.py``, how real labels are matched to them is ``ingest/labels.py``.
 
 >>> label_of("t3.new_received.total")
 ('一、本年新收政府信息公开申请数量', '总计')
 >>> ROW_GROUPS["t4.suit"].rows
 ('suit_direct', 'suit_after_review')
+>>> RATES["review_correction"].numerator
+('t4.review.corrected',)
 """
 
 from __future__ import annotations
@@ -271,6 +274,67 @@ BALANCES: dict[str, Balance] = {
     "t3.results_total": Balance("t3", "rows", T3_RESULT_ROWS, ("total_processed",)),
     # 总计 = 维持 + 纠正 + 其他 + 尚未审结, in each group.
     "t4.group_total": Balance("t4", "columns", T4_RESULT_COLUMNS, ("total",)),
+}
+
+
+# --- derived rates ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate the tables do not print: the sum of ``numerator`` over the sum of ``denominator``.
+
+    Terms are canonical keys or the groups ``retrieval/figures.py`` adds up (``t3.denied.total``,
+    ``t3.new_received.org``), so every cell a rate uses can be cited.
+    """
+
+    name: str
+    label: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+
+
+#: A rate over fewer cases than this is said to rest on a small sample (样本较少).
+SMALL_SAMPLE = 30
+
+#: The rates staff compute from a report (issue 14), by name.
+RATES: dict[str, Rate] = {
+    rate.name: rate
+    for rate in (
+        Rate(
+            "substantive_disclosure",
+            "实质公开率",
+            ("t3.granted.total", "t3.partly_granted.total"),
+            ("t3.total_processed.total",),
+        ),
+        Rate("denial", "不予公开率", ("t3.denied.total",), ("t3.total_processed.total",)),
+        Rate("unavailable", "无法提供率", ("t3.unavailable.total",), ("t3.total_processed.total",)),
+        Rate("review_correction", "行政复议纠错率", ("t4.review.corrected",), ("t4.review.total",)),
+        Rate(
+            "suit_correction",
+            "行政诉讼纠错率",
+            ("t4.suit_direct.corrected", "t4.suit_after_review.corrected"),
+            ("t4.suit_direct.total", "t4.suit_after_review.total"),
+        ),
+        Rate(
+            "dispute_conversion",
+            "争议转化率",
+            ("t4.review.total", "t4.suit_direct.total", "t4.suit_after_review.total"),
+            ("t3.new_received.total",),
+        ),
+        Rate(
+            "natural_person_share",
+            "自然人申请占比",
+            ("t3.new_received.natural_person",),
+            ("t3.new_received.total",),
+        ),
+        Rate("org_share", "法人或其他组织申请占比", ("t3.new_received.org",), ("t3.new_received.total",)),
+    )
+}
+
+#: Rates that are read together under one name.
+RATE_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "applicant_structure": ("申请人结构", ("natural_person_share", "org_share")),
 }
 
 

@@ -37,13 +37,19 @@ Block = Paragraph | Table
 
 @dataclass(frozen=True)
 class Document:
-    """What a reader returns: the title and the blocks in document order."""
+    """What a reader returns: the title and the blocks in document order.
+
+    ``published`` (``YYYY-MM-DD``) and ``source_url`` are what the page says about itself (a
+    crawler's header, an HTML page's meta tags), when it says it.
+    """
 
     source: str
     format: str
     title: str
     blocks: tuple[Block, ...]
     sha256: str
+    published: str | None = None
+    source_url: str | None = None
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -61,7 +67,11 @@ class Document:
 
 @dataclass(frozen=True)
 class ReportMeta:
-    """Who published a report, for which year, in which layout, from which file (id: content hash)."""
+    """Who published a report, for which year, in which layout, from which file (id: content hash).
+
+    ``body`` is the canonical name; ``aliases`` are other names the same
+    body goes by in this report (a slip corrected: 沐阳县人民政府 for 沭阳县人民政府).
+    ``published`` (``YYYY-MM-DD``) and ``source_url`` come from the page, when it gives them."""
 
     id: str
     source: str
@@ -72,6 +82,9 @@ class ReportMeta:
     layout: str
     title: str
     sha256: str
+    published: str | None = None
+    source_url: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,7 +98,11 @@ class Section:
 
 @dataclass(frozen=True)
 class Cell:
-    """One number cell of tables 2–4, under its canonical key (report-format.md)."""
+    """One number cell of tables 2–4, under its canonical key (report-format.md).
+
+    ``value`` is None where the report left the cell blank (``as_written`` ``""``, ``—`` …) and
+    its tables do not fix it at 0 (``ingest/blanks.py``), or where a glued digit string could not
+    be cut (``note`` says so): unknown, never counted as zero."""
 
     key: str
     value: float | int | None
@@ -95,11 +112,6 @@ class Cell:
     column_label: str
     page: int | None = None
     note: str | None = None
-
-    @property
-    def numeric(self) -> float | int:
-        """The value used for arithmetic: blanks and dashes count as zero."""
-        return self.value if self.value is not None else 0
 
 
 @dataclass(frozen=True)
@@ -129,8 +141,30 @@ class NarrativeFigure:
 
 
 @dataclass(frozen=True)
+class TableCoverage:
+    """How many cells of one standard table a report's file gave, of the cells its layout has.
+
+    >>> str(TableCoverage("t3", "表三", 0, 175))
+    '表三: 0 of 175 cells read'
+    """
+
+    table: str  #: ``t2``, ``t3`` or ``t4``
+    name: str  #: 表二, 表三 or 表四
+    read: int
+    expected: int
+
+    @property
+    def partial(self) -> bool:
+        return self.read < self.expected
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.read} of {self.expected} cells read"
+
+
+@dataclass(frozen=True)
 class Report:
-    """Everything ingest extracts from one file."""
+    """Everything ingest extracts from one file. ``coverage``: for each standard table the
+    report has, how many of its cells were read."""
 
     meta: ReportMeta
     text: str
@@ -139,6 +173,12 @@ class Report:
     findings: tuple[Finding, ...] = ()
     narrative: tuple[NarrativeFigure, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    coverage: tuple[TableCoverage, ...] = ()
+
+    @property
+    def partial(self) -> tuple[TableCoverage, ...]:
+        """The tables read in part (or not at all)."""
+        return tuple(c for c in self.coverage if c.partial)
 
     def cell(self, key: str) -> Cell | None:
         return next((c for c in self.cells if c.key == key), None)
@@ -150,18 +190,25 @@ class Report:
 @dataclass(frozen=True)
 class StoredReport:
     """A stored version of a report: its metadata; ``cells`` is how many cells it has, when that
-    was counted; ``version`` its number among the versions of its body and year (1, 2, … in the
-    order they arrived); ``current`` whether it is the version that answers, figures and search read
-    (one per body and year); ``deleted_at`` when it was soft-deleted (None if it was not)."""
+    was counted; ``coverage`` what ingest read of each standard table (empty for a report stored
+    before coverage was recorded); ``version`` its number among the versions of its body and year
+    (1, 2, … in the order they arrived); ``current`` whether it is the version that answers,
+    figures and search read (one per body and year); ``deleted_at`` when it was soft-deleted (None
+    if it was not)."""
 
     meta: ReportMeta
     warnings: tuple[str, ...]
     also_seen_as: tuple[str, ...]
     ingested_at: str
     cells: int | None = None
+    coverage: tuple[TableCoverage, ...] = ()
     version: int = 1
     current: bool = True
     deleted_at: str | None = None
+
+    @property
+    def partial(self) -> tuple[TableCoverage, ...]:
+        return tuple(c for c in self.coverage if c.partial)
 
     @property
     def state(self) -> str:
@@ -271,3 +318,31 @@ class ReportContents:
     sections: tuple[Section, ...]
     cells: tuple[StoredCell, ...]
     findings: tuple[StoredFinding, ...]
+
+
+# --- conversations ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question of a conversation and the answer it got, as the page shows it again.
+    ``citations`` are plain mappings (the fields of ``answer.model.Citation``); ``at`` is
+    seconds since the epoch."""
+
+    question: str
+    answer: str
+    status: str
+    citations: tuple[dict, ...] = ()
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A conversation: its server-issued id, what the next question may leave out (``state``),
+    and its turns, oldest first. ``created``/``updated`` are seconds since the epoch."""
+
+    id: str
+    state: dict = field(default_factory=dict)
+    turns: tuple[Turn, ...] = ()
+    created: float = 0.0
+    updated: float = 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,6 +21,9 @@ class Settings(BaseSettings):
       is skipped as "store busy".
     - ``deleted_retention_days``: how long a deleted report stays restorable before
       ``nianbao doctor --fix`` or the next ingest purges it.
+    - ``conversation_ttl``: seconds a conversation is kept after its last question (24 h).
+    - ``conversation_limit``: how many conversations are kept; past it the least recently
+      used go first.
     """
 
     model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore")
@@ -35,10 +39,18 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     busy_timeout_seconds: float = Field(default=30.0, gt=0)
     deleted_retention_days: float = Field(default=30.0, ge=0)
+    conversation_ttl: Annotated[float, Field(gt=0)] = 24 * 3600
+    conversation_limit: Annotated[int, Field(ge=1)] = 10_000
 
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'nianbao.sqlite3'}"
+
+    @property
+    def conversations_url(self) -> str:
+        """Where conversations are kept: the records' database server, or with the embedded
+        default a SQLite file of their own under ``data_dir`` (see ``store.conversations``)."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'conversations.sqlite3'}"
 
     @property
     def allowed_origins(self) -> list[str]:

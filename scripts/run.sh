@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# The main job: set up, ingest the seed report in data/, and serve the chat on localhost.
+# The main job: set up (only when pyproject.toml or the setup script changed since the last setup),
+# ingest the seed report in data/, and serve the chat on localhost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+if [ -x .venv/bin/nianbao ] && [ "$(cat .venv/.setup-stamp 2>/dev/null)" = "$(scripts/stamp.sh)" ]; then
+  echo "setup: .venv is up to date"
+else
+  scripts/setup.sh
+fi
 export NIANBAO_DATA_DIR=${NIANBAO_DATA_DIR:-$PWD/.data}
 .venv/bin/nianbao ingest data/
 .venv/bin/nianbao reports

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Set up .venv/ in the repo root with the `nianbao` command in it. Safe to run again.
 # Usage: scripts/setup.sh [--test]   (--test adds what the test suite needs: pytest, a browser)
+# Writes .venv/.setup-stamp (the hash of what it installed from): scripts/run.sh skips setting up
+# while that still matches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
+# Build backends' deprecation chatter (setuptools) is not for the person starting the server.
+export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
@@ -21,5 +25,9 @@ if [ "${1:-}" = "--test" ]; then
 else
   .venv/bin/python -m pip install --quiet -e .
 fi
+# Byte-compile the package now: an environment with PYTHONDONTWRITEBYTECODE set would otherwise
+# compile every module again at every start of the command.
+.venv/bin/python -m compileall -q nianbao >/dev/null
 .venv/bin/nianbao --help >/dev/null
+scripts/stamp.sh >.venv/.setup-stamp
 echo "setup: .venv ready ($(.venv/bin/python --version))"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from nianbao.keys import ROW_GROUPS, T2_COMBOS
+from nianbao.keys import RATE_GROUPS, ROW_GROUPS, T2_COMBOS
 
 #: (pattern, metric row), most specific first. A span a pattern takes is not matched again.
 ROWS: list[tuple[str, str]] = [
@@ -35,6 +35,7 @@ ROWS: list[tuple[str, str]] = [
     (r"确认或重新|重新出具", "t3.rejected_confirm_existing"),
     (r"不补正|逾期未补正", "t3.other_no_correction"),
     (r"缴纳费用|收费通知", "t3.other_no_fee"),
+    (r"其他处理.{0,6}其他", "t3.other_other"),
     (r"上年结转|去年结转|上一年结转|结转过来|上年度结转", "t3.carried_over"),
     (
         r"结转下|结转到下|转入下一?年|下年度继续|留到下一?年|结转至下|顺延|结转多少|结转了?几",
@@ -78,13 +79,13 @@ _INNER = {
 
 #: Applicant-type words → table-3 column.
 APPLICANTS: list[tuple[str, str]] = [
-    (r"自然人|个人|公民|群众", "natural_person"),
+    (r"自然人|个人(?!隐私|信息)|公民|群众", "natural_person"),
     (r"商业企业|(?<!法人或其他组织和)企业|公司", "commercial"),
     (r"科研机构", "research"),
     (r"社会公益", "social_welfare"),
     (r"法律服务|律师", "legal_service"),
     (r"法人或其他组织|法人和其他组织|法人", "org"),
-    (r"(?<!法人或)(?<!法人和)其他.{0,2}类?组织|其他机构", "other_org"),
+    (r"(?<!法人或)(?<!法人和)其他.{0,4}(?:组织|机构)", "other_org"),
 ]
 
 #: Table-4 result words → column.
@@ -120,28 +121,85 @@ _T2_DEFAULT = {
     "t2.other_services": "decisions",
 }
 
+#: Words naming a derived rate (``keys.RATES``); 主动公开率 is a figure of the text, not a rate.
+RATE_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    (r"不予公开率|不公开率|拒绝公开率", ("denial",)),
+    (r"无法提供率", ("unavailable",)),
+    (r"实质公开率|(?<!主动)(?<!不予)(?<!不)(?<!拒绝)公开率", ("substantive_disclosure",)),
+    (r"(?:争议|纠纷)?转化率", ("dispute_conversion",)),
+    (
+        r"申请人(?:的)?(?:结构|构成)|申请主体(?:结构|构成)|申请人(?:类型|类别)(?:分布|结构|构成)",
+        RATE_GROUPS["applicant_structure"][1],
+    ),
+]
+#: 纠错率 of 行政复议, 行政诉讼, or both when the question names neither.
+_CORRECTION = r"纠错率|纠正率|(?:被)?(?:纠错|纠正)的?(?:比例|比率|占比)"
+RATE_PATTERN = "|".join([_CORRECTION] + [p for p, _ in RATE_WORDS])
+
+
+def find_rates(text: str) -> tuple[str, ...]:
+    """The rates a question names, in ``keys.RATES`` order of mention."""
+    found: list[str] = []
+    if re.search(_CORRECTION, text):
+        suit = re.search(r"诉讼|起诉|官司|法院", text) is not None
+        review = re.search(r"复议", re.sub(r"未经复议|复议后(?:起诉|诉讼)", "", text)) is not None
+        if review or not suit:
+            found.append("review_correction")
+        if suit or not review:
+            found.append("suit_correction")
+    for pattern, names in RATE_WORDS:
+        if re.search(pattern, text):
+            found += names
+    return tuple(dict.fromkeys(found))
+
+
 _compiled = [(re.compile(p), v) for p, v in ROWS]
 _weak = [(re.compile(p), v) for p, v in WEAK_ROWS]
 
 
 def find_rows(text: str) -> list[str]:
-    """Every row the text names, in the order named; a span is taken by its most specific row."""
+    """Every row the text names, in the order named; a span is taken by its most specific row.
+    When no row is named, the row a general word guesses (申请多少 → 新收), if any."""
+    return named_rows(text) or guessed_rows(text)
+
+
+def named_rows(text: str) -> list[str]:
+    """The rows the text names with a word of ``ROWS``."""
     taken: list[tuple[int, int, str]] = []
     for pattern, row in _compiled:
         for m in pattern.finditer(text):
             if all(m.end() <= a or m.start() >= b for a, b, _ in taken):
                 taken.append((m.start(), m.end(), row))
-    if not taken:
-        taken = [(m.start(), m.end(), row) for pattern, row in _weak for m in pattern.finditer(text)][:1]
     rows = [row for _, _, row in sorted(taken)]
     rows = [r for r in rows if not any(inner in rows for inner in _INNER.get(r, ()))]
     return list(dict.fromkeys(rows))
+
+
+def guessed_rows(text: str) -> list[str]:
+    """The row a general word of ``WEAK_ROWS`` guesses, when the text names none."""
+    return [row for pattern, row in _weak if pattern.search(text)][:1]
 
 
 def find_row(text: str) -> str | None:
     """The first table row the text names, or None."""
     rows = find_rows(text)
     return rows[0] if rows else None
+
+
+def without_columns(text: str) -> str:
+    """The text without its applicant, table-4 result and table-2 column words: what is left
+    names the row (其中结果纠正的 → 其中的)."""
+    for table in (APPLICANTS, T4_RESULTS, T2_COLUMNS):
+        for pattern, _ in table:
+            text = re.sub(rf"(?:结果)?(?:{pattern})", " ", text)
+    return text
+
+
+def without_rows(text: str) -> str:
+    """The text without the words that name its rows (复议被认可的 → 被认可的)."""
+    for pattern, _ in ROWS:
+        text = re.sub(pattern, " ", text)
+    return text
 
 
 def find_all(table: list[tuple[str, str]], text: str) -> list[str]:
@@ -158,13 +216,16 @@ def find_in(table: list[tuple[str, str]], text: str) -> str | None:
     return None
 
 
-def metrics_for(row: str, text: str, applicant: str | None, layout_2019: bool = False) -> list[str]:
-    """The metric keys a row and the question's words ask for; several columns give several."""
+def metrics_for(
+    row: str, text: str, applicant: str | None, layout_2019: bool = False, result: str | None = None
+) -> list[str]:
+    """The metric keys a row and the question's words ask for; several columns give several.
+    ``result``: the table-4 column the question means when its words name none."""
     table = row.split(".")[0]
     if table == "t3":
         return [f"{row}.{applicant or 'total'}"]
     if table == "t4":
-        results = find_all(T4_RESULTS, text)
+        results = find_all(T4_RESULTS, text) or ([result] if result else [])
         return [f"{row}.{col}" for col in results] or [f"{row}.total"]
     columns = find_all(T2_COLUMNS, text)
     if row in ("t2.rules", "t2.normative_docs") and layout_2019:

@@ -24,5 +24,5 @@ def metrics_for_reports(question, reports) -> list[str]:  # noqa: ANN001 - Quest
     for row, words in question.asks:
         rows = RESULT_ROWS if row == "t3.results" else (row,)
         for each in rows:
-            metrics += lexicon.metrics_for(each, words, question.applicant, layout_2019)
+            metrics += lexicon.metrics_for(each, words, question.applicant, layout_2019, question.result)
     return list(dict.fromkeys(metrics))

@@ -24,7 +24,12 @@ class Citation:
 
 @dataclass(frozen=True)
 class Answer:
-    """What a question gets: a status, the text, its citations, and the figures used."""
+    """What a question gets: a status, the text, its citations, and the figures used.
+
+    ``confidence`` (0–1) says how sure an answer quoted from the narrative is that the quoted
+    passage answers the question (``answer.text``); None for answers read from table cells and
+    for clarifying questions.
+    """
 
     status: Status
     text: str
@@ -33,3 +38,6 @@ class Answer:
     options: tuple[str, ...] = ()
     conversation_id: str = ""
     state: dict = field(default_factory=dict)
+    #: This answer started a conversation (none was asked for, or the one asked for is not kept).
+    conversation_new: bool = False
+    confidence: float | None = None

@@ -1,9 +1,20 @@
-"""Answers that live in the narrative: pick the sentences that answer, and quote them exactly.
+"""Which sentence answers a question, and how sure that is.
 
-A sentence is scored by the question's content bigrams it contains (weighted by how rare they
-are in the report); some questions ask for a kind of fact with a form (a phone number, an
-e-mail address): a sentence without that form cannot answer them, and when no sentence of the
-report has it, the honest answer is that the report does not say.
+The reports a question resolves to are read sentence by sentence (``retrieval.passages``).
+Each sentence gets two numbers:
+
+- ``confidence`` (0–1): how much of what the question asks the sentence covers — the question's
+  word pairs weighted by how rare they are among the sentences read (a pair the reports never
+  use, such as 经费, weighs most), a pair found only in the sentence's heading or in the sentence
+  before it counting half — and whether it has the *kind* of fact asked: a phone number for
+  一 phone question; for a counting question (多少条, 几期) a number with a measure word or an
+  explicit none (未收到, 无…). A count in the question's own measure word counts more; another
+  measure word (篇 where the question says 条) still counts, since reports and people word
+  counts differently. ``ANSWER_THRESHOLD`` (calibrated on the dev set's text questions, not
+  per question) separates an answer from "the report does not say".
+- ``rank``: the confidence plus the retrieval signals — BM25 over the sentences read, and, where
+  the library has its search index, the fused keyword + embedding rank of the window holding
+  the sentence (which brings in wordings that share no word with the question).
 """
 
 from __future__ import annotations
@@ -11,175 +22,208 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
-_HEADING = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[.、．]\s*\D)"
-)
+from nianbao.retrieval.passages import Passage, PassageSearch
+
+#: Below this confidence the best sentence is not taken as an answer (see the module docstring).
+ANSWER_THRESHOLD = 0.35
+
 _STOP = set("的了吗呢么是有在和与及对于年度多少几个哪些什么怎么如何为何为什么请问报告政府信息公开工作")
+_ASKING = set("了吗呢么几多少哪些什么怎样如何是否有没")
+_TIME_WORDS = re.compile(r"全年|一年|今年|去年|前年|本年度?|当年|上年|年内|每年|年度|目前|现在|截至目前|至今")
+#: Function words (adverbs of quantity and time, aspect particles) and light verbs: a question
+#: says 一共搞了几期 where the report says 共开展…期; they carry no topic, so they weigh nothing.
+_FILLER = re.compile(
+    r"一共|总共|共计|总计|合计|总数|一直|曾经|已经|到底|究竟|大概|大约|请问|一下|麻烦|"
+    r"[过了着都还又曾]|搞|弄|干|做|办|进行"
+)
 
 #: Question words → the form an answering sentence must contain.
 SLOTS: list[tuple[str, re.Pattern[str]]] = [
-    (r"电话|联系方式|热线", re.compile(r"(?<!\d)(?:0\d{2,3}[-－—]?\d{7,8}|1[3-9]\d{9})(?!\d)")),
+    (r"电话|联系方式|热线|传真", re.compile(r"(?<!\d)(?:0\d{2,3}[-－—]?\d{7,8}|1[3-9]\d{9})(?!\d)")),
     (r"邮箱|电子邮件|e-?mail|Email", re.compile(r"[\w.\-]+@[\w\-]+(?:\.[\w\-]+)+")),
     (r"邮编|邮政编码", re.compile(r"(?<!\d)\d{6}(?!\d)")),
     (r"地址|在哪里|什么地方|办公地点", re.compile(r"地址|路\d+号|号楼|大厦|中心")),
-    (r"网址|网站地址|在哪.*下载|哪里.*查", re.compile(r"https?://|www\.|网站")),
+    (r"网址|网站地址|链接|在哪.*下载|哪里.*查", re.compile(r"https?://|www\.|网站")),
 ]
+
+#: Chinese measure words and units a count is written with (a closed word class).
+MEASURE_WORDS = "条篇期次场件个名人家份项批轮处所座部台本户位则封起宗例天"
+#: The measure words the tables count in: documents, applications and cases.
+TABLE_MEASURE_WORDS = "件起宗例"
+_UNIT = rf"万元|元|个语种|[{MEASURE_WORDS}]"
+_ASKS_COUNT = re.compile(rf"(?:多少|几)\s*({_UNIT})?|数量|数目|金额|多大")
+#: A count: a number (not a year or a date) with its measure word or unit.
+_COUNT = re.compile(rf"(?<![\d.])\d+(?:\.\d+)?\s*(?:万|亿)?\s*({_UNIT}|%|余|多)")
+#: An explicit none: nothing received, nothing charged.
+_NONE = re.compile(
+    r"未(?:收到|发生|收取|产生|出现|开展|承办|受理|有)|没有(?:收到|发生|收取|产生)|无(?:依申请|收费|相关|此类|其他)"
+    r"|均为0|为零|(?<![\d.])0\s*(?:元|件|条)"
+)
 
 
 @dataclass(frozen=True)
-class Sentence:
-    """A sentence of a report with its span [start, end) in the report's text."""
+class Need:
+    """What a question (part) asks for: a form (a phone number), a count and its measure word."""
 
-    text: str
-    start: int
-    end: int
-
-
-def _unwrap(text: str) -> str:
-    """Join lines that a PDF conversion wrapped mid-sentence (same length: spans stay valid).
-
-    A line break stays a break after a stop, before a heading, or after a short line (a
-    heading); elsewhere it becomes a zero-width join marker that sentence splitting ignores.
-    """
-    lines = text.split("\n")
-    long_lines = [line.strip() for line in lines if len(line.strip()) >= 15]
-    open_ended = [line for line in long_lines if line[-1] not in "。！？；：:」”）)"]
-    if len(open_ended) < 0.4 * max(1, len(long_lines)):
-        return text  # paragraphs, not lines wrapped at a page's width
-    out = []
-    for i, line in enumerate(lines[:-1]):
-        nxt = lines[i + 1]
-        keep = len(line.strip()) < 20 or line.rstrip()[-1:] in "。！？；：:」”）)" or _HEADING.match(nxt)
-        out.append(line + ("\n" if keep else "\u2060"))
-    out.append(lines[-1])
-    return "".join(out)
-
-
-@lru_cache(maxsize=256)
-def sentences(text: str) -> tuple[Sentence, ...]:
-    """Sentences with their spans in ``text``; wrapped lines are read as one sentence."""
-    joined = _unwrap(text)
-    out = []
-    for match in _SENTENCE.finditer(joined):
-        raw = match.group(0)
-        stripped = raw.strip()
-        if len(stripped) >= 4:
-            offset = match.start() + raw.index(stripped)
-            quote = text[offset : offset + len(stripped)].replace("\n", "")
-            out.append(Sentence(quote, offset, offset + len(stripped)))
-    return tuple(out)
-
-
-@lru_cache(maxsize=256)
-def sentence_grams(text: str) -> tuple[frozenset[str], ...]:
-    """The word pairs of each sentence of a report, computed once per report text."""
-    return tuple(frozenset(bigrams(s.text)) for s in sentences(text))
-
-
-def bigrams(text: str) -> set[str]:
-    """Character pairs within each run of Chinese, letters or digits (not across punctuation)."""
-    grams = {
-        run[i : i + 2] for run in re.findall(r"[\u4e00-\u9fffA-Za-z0-9]+", text) for i in range(len(run) - 1)
-    }
-    return {g for g in grams if not (g[0] in _STOP and g[1] in _STOP)}
+    form: re.Pattern[str] | None
+    counting: bool
+    unit: str | None
 
 
 def slot_of(question: str) -> re.Pattern[str] | None:
     """The form of the detail the question asks for (phone, e-mail, postcode, address, site), or None."""
-    return next((form for words, form in SLOTS if re.search(words, question)), None)
+    return next((form for words, form in SLOTS if re.search(words, question, re.IGNORECASE)), None)
 
 
-_SECTION_WORDS: list[tuple[str, str]] = [
-    (r"问题|不足|差距|短板|薄弱|改进|整改|措施|打算|下一步|解决", "五"),
-    (r"收费|处理费|其他需要报告|建议|提案|创新|要点", "六"),
-]
+def need_of(question: str) -> Need:
+    """What a question (part) asks for: the form of the detail, and whether it counts, in what."""
+    form = slot_of(question)
+    match = _ASKS_COUNT.search(question)
+    counting = match is not None and form is None
+    return Need(form, counting, match.group(1) if match and match.lastindex else None)
 
 
-def section_boost(question: str, path: str) -> float:
-    """Questions about problems and fixes are answered in section 五, fees in 六."""
-    for words, numeral in _SECTION_WORDS:
-        if re.search(words, question) and path.startswith(numeral):
-            return 3.0
-    return 0.0
+def counts_in(sentence: str) -> list[str]:
+    """The measure words of the counts a sentence states (``['条', '篇']``)."""
+    return [m.group(1) for m in _COUNT.finditer(sentence)]
 
 
-def best_sentences(
-    question: str,
-    text: str,
-    limit: int = 2,
-    section_of=None,  # noqa: ANN001 - offset → path
-) -> list[tuple[float, Sentence]]:
-    """The report's sentences that best answer the question, best first; [] when none does."""
-    pairs = list(zip(sentences(text), sentence_grams(text), strict=True))
-    slot = slot_of(question)
-    if slot is not None:
-        pairs = [(s, g) for s, g in pairs if slot.search(s.text)]
-    if not pairs:
-        return []
-    pool = [s for s, _ in pairs]
-    counting = re.search(r"多少|几", question) is not None
-    wanted = bigrams(question)
-    df = Counter(g for _, grams in pairs for g in grams & wanted)
-    scored = []
-    for s, grams in pairs:
-        hits = grams & wanted
-        score = sum(math.log(1 + len(pool) / df[g]) for g in hits)
-        if slot is not None:
-            score += 1.0
-        if score > 0 and section_of is not None:
-            score += section_boost(question, section_of(s.start))
-        if score > 0 and len(s.text) < 30 and not slot:
-            score *= 0.5  # a heading or a title names the topic; it does not answer
-        if score > 0 and counting and not _COUNTED.search(s.text):
-            score *= 0.5  # 多少 is answered by a count (or by 未收到), not by a description
-        if score > 0:
-            scored.append((score, s))
-    scored.sort(key=lambda pair: -pair[0])
-    if not scored:
-        return []
-    top = scored[0][0]
-    return [pair for pair in scored[:limit] if pair[0] >= 0.6 * top]
+def states_none(sentence: str) -> bool:
+    """Whether a sentence states an explicit none (未收到, 无依申请公开收费, 0元)."""
+    return _NONE.search(sentence) is not None
 
 
-#: A sentence that counts something: a number that is not a year or a date, or a "none".
-_COUNTED = re.compile(r"\d+(?:\.\d+)?\s*(?![年月日\d])|未收到|没有|未发生|无")
+def bigrams(text: str) -> set[str]:
+    """Character pairs within each run of Chinese, letters or digits (not across punctuation)."""
+    return set(_bigrams(text))
 
-_ASKING = set("了吗呢么几多少哪些什么怎样如何是否有没")
+
+@lru_cache(maxsize=65536)
+def _bigrams(text: str) -> frozenset[str]:
+    grams = {
+        run[i : i + 2] for run in re.findall(r"[\u4e00-\u9fffA-Za-z0-9]+", text) for i in range(len(run) - 1)
+    }
+    return frozenset(g for g in grams if not (g[0] in _STOP and g[1] in _STOP))
 
 
-def enough(question: str, sentence: str, report: str) -> bool:
-    """Whether a sentence covers enough of the question to count as an answer.
+@dataclass(frozen=True)
+class Scored:
+    """A sentence with how well it answers (``confidence``) and where it ranks (``rank``)."""
 
-    A question that asks for a form (a phone number) is answered by a sentence with that form.
-    Otherwise the question's word pairs are weighted by how rare they are in the report — a
-    pair the report never uses (经费) weighs most — and the sentence must cover over a third of
-    that weight: a question about something the report does not mention finds nothing.
+    passage: Passage
+    confidence: float
+    rank: float
+
+
+class Reader:
+    """Scores the sentences of the reports read for one question.
+
+    ``prior`` maps (report id, start) of a sentence to the search index's fused score of the
+    window holding it, scaled to 0–1 (empty without an index).
     """
-    if slot_of(question) is not None:
-        return True
-    pool = sentences(report)
-    wanted = {g for g in bigrams(question) if not set(g) & _ASKING}
-    if not wanted or not pool:
-        return False
-    grams = sentence_grams(report)
-    weight = {g: math.log(1 + len(pool) / (1 + sum(g in gs for gs in grams))) for g in wanted}
-    hits = wanted & bigrams(sentence)
-    # 编发 in a question is 编辑发布 in the report: a pair whose two characters both occur counts half
-    loose = {g for g in wanted - hits if g[0] in sentence and g[1] in sentence}
-    covered = sum(weight[g] for g in hits) + 0.5 * sum(weight[g] for g in loose)
-    return len(hits) >= 2 and covered >= 0.35 * sum(weight.values())
+
+    def __init__(
+        self, passages: Sequence[Passage], prior: Mapping[tuple[str, int], float] | None = None
+    ) -> None:
+        self.passages = list(passages)
+        self.prior = prior or {}
+        self.search = PassageSearch(self.passages)
+        self._grams = [_bigrams(p.text) for p in self.passages]
+        self._context = [self._context_grams(i) for i in range(len(self.passages))]
+        self._df: Counter[str] = Counter()
+        for grams, context in zip(self._grams, self._context, strict=True):
+            self._df.update(grams | context)
+
+    def _context_grams(self, i: int) -> frozenset[str]:
+        """The heading words and the sentence before (same section): what the sentence is about."""
+        p = self.passages[i]
+        before = self.passages[i - 1] if i > 0 else None
+        if before is not None and before.section == p.section and before.report_id == p.report_id:
+            return _bigrams(" ".join(p.section[-1:])) | _bigrams(before.text)
+        return _bigrams(" ".join(p.section[-1:]))
+
+    def weights(self, question: str) -> dict[str, float]:
+        n = len(self.passages)
+        question = _FILLER.sub(" ", _TIME_WORDS.sub(" ", question))  # 全年, 一共, 搞 are no topic
+        wanted = {g for g in bigrams(question) if not set(g) & _ASKING}
+        return {g: math.log(1 + n / (1 + self._df[g])) for g in wanted}
+
+    def coverage(self, i: int, weights: Mapping[str, float]) -> tuple[float, int]:
+        """The weighted share of the question's word pairs the sentence (or its context) covers,
+        and how many pairs the sentence itself has."""
+        total = sum(weights.values())
+        if not total:
+            return 0.0, 0
+        text = self.passages[i].text
+        grams, context = self._grams[i], self._context[i]
+        hits = set(weights) & grams
+        near = (set(weights) & context) - hits
+        loose = {g for g in set(weights) - hits - near if g[0] in text and g[1] in text}
+        covered = sum(weights[g] for g in hits) + 0.5 * sum(weights[g] for g in near | loose)
+        return covered / total, len(hits)
+
+    def score(self, question: str, within: Sequence[int] | None = None) -> list[Scored]:
+        """Every sentence that could answer, best first."""
+        need = need_of(question)
+        weights = self.weights(question)
+        bm25 = self.search.scores(question)
+        top_bm25 = max(bm25, default=0.0) or 1.0
+        out = []
+        for i in within if within is not None else range(len(self.passages)):
+            p = self.passages[i]
+            if need.form is not None and not need.form.search(p.text):
+                continue
+            covered, hits = self.coverage(i, weights)
+            confidence = covered if hits >= 2 or need.form else covered * 0.5
+            if need.form is not None:
+                confidence = max(confidence, 0.5) + 0.2
+            if need.counting:
+                units = counts_in(p.text)
+                if need.unit and need.unit in units:
+                    confidence += 0.15
+                elif not units and not states_none(p.text):
+                    confidence *= 0.5
+            if len(p.text) < 12 and need.form is None:
+                confidence *= 0.5  # a heading names the topic; it does not answer
+            confidence = min(1.0, confidence)
+            prior = self.prior.get((p.report_id, p.start), 0.0)
+            rank = confidence + 0.25 * bm25[i] / top_bm25 + 0.25 * prior
+            if need.counting:
+                rank += 0.3 * _focus(p.text, weights)
+            if p.text.startswith("其中") and "其中" not in question:
+                rank -= 0.15  # a breakdown of the sentence before: the total answers first
+            if rank > 0:
+                out.append(Scored(p, confidence, rank))
+        out.sort(key=lambda s: -s.rank)
+        return out
+
+
+def _focus(sentence: str, weights: Mapping[str, float]) -> float:
+    """How much of the question the clause holding a count covers (0–1): in 「全区主动公开政府信息
+    2069条」 the count stands by the question's words; in a list of categories (机构职能类信息211条)
+    it does not."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    best = 0.0
+    for clause in re.split(r"[，,；;：:、。]", sentence):
+        if _COUNT.search(clause):
+            best = max(best, sum(w for g, w in weights.items() if g in _bigrams(clause)) / total)
+    return best
 
 
 _TEXT_ONLY = re.compile(
-    r"[几多少]\s*(?:条|次|期|篇|场|家|名|人|个语种|个新媒体|个单位|个账号)|主动公开(?!.{0,12}(?:规章|规范性文件))"
+    rf"(?:多少|几)\s*(?:(?![{TABLE_MEASURE_WORDS}])[{MEASURE_WORDS}]|个语种)|主动公开(?!.{{0,12}}(?:规章|规范性文件))"
     r"|网络问政|问政|撤回|催办|留言|热线|培训|解读|发布会|公报|粉丝|关注|浏览|联系|电话|邮箱|地址|网站"
+    r"|发布时间|发布日期|落款|哪天发布|何时发布|什么时候发布|标题"
 )
 
 
 def prefers_text(question: str) -> bool:
-    """Questions about things the tables do not count (条 of information, training sessions)."""
+    """Questions about things the tables do not count: a count in a measure word the tables never
+    use (条 of information, 场 of training; the tables count 件 and 起), contact details, the date."""
     return _TEXT_ONLY.search(question) is not None

@@ -1,32 +1,41 @@
 """The FastAPI application: one Library (writes), one Catalog (reads), one search index (when
-available) and one Answerer.
+available) and one Answerer, whose conversations are kept in the store (so any worker, and a
+restarted one, answers a follow-up).
 
     uvicorn --factory api.app:create_app        # or: nianbao serve
 
-Everything heavy is built once, at start-up (lifespan), and kept on ``app.state``; routes reach
-it through ``api.deps``. Settings are passed in (tests) or read from the environment once.
+Everything is opened once and kept on ``app.state``; routes reach it through ``api.deps``. The
+store at start-up (lifespan); the search index and its model on a thread right after, so the
+server answers at once (``api.background``). Settings are passed in (tests) or read from the
+environment once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from nianbao.answer.conversations import StoredConversations
 from nianbao.answer.engine import build_answerer
 from nianbao.api import errors
+from nianbao.api.background import BackgroundIndex, warm
 from nianbao.api.middleware import BodyLimit, PageHeaders
-from nianbao.api.routes import admin, chat, figures, health, reports
+from nianbao.api.routes import admin, chat, conversations, figures, health, reports
 from nianbao.catalog import Catalog
-from nianbao.library import Library
+from nianbao.library import Library, Reconciliation
 from nianbao.settings import Settings
 from nianbao.store import StoreBusy
+
+if TYPE_CHECKING:
+    from nianbao.retrieval.index import SearchIndex
 
 log = logging.getLogger("nianbao.api")
 
@@ -36,39 +45,55 @@ CHAT_BODY_LIMIT = 64 * 1024
 UPLOAD_OVERHEAD = 1024 * 1024
 
 
-def build_library(settings: Settings, with_index: bool = True) -> Library:
-    """A Library with the search index attached when ``retrieval.index`` can be imported."""
-    if not with_index:
-        return Library(settings, None)
-    try:
-        from nianbao.retrieval.index import SearchIndex
-    except ImportError as exc:  # the index is optional: figures and text answers work without it
-        log.warning("search index unavailable (%s); answering from the records only", exc)
-        return Library(settings, None)
-    return Library(settings, SearchIndex(settings))
+def reconcile_and_warm(settings: Settings) -> Callable[[SearchIndex], None]:
+    """What the background thread does with the opened index before it says ``ready``: repair
+    what a killed ingest left between SQL and the index, then load the model and the rest."""
+
+    def prepare(index: SearchIndex) -> None:
+        library = Library(settings, index)
+        try:
+            repaired = library.reconcile()
+        except StoreBusy as exc:  # a writer is at work: it leaves no mess; the next ingest repairs
+            log.warning("repair at start-up put off: %s", exc)
+            repaired = Reconciliation()
+        finally:
+            library.engine.dispose()
+        if repaired.changed:
+            log.warning("an earlier run was interrupted; %s", repaired)
+        warm(index)
+
+    return prepare
 
 
 def create_app(settings: Settings | None = None, *, with_index: bool = True) -> FastAPI:
-    """Build the app. ``with_index=False`` skips the search index (records and text still work)."""
+    """Build the app. ``with_index=False`` skips the search index (records and text still work).
+
+    The store is opened before the app answers; the search index and its model are opened on a
+    thread (:mod:`nianbao.api.background`), so ``/healthz`` answers at once and says
+    ``"model": "loading"`` until they are ready.
+    """
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        library = build_library(settings, with_index)
-        if library.index is not None:
-            try:
-                library.reconcile()  # repair what a killed ingest left between SQL and the index
-            except StoreBusy as exc:  # a writer is at work: it leaves no mess; the next ingest repairs
-                log.warning("repair at start-up put off: %s", exc)
+        library = Library(settings, None)
+        loading = None
+        if with_index:
+            loading = BackgroundIndex(settings, prepare=reconcile_and_warm(settings)).start()
+            library.index = loading
         app.state.library = library
         app.state.catalog = catalog = Catalog(library.engine)
-        app.state.answerer = build_answerer(settings, catalog, library.index)  # LLM wording if configured
+        kept = StoredConversations.of(settings)  # in the store: every worker sees every conversation
+        app.state.index = loading
+        search = loading.for_question if loading is not None else None
+        app.state.answerer = build_answerer(settings, catalog, search, kept)  # LLM wording if configured
         log.info(
             "nianbao api ready: data in %s, search index %s",
             settings.data_dir,
-            "on" if library.index else "off",
+            "loading in the background" if loading else "off",
         )
         yield
+        kept.close()
         library.engine.dispose()
 
     app = FastAPI(
@@ -79,7 +104,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     )
     app.state.settings = settings
     errors.register(app)
-    for module in (chat, reports, figures, admin, health):
+    for module in (chat, conversations, reports, figures, admin, health):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/", _index_page, include_in_schema=False)

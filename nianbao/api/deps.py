@@ -1,5 +1,5 @@
-"""Dependencies the routes share: the Library (writes), the Catalog (reads) and the Answerer built
-at start-up, and the admin check."""
+"""Dependencies the routes share: the Library (writes), the Catalog (reads), the Answerer and the
+search index (loading in the background) built at start-up, and the admin check."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from nianbao.answer.engine import Answerer
+from nianbao.api.background import BackgroundIndex
 from nianbao.api.errors import ApiError
 from nianbao.catalog import Catalog
 from nianbao.library import Library
@@ -34,6 +35,11 @@ def get_catalog(request: Request) -> Catalog:
 def get_answerer(request: Request) -> Answerer:
     """The Answerer built at start-up."""
     return request.app.state.answerer
+
+
+def get_index(request: Request) -> BackgroundIndex | None:
+    """The search index as it loads in the background; None when the server runs without it."""
+    return request.app.state.index
 
 
 def require_admin(
@@ -64,5 +70,6 @@ LibraryDep = Annotated[Library, Depends(get_library)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 AnswererDep = Annotated[Answerer, Depends(get_answerer)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+IndexDep = Annotated[BackgroundIndex | None, Depends(get_index)]
 AdminDep = Depends(require_admin)
 ActorDep = Annotated[str, Depends(admin_actor)]

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from nianbao.answer.model import Answer
 from nianbao.keys import Layout
-from nianbao.model import AuditEntry, ReportContents, StoredCell, StoredFinding, StoredReport
+from nianbao.model import (
+    AuditEntry,
+    Conversation,
+    ReportContents,
+    StoredCell,
+    StoredFinding,
+    StoredReport,
+    Turn,
+)
 
 MAX_QUESTION_CHARS = 500
 
@@ -39,6 +48,10 @@ class ErrorResponse(BaseModel):
 # --- chat -----------------------------------------------------------------------------------
 
 
+#: A conversation id as the API takes it: the server issues 32 hex digits (``uuid4().hex``).
+ConversationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
 class ChatRequest(BaseModel):
     """A question, and the conversation it continues if any."""
 
@@ -47,8 +60,12 @@ class ChatRequest(BaseModel):
     question: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)
     ] = Field(description=f"The question in Chinese, 1–{MAX_QUESTION_CHARS} characters after trimming.")
-    conversation_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = Field(
-        None, description="Send back the id of an earlier answer to ask a follow-up (其中自然人呢？)."
+    conversation_id: ConversationId | None = Field(
+        None,
+        description="Send back the `conversation_id` of an earlier answer to ask a follow-up "
+        "(其中自然人呢？). Ids are issued by the server; an id it does not keep (never issued, or "
+        "expired after NIANBAO_CONVERSATION_TTL) starts a new conversation under a new id, and the "
+        "response says so (`conversation_new`).",
     )
 
 
@@ -88,16 +105,43 @@ class ChatResponse(BaseModel):
         ],
         figures=[{"source": _SEED, "body": _BODY, "year": 2023, "key": "t3.new_received.total", "value": 27}],
         options=[],
+        conversation_new=True,
     )
 
-    conversation_id: str = Field(description="Send it with the next question to continue the conversation.")
-    status: Literal["answered", "not_found", "clarify"] = Field(
-        description="`not_found`: the corpus does not say; `clarify`: pick one of `options` and ask again."
+    conversation_id: str = Field(
+        description="Send it with the next question to continue the conversation; "
+        "GET /api/conversations/{id} returns its turns."
     )
-    answer: str = Field(description="The answer text; every number in it is cited.")
-    citations: list[CitationOut] = Field(description="One per cell or passage the answer rests on.")
+    status: Literal["answered", "not_found", "clarify"] = Field(
+        description="`answered`; `not_found`: the corpus does not say; `clarify`: pick one of "
+        "`options` and ask again. Small talk and questions about what is stored (你好, 谢谢, "
+        "你能做什么, 有哪些单位的年报) are `answered` from the list of stored reports, without citations."
+    )
+    answer: str = Field(
+        description="The answer text; every number from a report in it is cited (small talk "
+        "names stored bodies and years, which come from the list of reports)."
+    )
+    citations: list[CitationOut] = Field(
+        description="One per cell or passage the answer rests on; empty for small talk."
+    )
     figures: list[dict[str, Any]] = Field([], description="The figures used, one per report (value answers).")
     options: list[str] = Field([], description="Choices for `clarify` (bodies), or the years a body has.")
+    conversation_new: bool = Field(
+        False,
+        description="True when this answer started a conversation: none was sent, or the one "
+        "sent is not kept (unknown or expired; the answer then begins by saying so). Nothing "
+        "of an earlier conversation was used.",
+    )
+    confidence: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description=(
+            "For an answer quoted from a report's narrative (and for `not_found` after reading it): "
+            "how sure it is that the quoted passage answers the question, 0–1; under 0.35 the "
+            "answer is `not_found`. Null for answers read from table cells and for `clarify`."
+        ),
+    )
 
     @classmethod
     def from_answer(cls, answer: Answer, keys: list[str | None]) -> ChatResponse:
@@ -121,7 +165,82 @@ class ChatResponse(BaseModel):
             ],
             figures=[dict(f) for f in answer.figures],
             options=list(answer.options),
+            conversation_new=answer.conversation_new,
+            confidence=answer.confidence,
         )
+
+
+class TurnOut(BaseModel):
+    """One question of a conversation and the answer it got, as it was shown (long answers and
+    quotes cut)."""
+
+    question: str
+    answer: str
+    status: Literal["answered", "not_found", "clarify"]
+    citations: list[CitationOut]
+    at: str = Field(description="When it was answered (UTC, ISO 8601).")
+
+    @classmethod
+    def of(cls, turn: Turn) -> TurnOut:
+        cites = [
+            CitationOut(
+                source=c["source"],
+                body=c["body"],
+                year=c.get("year"),
+                locator=c["locator"],
+                quote=c["quote"],
+                report_id=c.get("report_id", ""),
+                page=c.get("page"),
+                key=c.get("key") or None,
+            )
+            for c in turn.citations
+        ]
+        return cls(
+            question=turn.question,
+            answer=turn.answer,
+            status=turn.status,  # type: ignore[arg-type]
+            citations=cites,
+            at=_iso(turn.at),
+        )
+
+
+class ConversationOut(BaseModel):
+    """A kept conversation: what the page shows again after a refresh."""
+
+    model_config = _example(
+        id="9f2c0d6f1b8e4a7c9d3e5f6a7b8c9d0e",
+        created="2026-11-28T08:27:00+00:00",
+        updated="2026-11-28T08:28:10+00:00",
+        turns=[
+            {
+                "question": "市中区政府办2023年收到多少信息公开申请？",
+                "answer": f"{_BODY}2023年本年新收政府信息公开申请数量为27件。",
+                "status": "answered",
+                "citations": [],
+                "at": "2026-11-28T08:27:00+00:00",
+            }
+        ],
+    )
+
+    id: str
+    created: str = Field(description="When the conversation started (UTC, ISO 8601).")
+    updated: str = Field(
+        description="When it last had a question; it is kept NIANBAO_CONVERSATION_TTL after."
+    )
+    turns: list[TurnOut] = Field(description="Oldest first; only the most recent turns are kept.")
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> ConversationOut:
+        return cls(
+            id=conversation.id,
+            created=_iso(conversation.created),
+            updated=_iso(conversation.updated),
+            turns=[TurnOut.of(t) for t in conversation.turns],
+        )
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
 
 
 # --- reports, figures, findings -------------------------------------------------------------
@@ -276,9 +395,26 @@ class FindingOut(BaseModel):
         )
 
 
-class ReportDetail(ReportSummary):
-    """A stored report with its warnings, sections, cells and findings."""
+class TableRead(BaseModel):
+    """How many cells of a standard table the report's file gave, of the cells its layout has."""
 
+    table: str = Field(description="`t2`, `t3` or `t4`.")
+    name: str = Field(description="表二, 表三 or 表四.")
+    read: int
+    expected: int
+
+
+class ReportDetail(ReportSummary):
+    """A stored report with its warnings, sections, cells and findings, the page's date and
+    address, and how many cells of each standard table were read."""
+
+    published: str | None = Field(
+        None, description="The page's publication date (YYYY-MM-DD), when the page or its crawler says."
+    )
+    source_url: str | None = Field(None, description="The page's address, when the page or its crawler says.")
+    tables: list[TableRead] = Field(
+        [], description="For each standard table the report has: cells read and cells its layout has."
+    )
     warnings: list[str]
     sections: list[SectionOut]
     records: list[Record]
@@ -286,8 +422,14 @@ class ReportDetail(ReportSummary):
 
     @classmethod
     def of(cls, contents: ReportContents) -> ReportDetail:  # type: ignore[override]  # takes ReportContents
+        rep = contents.report
         return cls(
-            **ReportSummary.of(contents.report).model_dump(),
+            **ReportSummary.of(rep).model_dump(),
+            published=rep.meta.published,
+            source_url=rep.meta.source_url,
+            tables=[
+                TableRead(table=c.table, name=c.name, read=c.read, expected=c.expected) for c in rep.coverage
+            ],
             warnings=list(contents.report.warnings),
             sections=[SectionOut(path=list(s.path), start=s.start, end=s.end) for s in contents.sections],
             records=[Record.of(c) for c in contents.cells],
@@ -409,9 +551,19 @@ class AuditEntryOut(BaseModel):
 
 
 class Health(BaseModel):
-    """Liveness and the number of stored reports."""
+    """Liveness, the number of stored reports, and whether the search model is ready."""
 
-    model_config = _example(status="ok", reports=9)
+    model_config = _example(status="ok", reports=9, model="ready", reason=None)
 
     status: Literal["ok"]
     reports: int = Field(description="How many reports are stored.")
+    model: Literal["loading", "ready", "unavailable"] = Field(
+        description=(
+            "The search index and its embedding model: `loading` right after start (figures and "
+            "reports are served meanwhile; a text question waits for it), `ready`, or `unavailable` "
+            "(text questions are answered by reading the reports; `reason` says why)."
+        )
+    )
+    reason: str | None = Field(
+        default=None, description="Why the model is unavailable; null when it is loading or ready."
+    )

@@ -1,35 +1,48 @@
-"""The ``nianbao`` command."""
+"""The ``nianbao`` command.
+
+Each command imports what it needs when it runs: reading figures, reports and findings, and
+answering a figure question, never load the search stack (Chroma, the embedding model, langchain)
+or the web app, and print with rich only where they print a table. tests/cli/test_imports.py
+keeps it so.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import Progress
-from rich.table import Table as RichTable
 
-from nianbao.api.export import figures_csv
-from nianbao.api.schemas import FindingOut, Record
-from nianbao.catalog import Catalog
-from nianbao.library import Library, collect_files
-from nianbao.settings import Settings
-from nianbao.store import StoreBusy, Which
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from nianbao.answer.engine import ReportSearch
+    from nianbao.catalog import Catalog
+    from nianbao.library import Library
+    from nianbao.settings import Settings
+    from nianbao.store import Which
 
 app = typer.Typer(
     help="年报问答: ingest 政府信息公开工作年度报告 and answer questions about them.",
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
+
+
+@cache
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
 
 
 def _library(with_index: bool = False) -> Library:
+    from nianbao.library import Library
+    from nianbao.settings import Settings
+
     settings = Settings()
     index = None
     if with_index:
@@ -55,27 +68,55 @@ def ingest(
     records_only: Annotated[
         bool, typer.Option(help="Store records without building the search index")
     ] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Exit 2 when a file's tables were read only in part (or not at all)")
+    ] = False,
 ) -> None:
     """Read reports, extract their tables, check their arithmetic, and store them.
 
     A file with the same body and year as a stored report is a new version: it becomes current
     unless it reads fewer cells (then it is kept beside the current one: `kept_current`; use
     --force, or `nianbao restore ID` later). Earlier versions stay stored (`nianbao reports --versions`).
-    """
-    library = _library(with_index=not records_only)
+    A file whose report has the standard tables but gave fewer cells than its layout has is
+    named with the tables it missed (表三: 0 of 175 cells read); with --strict the command then
+    exits 2."""
+    from collections import Counter
+
+    from rich.progress import Progress
+
+    from nianbao.library import collect_files
+
+    console = _console()
     files = collect_files(paths)
+    unchanged = _library().already_stored(files) if body is None and year is None else None
+    library = _library(with_index=not records_only and unchanged is None)
     counts: Counter[str] = Counter()
+    partial: list[str] = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        for outcome in library.ingest_paths(files, body=body, year=year, force=force):
+        outcomes = (
+            unchanged
+            if unchanged is not None
+            else library.ingest_paths(files, body=body, year=year, force=force)
+        )
+        for outcome in outcomes:
             counts[outcome.status] += 1
-            style = _OUTCOME_STYLES.get(outcome.status, "green")
+            style = _OUTCOME_STYLES.get(outcome.status, "yellow" if outcome.partial else "green")
             progress.console.print(
-                f"[{style}]{outcome.status:<12}[/] {escape(outcome.source)}: {escape(outcome.message)}"
+                f"[{style}]{outcome.status:<12}[/] {escape(outcome.source)}: {escape(outcome.message)}",
+                highlight=False,
             )
+            if outcome.partial:
+                partial.append(f"{outcome.source}: {', '.join(outcome.partial)}")
             progress.advance(task)
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    if partial:
+        summary += f"; {len(partial)} read in part"
     console.print(f"{len(files)} files: {summary or 'nothing to do'}")
+    for line in partial:
+        console.print(f"[yellow]tables read in part[/] {line}", highlight=False)
+    if strict and partial:
+        raise typer.Exit(2)
 
 
 _OUTCOME_STYLES = {
@@ -87,8 +128,22 @@ _OUTCOME_STYLES = {
 }
 
 
-def _catalog() -> Catalog:
-    return Catalog(_library().engine)
+def escape(text: str) -> str:
+    """Report text printed inside rich markup: its brackets are text, not markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def _catalog(settings: Settings | None = None) -> Catalog:
+    """The reads, on the store alone: no ingest code, no search index."""
+    from nianbao import store
+    from nianbao.catalog import Catalog
+    from nianbao.settings import Settings
+
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Catalog(store.connect(settings.db_url))
 
 
 #: The old name of ``--body``, hidden, accepted for one release.
@@ -116,16 +171,20 @@ def reports(
         bool, typer.Option("--audit", help="The audit log instead (as `nianbao audit-log`)")
     ] = False,
 ) -> None:
-    """List the stored reports (the current version of each, unless --versions or --deleted)."""
+    """List the stored reports (the current version of each, unless --versions or --deleted); a
+    report whose tables were read in part says which."""
+    from rich.table import Table as RichTable
+
     if audit:
         audit_log()
         return
     which: Which = "deleted" if deleted else "versions" if versions else "current"
-    columns = ["id", "body", "year", "layout", "source", "cells", "also seen as"]
+    columns = ["id", "body", "year", "layout", "source", "cells", "tables read in part", "also seen as"]
     if which != "current":
         columns += ["version", "state", "deleted at" if deleted else "ingested at"]
     table = RichTable(*columns)
-    for rep in _catalog().reports(which):
+    stored = _catalog().reports(which)
+    for rep in stored:
         m = rep.meta
         row = [
             m.id,
@@ -134,13 +193,23 @@ def reports(
             m.layout,
             m.source,
             str(rep.cells or 0),
+            "; ".join(f"{c.name} {c.read}/{c.expected}" for c in rep.partial),
             ", ".join(rep.also_seen_as),
         ]
         if which != "current":
             row += [f"v{rep.version}", rep.state, (rep.deleted_at if deleted else rep.ingested_at) or ""]
         table.add_row(*map(escape, row), style="bold" if which == "versions" and rep.current else None)
+    console = _console()
     console.print(table)
+    for rep in stored:
+        if rep.partial:
+            console.print(
+                f"[yellow]warning[/] {escape(rep.meta.source)}: {', '.join(str(c) for c in rep.partial)}",
+                highlight=False,
+            )
     if deleted:
+        from nianbao.settings import Settings
+
         days = Settings().deleted_retention_days
         console.print(
             f"deleted versions are purged {days:g} days after deletion; `nianbao restore ID` brings one back"
@@ -157,6 +226,9 @@ def restore(
 
     The version that was current stays stored. Logged in the audit log.
     """
+    from nianbao.store import StoreBusy
+
+    console = _console()
     try:
         change = _library(with_index=True).restore(report_id)
     except StoreBusy as exc:
@@ -176,6 +248,9 @@ def delete(
 ) -> None:
     """Delete a version: it leaves answers and search at once and can be restored until it is
     purged (NIANBAO_DELETED_RETENTION_DAYS). Logged in the audit log."""
+    from nianbao.store import StoreBusy
+
+    console = _console()
     try:
         change = _library(with_index=True).delete(report_id)
     except StoreBusy as exc:
@@ -193,6 +268,8 @@ def audit_log(
     limit: Annotated[int, typer.Option(help="How many lines, newest first")] = 200,
 ) -> None:
     """Who replaced, kept, deleted, restored or purged which report version, and when (newest first)."""
+    from rich.table import Table as RichTable
+
     table = RichTable("at", "actor", "action", "id", "body", "year", "source", "detail")
     for e in _catalog().audit(report_id, limit):
         table.add_row(
@@ -200,7 +277,7 @@ def audit_log(
                 escape, (e.at, e.actor, e.action, e.report_id, e.body, str(e.year or ""), e.source, e.detail)
             )
         )
-    console.print(table)
+    _console().print(table)
 
 
 @app.command()
@@ -214,10 +291,16 @@ def figures(
     """Print stored cells with their sources (the rows of GET /api/figures)."""
     cells = _catalog().cells(_body(body, agency), year or [], key)
     if format == "json":
+        from nianbao.api.schemas import Record
+
         print(json.dumps([Record.of(c).model_dump() for c in cells], ensure_ascii=False, indent=1))
     elif format == "csv":
+        from nianbao.api.export import figures_csv
+
         sys.stdout.write(figures_csv(cells))
     else:
+        from rich.table import Table as RichTable
+
         table = RichTable("body", "year", "key", "value", "as written", "row", "column", "source")
         for c in cells:
             table.add_row(
@@ -235,7 +318,7 @@ def figures(
                     ),
                 )
             )
-        console.print(table)
+        _console().print(table)
 
 
 @app.command()
@@ -248,8 +331,11 @@ def check(
     """List where reports break their own arithmetic (勾稽关系): the rows of GET /api/findings."""
     found = _catalog().findings(_body(body, agency), year or [])
     if format == "json":
+        from nianbao.api.schemas import FindingOut
+
         print(json.dumps([FindingOut.of(f).model_dump() for f in found], ensure_ascii=False, indent=1))
         return
+    console = _console()
     for f in found:
         console.print(
             f"[bold]{escape(f.body)} {f.year}[/] ({escape(f.source)}) "
@@ -279,6 +365,9 @@ def eval_command(
         raise typer.BadParameter("give --corpus or --data-dir, not both")
     if variants and not corpus:
         raise typer.BadParameter("--variants needs --corpus (the variants are made from its files)")
+    from rich.table import Table as RichTable
+
+    console = _console()
     run = run_eval(questions, corpus=corpus, data_dir=data_dir, with_index=with_index, variants_file=variants)
     table = RichTable("tag", "pass", "total", "rate")
     for tag, passed, total, rate in report.tag_rows(run):
@@ -307,6 +396,7 @@ def serve(
     import uvicorn
 
     from nianbao.api.app import create_app
+    from nianbao.settings import Settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(Settings(), with_index=with_index), host=host, port=port)
@@ -316,21 +406,24 @@ def serve(
 def ask(
     question: Annotated[str, typer.Argument(help="The question, e.g. 市中区政府办2023年收到多少申请？")],
     json_output: Annotated[bool, typer.Option("--json", help="Print the /api/chat response shape")] = False,
-    conversation_id: Annotated[str | None, typer.Option(help="Continue a conversation")] = None,
+    conversation_id: Annotated[
+        str | None, typer.Option(help="Continue a conversation: the id an earlier answer printed")
+    ] = None,
 ) -> None:
     """Answer one question from the stored reports, with its citations."""
     from nianbao.answer.engine import build_answerer
-    from nianbao.api.app import build_library
     from nianbao.api.schemas import ChatResponse
+    from nianbao.settings import Settings
 
     settings = Settings()
-    library = build_library(settings)
-    catalog = Catalog(library.engine)
-    answer = build_answerer(settings, catalog, library.index).ask(question, conversation_id)
+    catalog = _catalog(settings)
+    # The search index opens only if the question needs text search across reports.
+    answer = build_answerer(settings, catalog, lambda: _open_index(settings)).ask(question, conversation_id)
     response = ChatResponse.from_answer(answer, catalog.cited_keys(answer.citations))
     if json_output:
         print(response.model_dump_json(indent=1))
         return
+    console = _console()
     style = {"answered": "green", "not_found": "red", "clarify": "yellow"}[response.status]
     console.print(response.status, style=style, end=" ")
     console.print(response.answer, markup=False, highlight=False)  # report text is not markup
@@ -342,6 +435,17 @@ def ask(
             markup=False,
             highlight=False,
         )
+    console.print(f"conversation {response.conversation_id} (continue with --conversation-id)", style="dim")
+
+
+def _open_index(settings: Settings) -> ReportSearch | None:
+    """The search index, for a question that needs it; None (said on stderr) when it cannot load."""
+    try:
+        from nianbao.retrieval.index import SearchIndex
+    except ImportError as exc:
+        print(f"search index unavailable ({exc}); reading every report", file=sys.stderr)
+        return None
+    return SearchIndex(settings)
 
 
 @app.command()
@@ -380,6 +484,7 @@ def search(
             )
         )
         return
+    console = _console()
     for rank, h in enumerate(hits, start=1):
         page = f", p.{h.page}" if h.page else ""
         console.print(
@@ -399,6 +504,7 @@ def doctor(
     """Check the data directory: database, orphans, cells, search index, model, disk. Exit 1 on a problem."""
     from nianbao.cli import diagnose as checks
 
+    console = _console()
     library = _library(with_index=not records_only)
     if fix and library.settings.data_dir.is_dir():
         try:

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from nianbao import store
-from nianbao.library import keyword_marker, vector_reports
+from nianbao.library import vector_reports
 from nianbao.settings import Settings
 
 #: Less free space than this on the data directory's disk is a problem: an ingest could fail
@@ -70,7 +70,7 @@ def run_checks(settings: Settings, *, with_index: bool = True, index: Any = None
         ]
     try:
         with engine.connect() as conn:
-            checks += [integrity(conn), orphans(conn), cells(conn)]
+            checks += [integrity(conn), orphans(conn), cells(conn), tables_read(conn)]
             if with_index:
                 if index is None:
                     from nianbao.retrieval.index import SearchIndex
@@ -164,6 +164,28 @@ def cells(conn: Connection) -> Check:
     )
 
 
+def tables_read(conn: Connection) -> Check:
+    """Reports whose standard tables were read in part, file by file (表三: 0 of 175 cells read).
+
+    Not a fault of the data directory: the files themselves hold the tables in a form that was
+    not read (a picture, a layout not recognised). Each is named, so no report is silently
+    text-only."""
+    partial = [
+        f"{rep.meta.source} ({rep.meta.body} {rep.meta.year or ''}): {', '.join(str(c) for c in rep.partial)}"
+        for rep in store.list_reports(conn)
+        if rep.partial
+    ]
+    if not partial:
+        return Check("tables read", True, "every report's standard tables were read in full")
+    return Check(
+        "tables read",
+        True,
+        f"{_n(len(partial), 'report')} with tables read in part (listed below); re-ingest a better "
+        "copy of the file (Word, HTML or text rather than a scan) to read them",
+        notes=tuple(partial),
+    )
+
+
 # --- the search index -------------------------------------------------------------------
 
 
@@ -196,24 +218,24 @@ def vectors(conn: Connection, index: Any) -> Check:
 
 
 def keywords(conn: Connection, index: Any) -> Check:
-    """The keyword index holds the stored chunks, or is marked stale in a way a rebuild can clear."""
+    """The keyword index holds exactly the stored chunks (it is updated at every ingest)."""
     sql = store.stored_chunks(conn)
-    reports = set(sql.values())
-    state = keyword_marker(index)
-    if state is not None:
-        ghosts, zombies = state["added"] - reports, state["removed"] & reports
-        if ghosts or zombies:
-            return Check(
-                "keyword index",
-                False,
-                f"marked stale, waiting for {_n(len(ghosts), 'report')} that is not stored and "
-                f"for {_n(len(zombies), 'removed report')} to go that is still stored: every "
-                "search would rebuild it",
-                f"{FIX} to correct the marker",
-            )
-        return Check("keyword index", True, "stale after the last ingest; rebuilt by the next search")
+    if index.legacy_markers():
+        return Check(
+            "keyword index",
+            False,
+            "marked for a rebuild by an older version, which rebuilt it at the next search",
+            f"{FIX} to rebuild it now",
+        )
     if not (index.keyword_dir / "meta.json").exists():
-        return Check("keyword index", True, "not built yet; built from the records by the first search")
+        if not sql:
+            return Check("keyword index", True, "empty; the first ingest builds it")
+        return Check(
+            "keyword index",
+            False,
+            f"not saved, though {_n(len(sql), 'chunk')} are stored",
+            f"{FIX} to build it",
+        )
     from nianbao.retrieval.bm25 import KeywordIndex
 
     saved = KeywordIndex.load(index.keyword_dir)
@@ -223,8 +245,15 @@ def keywords(conn: Connection, index: Any) -> Check:
             "keyword index",
             False,
             f"holds {_n(len(ids - set(sql)), 'chunk')} not stored and "
-            f"lacks {_n(len(set(sql) - ids), 'stored chunk')}, and is not marked stale",
-            f"{FIX} to have it rebuilt",
+            f"lacks {_n(len(set(sql) - ids), 'stored chunk')} (an ingest was interrupted)",
+            f"{FIX} to re-index those reports",
+        )
+    if saved.tokens is None:
+        return Check(
+            "keyword index",
+            False,
+            "saved by an older version without its token ids: the next ingest would rebuild it whole",
+            f"{FIX} to rebuild it now",
         )
     return Check("keyword index", True, f"{len(ids)} chunks, the same as the records")
 

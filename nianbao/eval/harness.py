@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from nianbao.answer.conversations import StoredConversations
 from nianbao.answer.engine import Answerer, ReportSearch
 from nianbao.catalog import Catalog
 from nianbao.eval import extraction, variants
@@ -82,13 +82,14 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def ask(answerer: Answerer, q: Question) -> Result:
-    """Ask the history, then the question, in one conversation; time and score the last answer."""
-    conversation = uuid.uuid4().hex
+    """Ask the history, then the question, in one conversation (under the id the first answer
+    was given); time and score the last answer."""
+    conversation: str | None = None
     status: str
     start = time.perf_counter()
     try:
         for earlier in q.history:
-            answerer.ask(earlier, conversation)
+            conversation = answerer.ask(earlier, conversation).conversation_id
         start = time.perf_counter()
         answer = answerer.ask(q.question, conversation)
         status, text, cites = answer.status, answer.text, tuple(asdict(c) for c in answer.citations)
@@ -180,8 +181,12 @@ def run_eval(
     notes: list[str] = []
     with open_library(corpus, data_dir, with_index, notes, variants_file) as (library, index, outcomes):
         search = index if isinstance(index, ReportSearch) else None
-        answerer = Answerer(Catalog(library.engine), search=search)
-        results = [ask(answerer, q) for q in questions]
+        conversations = StoredConversations.of(library.settings)  # as the API keeps them
+        answerer = Answerer(Catalog(library.engine), search=search, conversations=conversations)
+        try:
+            results = [ask(answerer, q) for q in questions]
+        finally:
+            conversations.close()
         recall = text_recall(index, questions, notes)
         where = str(corpus) if corpus else str(library.settings.data_dir)
     default_gold, default_raw = default_corpus_dirs(corpus)

@@ -57,19 +57,15 @@ def _t3_row_totals(v: Mapping[str, float]) -> list[Finding]:
     for row in sorted(_rows_present(v)):
         total_key = f"t3.{row}.total"
         part_keys = [f"t3.{row}.{c}" for c in _PARTS]
-        if total_key not in v or not all(k in v for k in part_keys):
-            continue
-        parts = sum(v[k] for k in part_keys)
-        if parts != v[total_key]:
-            label = label_of(total_key)[0]
-            out.append(
-                Finding(
-                    "t3.row_total",
-                    (total_key, *part_keys),
-                    (v[total_key], parts),
-                    f"表三「{label}」行：总计{_fmt(v[total_key])}，但自然人与各类法人或其他组织之和为{_fmt(parts)}",
-                )
-            )
+        label = label_of(total_key)[0]
+        found = _sum_break(
+            v,
+            "t3.row_total",
+            total_key,
+            part_keys,
+            f"表三「{label}」行：总计{{total}}，但自然人与各类法人或其他组织之和为{{parts}}",
+        )
+        out += [found] if found else []
     return out
 
 
@@ -86,19 +82,37 @@ def _t3_results_total(v: Mapping[str, float]) -> list[Finding]:
     for col, name in T3_COLUMNS.items():
         total_key = f"t3.total_processed.{col}"
         part_keys = [f"t3.{r}.{col}" for r in rows]
-        if total_key not in v or not all(k in v for k in part_keys):
-            continue
-        parts = sum(v[k] for k in part_keys)
-        if parts != v[total_key]:
-            out.append(
-                Finding(
-                    "t3.results_total",
-                    (total_key, *part_keys),
-                    (v[total_key], parts),
-                    f"表三「{name}」列：（七）总计{_fmt(v[total_key])}，但各项办理结果之和为{_fmt(parts)}",
-                )
-            )
+        found = _sum_break(
+            v,
+            "t3.results_total",
+            total_key,
+            part_keys,
+            f"表三「{name}」列：（七）总计{{total}}，但各项办理结果之和为{{parts}}",
+        )
+        out += [found] if found else []
     return out
+
+
+def _sum_break(
+    v: Mapping[str, float],
+    rule: str,
+    total_key: str,
+    part_keys: list[str],
+    message: str,
+) -> Finding | None:
+    """A finding when every cell is there and the parts do not add up to the total; else None.
+    ``message`` names ``{total}`` and ``{parts}``."""
+    if total_key not in v or not all(k in v for k in part_keys):
+        return None
+    parts = sum(v[k] for k in part_keys)
+    if parts == v[total_key]:
+        return None
+    return Finding(
+        rule,
+        (total_key, *part_keys),
+        (v[total_key], parts),
+        message.format(total=_fmt(v[total_key]), parts=_fmt(parts)),
+    )
 
 
 def _t4_group_totals(v: Mapping[str, float]) -> list[Finding]:

@@ -65,6 +65,7 @@ class FlatSplit:
     the row rule in a way the digits cannot show, or more than ``MAX_CUTS`` cuts to list), with
     the digits as written.
     ``warnings``: what else the caller should report (unknown labels, rules no split satisfies).
+    ``blank``: rows the report left blank (their label stands without digits).
     """
 
     table: str
@@ -73,6 +74,7 @@ class FlatSplit:
     unsplit: Mapping[str, str] = field(default_factory=dict)
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    blank: tuple[str, ...] = ()
 
 
 # --- cutting one digit string --------------------------------------------------------------
@@ -162,8 +164,16 @@ def _t3_candidates(digits: str) -> tuple[list[Values], bool]:
     return ok, False
 
 
-def split_t3(rows: Iterable[tuple[str, str]]) -> FlatSplit:
-    """Split the flat rows ``(label, digits)`` of table 3; header rows (no digits) are skipped."""
+def split_t3(rows: Iterable[tuple[str, str]], blanks: bool = False) -> FlatSplit:
+    """Split the flat rows ``(label, digits)`` of table 3; header rows (no digits) are skipped,
+    rows whose label names a row but has no digits are blank rows.
+
+    ``blanks``: the report leaves cells blank, which glued digits do not show: no row is cut,
+    except a row of seven zeros (no cut with a blank cell spells ``0000000``)."""
+    rows = list(rows)
+    blank = _blank_t3_rows(rows)
+    if blanks:
+        return _uncut("t3", rows, tuple(T3_COLUMNS), blank)
     candidates, unsplit, warnings = _keyed_candidates(rows)
     result_rows = [k for k in T3_RESULT_ROWS if k in candidates]
     if any(k in candidates for k in T3_OTHER_SUBROWS):
@@ -178,8 +188,38 @@ def split_t3(rows: Iterable[tuple[str, str]]) -> FlatSplit:
     if not solutions or not complete:
         solutions = [{}]  # fall back to what each row's own digits fix
     values, ambiguous = _agreement(candidates, solutions)
-    columns = {k: tuple(T3_COLUMNS) for k in (*values, *ambiguous, *unsplit)}
-    return FlatSplit("t3", values, ambiguous, unsplit, columns, tuple(warnings))
+    columns = {k: tuple(T3_COLUMNS) for k in (*values, *ambiguous, *unsplit, *blank)}
+    return FlatSplit("t3", values, ambiguous, unsplit, columns, tuple(warnings), blank)
+
+
+def _blank_t3_rows(rows: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """Rows whose numbered label (一、 （一） 1.) stands without digits; header text has no
+    number."""
+    keyed = (
+        labels.t3_row_key(label)
+        for label, digits in rows
+        if not digits.strip() and labels.strip_numbering(label) != labels.normalise(label)
+    )
+    return tuple(dict.fromkeys(k for k in keyed if k is not None))
+
+
+def _uncut(
+    table: str, rows: Sequence[tuple[str, str]], width: tuple[str, ...], blank: tuple[str, ...]
+) -> FlatSplit:
+    """Table 3's rows when blanks may hide in the digits: only all-zero rows are certain."""
+    values: dict[str, Values] = {}
+    unsplit: dict[str, str] = {}
+    for label, digits in rows:
+        key = labels.t3_row_key(label) if digits.strip() else None
+        if key is None or key in values or key in unsplit:
+            continue
+        if digits.replace(" ", "") == "0" * len(width):
+            values[key] = (0,) * len(width)
+        else:
+            unsplit[key] = digits
+    columns = {k: width for k in (*values, *unsplit, *blank)}
+    note = f"{_NAMES[table]}: the report leaves cells blank, which glued digits do not show; rows not cut"
+    return FlatSplit(table, values, {}, unsplit, columns, (note,), blank)
 
 
 def _keyed_candidates(
@@ -278,10 +318,15 @@ def _agreement(
 # --- table 4 ---------------------------------------------------------------------------------
 
 
-def split_t4(digits: str) -> FlatSplit:
-    """Split table 4's fifteen numbers: three groups of 结果维持/纠正/其他/尚未审结/总计."""
+def split_t4(digits: str, blanks: bool = False) -> FlatSplit:
+    """Split table 4's fifteen numbers: three groups of 结果维持/纠正/其他/尚未审结/总计.
+
+    ``blanks``: the report leaves cells blank; only fifteen zeros are certain."""
     groups = tuple(T4_ROWS)
     columns = {g: tuple(T4_COLUMNS) for g in groups}
+    if blanks and digits.replace(" ", "") != "0" * 15:
+        note = f"{_NAMES['t4']}: the report leaves cells blank, which glued digits do not show; not cut"
+        return FlatSplit("t4", unsplit={g: digits for g in groups}, columns=columns, warnings=(note,))
     cuts = split_row(digits, 15)
     good = [c for c in cuts if all(sum(c[i : i + 4]) == c[i + 4] for i in (0, 5, 10))]
     warnings: list[str] = []
@@ -301,10 +346,13 @@ def split_t4(digits: str) -> FlatSplit:
 # --- table 2 ---------------------------------------------------------------------------------
 
 
-def split_t2(rows: Iterable[tuple[str, str]]) -> FlatSplit:
+def split_t2(rows: Iterable[tuple[str, str]], blanks: bool = False) -> FlatSplit:
     """Split table 2's rows. No arithmetic links its cells, so a split is unique only when the
     digits force it (``"000"``, or as many digits as cells); single-value rows take the whole
-    string. The 2019 layout (本年新制作数量, 上一年项目数量…) is recognised from its header text."""
+    string. The 2019 layout (本年新制作数量, 上一年项目数量…) is recognised from its header text.
+
+    ``blanks``: the report leaves cells blank; a row of several cells is cut only when it is
+    all zeros."""
     rows = list(rows)
     header = "".join(label for label, _ in rows)
     layout = T2_COLUMNS_2019 if ("新制作" in header or "上一年项目" in header) else T2_COLUMNS_2021
@@ -320,6 +368,9 @@ def split_t2(rows: Iterable[tuple[str, str]]) -> FlatSplit:
                 warnings.append(f"表二: row {label!r} ({digits!r}) not used")
             continue
         columns[key] = layout.get(key) or T2_COLUMNS_2019.get(key, ())
+        if blanks and len(columns[key]) > 1 and digits.replace(" ", "") != "0" * len(columns[key]):
+            unsplit[key] = digits
+            continue
         found = _split_number_row(digits, len(columns[key]))
         if len(found) == 1:
             values[key] = found[0]
@@ -345,17 +396,49 @@ def flat_table_kind(table: Table) -> str | None:
     return None
 
 
-def split_table(table: Table) -> FlatSplit | None:
-    """Split a ``Table(flat=True)`` whichever standard table it is; None for other tables."""
-    rows = [(row[0], row[1] if len(row) > 1 else "") for row in table.rows if row]
+def split_table(table: Table, blanks: bool = False) -> FlatSplit | None:
+    """Split a ``Table(flat=True)`` whichever standard table it is; None for other tables.
+
+    ``blanks``: the report is known to leave cells blank (``leaves_blanks`` of any of its flat
+    tables), so digit strings are cut only where no blank can hide in them."""
+    rows = _rows(table)
     kind = flat_table_kind(table)
     if kind == "t3":
-        return split_t3(rows)
+        return split_t3(rows, blanks)
     if kind == "t2":
-        return split_t2(rows)
+        return split_t2(rows, blanks)
     if kind == "t4":
         digits = [d for _, d in rows if d.strip()]
         if len(digits) != 1:
             return FlatSplit("t4", warnings=(f"表四: expected one digit string, found {len(digits)}",))
-        return split_t4(digits[0])
+        return split_t4(digits[0], blanks)
     return None
+
+
+def _rows(table: Table) -> list[tuple[str, str]]:
+    return [(row[0], row[1] if len(row) > 1 else "") for row in table.rows if row]
+
+
+def leaves_blanks(table: Table) -> bool:
+    """True when a flat table shows that its report leaves cells blank: a table 3 row whose
+    label stands without digits, or a row with fewer digits than cells."""
+    kind = flat_table_kind(table)
+    rows = _rows(table)
+    if kind == "t3":
+        return bool(_blank_t3_rows(rows)) or any(
+            _digit_count(d) < len(T3_COLUMNS) for label, d in rows if d.strip() and labels.t3_row_key(label)
+        )
+    if kind == "t4":
+        return any(0 < _digit_count(d) < 15 for _, d in rows)
+    if kind == "t2":
+        return any(0 < _digit_count(d) < 3 and labels.t2_row_key(label) in _T2_WIDE for label, d in rows)
+    return False
+
+
+def _digit_count(digits: str) -> int:
+    return sum(ch.isdigit() for ch in digits.split(".")[0])
+
+
+#: Table 2 rows of three cells in both layouts.
+_T2_WIDE = frozenset({"rules", "normative_docs"})
+_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}

@@ -3,13 +3,16 @@
 Where the arithmetic rules leave one way to cut the digits, the cells get their numbers; where
 several cuts satisfy every rule, the cells are stored without a value and with the candidates in
 their note, so an answer can say the table cannot be read unambiguously instead of guessing.
+A report whose flat tables show blank cells (a row label without digits, a row with fewer
+digits than cells) may hide a blank in any digit string: its rows are not cut (see
+``flat_split.leaves_blanks``), and a row left blank becomes blank cells.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from nianbao.ingest.flat_split import FlatSplit, split_table
+from nianbao.ingest.flat_split import FlatSplit, leaves_blanks, split_table
 from nianbao.ingest.tables import Extraction
 from nianbao.keys import T2_COLUMNS_ONLY_2019, TABLE_NAMES, Layout, label_of
 from nianbao.model import Cell, Table
@@ -18,8 +21,10 @@ from nianbao.model import Cell, Table
 def extract_flat(tables: Iterable[Table]) -> Extraction:
     """Split each flat row's digits where the arithmetic rules leave one way; report the rest."""
     result = Extraction()
+    tables = list(tables)
+    blanks = any(leaves_blanks(t) for t in tables)
     for table in tables:
-        split = split_table(table)
+        split = split_table(table, blanks)
         if split is None:
             continue
         result.warnings.extend(split.warnings)
@@ -39,11 +44,15 @@ def _cells(split: FlatSplit, page: int | None) -> list[Cell]:
         shown = " 或 ".join("|".join(str(v) for v in c) for c in candidates[:3])
         more = f" 等{len(candidates)}种" if len(candidates) > 3 else ""
         note = f"连写数字无法唯一拆分，可能为：{shown}{more}"
+        glued = "".join(str(v) for v in candidates[0])  # the row's digits as the page runs them
         for column in split.columns[row]:
-            out.append(_cell(split.table, row, column, None, "", note, page))
+            out.append(_cell(split.table, row, column, None, glued, note, page))
     for row, digits in split.unsplit.items():
         for column in split.columns.get(row, ()):
             out.append(_cell(split.table, row, column, None, digits, f"连写数字「{digits}」无法拆分", page))
+    for row in split.blank:
+        for column in split.columns.get(row, ()):
+            out.append(_cell(split.table, row, column, None, "", None, page))
     return out
 
 

@@ -8,6 +8,7 @@ meaning, not for exact strings.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NOISE = re.compile(r"\[(?:bookmark|image):[^\]]*\]|\s|\u3000|\xa0|&nbsp;|\*")
 _NUMBERING = re.compile(
@@ -62,6 +63,7 @@ _T3_ROW_WORDS: list[tuple[str, tuple[tuple[str, ...], ...]]] = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def t3_row_key(label: str) -> str | None:
     """The table 3 row key for a row label, or None.
 
@@ -109,6 +111,7 @@ _T2_ROW_WORDS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def t2_row_key(label: str) -> str | None:
     """The table 2 row key for a row label, or None; a long sentence is not a label."""
     text = strip_numbering(label)

@@ -1,9 +1,11 @@
-"""Report metadata: the body as the title names it, region, year, layout."""
+"""Report metadata: the body (``ingest.bodies``), region, year, layout, and what the page says
+about itself (publication date, address)."""
 
 from __future__ import annotations
 
 import re
 
+from nianbao.ingest import bodies
 from nianbao.keys import Layout
 from nianbao.model import Document, ReportMeta
 
@@ -43,10 +45,22 @@ def region_of(body: str, text: str) -> str | None:
     region = match.group(0) if match else ""
     if not region or region.endswith("政府"):
         return None
-    wider = re.search(r"[\u4e00-\u9fff]{2,6}?(?:省|市)" + re.escape(region), text)
-    if wider and not region.startswith(wider.group(0)[: -len(region)]):
-        region = wider.group(0)
+    if region.endswith(("省", "市", "自治区")):
+        return region
+    for found in re.finditer(re.escape(region), text):
+        wider = _division_before(text[max(0, found.start() - 8) : found.start()])
+        if wider and not region.startswith(wider):
+            return wider + region
     return region
+
+
+def _division_before(text: str) -> str | None:
+    """The province or city that ``text`` ends with (淮安市 of 本报告由淮安市), if it is one."""
+    for size in range(2, len(text) + 1):
+        tail = text[-size:]
+        if tail.endswith(("省", "市", "州", "盟")) and bodies.is_division(tail):
+            return tail
+    return None
 
 
 def layout_of(text: str, tables_found: bool, hints: set[str], year: int | None) -> Layout:
@@ -75,11 +89,17 @@ def build_meta(
     body: str | None = None,
     year: int | None = None,
 ) -> ReportMeta:
-    """Metadata of one document; ``body`` and ``year`` override what the title says."""
+    """Metadata of one document; ``body`` and ``year`` override what the report says.
+
+    The body is decided from the title, the opening and the signature together, and its places
+    checked against the table of divisions (``ingest.bodies``); the names corrected away are
+    the report's aliases."""
     text = doc.text
-    named_body, named_year = named_identity(doc)
-    year = year or named_year
-    body = body or named_body or "未知机关"
+    year = year or title_year(doc.title) or _period_year(text)
+    aliases: tuple[str, ...] = ()
+    if not body:
+        decided = bodies.decide(body_from_title(doc.title), text)
+        body, aliases = (decided.name, decided.aliases) if decided else ("未知机关", ())
     return ReportMeta(
         id=doc.sha256[:16],
         source=doc.source,
@@ -90,6 +110,9 @@ def build_meta(
         layout=layout_of(text, tables_found, hints, year),
         title=doc.title,
         sha256=doc.sha256,
+        published=doc.published,
+        source_url=doc.source_url,
+        aliases=aliases,
     )
 
 

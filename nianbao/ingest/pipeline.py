@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from nianbao.ingest import checks, narrative, tables
+from nianbao.ingest import blanks, checks, narrative, tables
+from nianbao.ingest.coverage import coverage
 from nianbao.ingest.errors import NotAReport
 from nianbao.ingest.flat_tables import extract_flat
 from nianbao.ingest.meta import build_meta
@@ -24,7 +25,8 @@ def extract_report(doc: Document, *, body: str | None = None, year: int | None =
         )
     grid = tables.extract(doc.tables)
     flat = extract_flat([t for t in doc.tables if t.flat])
-    cells = grid.cells + [c for c in flat.cells if all(c.key != g.key for g in grid.cells)]
+    grid_keys = {c.key for c in grid.cells}
+    cells = blanks.settle(grid.cells + [c for c in flat.cells if c.key not in grid_keys])
     warnings = grid.warnings + flat.warnings
     meta = build_meta(
         doc, tables_found=bool(cells), hints=grid.layout_hints | flat.layout_hints, body=body, year=year
@@ -33,6 +35,7 @@ def extract_report(doc: Document, *, body: str | None = None, year: int | None =
         warnings.append(_no_tables_reason(meta.year))
     figures = narrative.find_figures(text)
     findings = checks.check_tables(cells) + checks.check_narrative(cells, figures, text)
+    read = coverage(text, doc.tables, cells, meta.layout, meta.year)
     return Report(
         meta=meta,
         text=text,
@@ -41,6 +44,7 @@ def extract_report(doc: Document, *, body: str | None = None, year: int | None =
         findings=tuple(findings),
         narrative=tuple(figures),
         warnings=tuple(warnings),
+        coverage=read,
     )
 
 

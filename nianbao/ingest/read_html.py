@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
+from nianbao.ingest import normalise
 from nianbao.ingest.errors import UnreadableFile
 from nianbao.model import Block, Document, Paragraph, Table
 
@@ -56,6 +57,7 @@ def read_html(data: bytes, source: str, sha256: str) -> Document:
             soup = BeautifulSoup(text, "lxml")
         blocks = tuple(_Walker().walk(soup))
         title = _title(soup, blocks)
+        published, url = _page_meta(soup)
     except UnreadableFile as exc:
         raise UnreadableFile(f"{source}: {exc}") from exc
     except Exception as exc:  # the parser and tree are third-party; any failure means bad input
@@ -63,11 +65,20 @@ def read_html(data: bytes, source: str, sha256: str) -> Document:
             f"{source}: the HTML could not be parsed ({type(exc).__name__}: {exc}); "
             "save the page again from a browser or ingest the report's PDF/Word version"
         ) from exc
-    return Document(source=source, format="html", title=title, blocks=blocks, sha256=sha256)
+    return Document(
+        source=source,
+        format="html",
+        title=title,
+        blocks=blocks,
+        sha256=sha256,
+        published=published,
+        source_url=url,
+    )
 
 
 def decode(data: bytes) -> str:
-    """The page's text: a BOM, then ``<meta charset>``, then UTF-8, then GB18030 (lossy last)."""
+    """The page's text: a BOM, then ``<meta charset>``, then UTF-8, then what ``normalise.decode``
+    finds (UTF-16 without a BOM, GB18030, …), then GB18030 with replacement characters."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace").lstrip("\ufeff")
@@ -76,8 +87,11 @@ def decode(data: bytes) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    # GB18030 maps almost every byte sequence; what it cannot map becomes U+FFFD, not an error.
-    return data.decode("gb18030", errors="replace")
+    try:
+        return normalise.decode(data)
+    except normalise.NotText:
+        # GB18030 maps almost every byte sequence; what it cannot map becomes U+FFFD, not an error.
+        return data.decode("gb18030", errors="replace")
 
 
 def _candidate_encodings(data: bytes) -> list[str]:
@@ -86,7 +100,7 @@ def _candidate_encodings(data: bytes) -> list[str]:
     # Pages declaring gb2312/gbk routinely use characters only their superset GB18030 has.
     if declared in ("gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936"):
         declared = "gb18030"
-    return [e for e in (declared, "utf-8", "gb18030") if e]
+    return [e for e in (declared, "utf-8") if e]
 
 
 def clean(text: str) -> str:
@@ -95,7 +109,36 @@ def clean(text: str) -> str:
     >>> clean("\\u3000社会 \\n 公益\\xa0\\xa0组织 12 ")
     '社会公益组织 12'
     """
-    return _CJK_GAP.sub("", _SPACE_RUN.sub(" ", text).strip())
+    return _CJK_GAP.sub("", _SPACE_RUN.sub(" ", normalise.characters(text)).strip())
+
+
+_DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date")
+_URL_META = ("og:url", "url", "articleurl")
+
+
+def _page_meta(soup: BeautifulSoup) -> tuple[str | None, str | None]:
+    """The publication date and address a page states in its ``<meta>`` tags (government
+    sites use ``PubDate``; others ``article:published_time``, ``og:url``, a canonical link).
+    Only ``<head>`` is searched: that is where they stand, and a page body is large."""
+    published = url = None
+    head = soup.head
+    if head is None:
+        return None, None
+    for tag in head.find_all(("meta", "link")):
+        if tag.name == "link":
+            rel = tag.get("rel")
+            canonical = "canonical" in (rel if isinstance(rel, list) else str(rel or "").split())
+            href = str(tag.get("href") or "")
+            if url is None and canonical and href.startswith(("http://", "https://")):
+                url = href
+            continue
+        name = str(tag.get("name") or tag.get("property") or "").lower()
+        content = str(tag.get("content") or "")
+        if published is None and name in _DATE_META:
+            published = normalise.published_date(content)
+        if url is None and name in _URL_META and content.startswith(("http://", "https://")):
+            url = content
+    return published, url
 
 
 def _title(soup: BeautifulSoup, blocks: tuple[Block, ...]) -> str:

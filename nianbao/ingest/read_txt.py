@@ -9,38 +9,36 @@ Layouts, detected per region (see ``txt_tables`` and ``txt_flat``):
   (``Table(flat=True)``; ``ingest.flat_split`` recovers the cells);
 - anything else (old-format reports, narrative) is read as paragraphs, one per line.
 
-A crawler header (``标题: …`` lines above ``==== 正文 ====``) gives the title and is not text of
-the report. ``[bookmark: …]`` and ``[image: …]`` residue is removed before anything else, so
-the bookmark digits never become numbers.
+The bytes are decoded and normalised first (``ingest.normalise``: encoding, line ends, spaces,
+full-width digits). A crawler header (``标题: …`` lines above ``==== 正文 ====``) gives the title,
+the publication date and the page's address, and is not text of the report.
+``[bookmark: …]`` and ``[image: …]`` residue is removed before anything else, so the bookmark
+digits never become numbers.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
-import unicodedata
 from collections.abc import Sequence
 
+from nianbao.ingest import normalise
 from nianbao.ingest.errors import UnreadableFile
 from nianbao.ingest.txt_flat import has_flat_tables, read_flat
+from nianbao.ingest.txt_rows import read_section, section_end
 from nianbao.ingest.txt_tables import (
     cell_region_end,
     is_cell_line,
     is_markdown_row,
     read_cell_region,
     read_markdown,
+    table_topic,
 )
 from nianbao.model import Block, Document, Paragraph
 
-#: Share of control or undecodable characters above which the bytes are not text.
-MAX_BINARY_SHARE = 0.02
 #: A line this long is a whole web page run together: it is cut at its headings.
 WHOLE_PAGE_LINE = 1000
 
 _RESIDUE = re.compile(r"\[(?:bookmark|image):[^\]\n]*\]")
-_CRAWLER_RULE = re.compile(r"^=+\s*正文\s*=+$")
-_CRAWLER_TITLE = re.compile(r"^标题[:：]\s*(?P<title>.+)$")
-_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
 _PAGE_FOOTER = re.compile(r"^\s*[—–－-]+\s*\d{1,4}\s*[—–－-]+\s*$")
 
 
@@ -52,46 +50,33 @@ def read_txt(data: bytes, source: str, sha256: str) -> Document:
     ('某某局2023年度政府信息公开工作年度报告', '一、总体情况')
     """
     text = decode(data, source)
-    cleaned = (_strip_residue(line) for line in text.splitlines())
-    header_title, lines = _split_crawler_header([line for line in cleaned if line is not None])
+    cleaned = (_strip_residue(line) for line in text.split("\n"))
+    header, lines = normalise.split_crawler_header([line for line in cleaned if line is not None])
     blocks = read_blocks(lines)
     if not blocks:
         raise UnreadableFile(f"{source}: no text in the file after decoding; nothing to ingest")
-    title = header_title or find_title(lines) or _first_text(blocks)
-    return Document(source=source, format="txt", title=title, blocks=tuple(blocks), sha256=sha256)
+    title = header.title or find_title(lines) or _first_text(blocks)
+    return Document(
+        source=source,
+        format="txt",
+        title=title,
+        blocks=tuple(blocks),
+        sha256=sha256,
+        published=header.published,
+        source_url=header.source_url,
+    )
 
 
 def decode(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030; binary is refused."""
+    """The normalised text of the file (see ``ingest.normalise``); binary is refused."""
     if not data.strip():
         raise UnreadableFile(f"{source}: the file is empty; nothing to ingest")
-    text: str | None = None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = _try(data, "utf-16")
-    for encoding in ("utf-8-sig", "gb18030"):
-        text = text if text is not None else _try(data, encoding)
-    if text is None or _binary_share(text) > MAX_BINARY_SHARE:
-        raise UnreadableFile(
-            f"{source}: the bytes are not text in UTF-8, UTF-16 or GB18030 (binary or corrupt); "
-            "convert the file to UTF-8 text or ingest the original document"
-        )
-    return text
-
-
-def _try(data: bytes, encoding: str) -> str | None:
     try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-
-
-def _binary_share(text: str) -> float:
-    odd = sum(
-        1
-        for ch in text
-        if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in _TEXT_CONTROLS)
-    )
-    return odd / max(len(text), 1)
+        return normalise.normalise(normalise.decode(data))
+    except normalise.NotText as exc:
+        raise UnreadableFile(
+            f"{source}: {exc}; convert the file to UTF-8 text or ingest the original document"
+        ) from exc
 
 
 def _strip_residue(line: str) -> str | None:
@@ -102,24 +87,44 @@ def _strip_residue(line: str) -> str | None:
     cleaned = _RESIDUE.sub("", line)
     if cleaned != line and not cleaned.strip():
         return None
-    return cleaned.rstrip("\r")
-
-
-def _split_crawler_header(lines: list[str]) -> tuple[str | None, list[str]]:
-    """(title, body lines) when a crawler header precedes ``==== 正文 ====``; else (None, lines)."""
-    for i, line in enumerate(lines[:30]):
-        if _CRAWLER_RULE.match(line.strip()):
-            titles = (_CRAWLER_TITLE.match(h.strip()) for h in lines[:i])
-            title = next((m["title"].strip() for m in titles if m), None)
-            return title, lines[i + 1 :]
-    return None, lines
+    return cleaned
 
 
 # --- blocks ----------------------------------------------------------------------------------
 
 
 def read_blocks(lines: Sequence[str]) -> list[Block]:
-    """Paragraphs and Tables in document order, each region read in its own layout."""
+    """Paragraphs and Tables in document order, each region read in its own layout.
+
+    A table section in a delimited or one-cell-a-line layout is read by ``txt_rows``; the rest
+    (TAB-led cells, markdown, flat web text, narrative) here."""
+    blocks: list[Block] = []
+    start = 0
+    for heading, end, section in _table_sections(lines):
+        blocks += _read_plain(lines[start:heading])
+        blocks += [Paragraph(lines[heading].strip()), *section]
+        start = end
+    return blocks + _read_plain(lines[start:])
+
+
+def _table_sections(lines: Sequence[str]) -> list[tuple[int, int, list[Block]]]:
+    """(heading index, end index, blocks) of each table section that ``txt_rows`` reads."""
+    found = []
+    i = 0
+    while i < len(lines):
+        text = lines[i].strip()
+        if text and len(text) <= 40 and table_topic(text):
+            end = section_end(lines, i + 1)
+            section = read_section(lines[i + 1 : end])
+            if section is not None:
+                found.append((i, end, section))
+                i = end
+                continue
+        i += 1
+    return found
+
+
+def _read_plain(lines: Sequence[str]) -> list[Block]:
     blocks: list[Block] = []
     i = 0
     while i < len(lines):

@@ -2,7 +2,8 @@
 
 Cells are located by their row and column labels, never by the order in which numbers appear:
 a blank cell, a bookmark's digits or a collapsed （六）其他处理 row cannot shift a value into
-the wrong key. What cannot be placed is reported as a warning, not guessed.
+the wrong key. What cannot be placed is reported as a warning, not guessed. A blank cell is
+kept blank (no value); ``ingest.blanks`` decides which blanks the report fixes at 0.
 """
 
 from __future__ import annotations
@@ -50,10 +51,13 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
     layout_hints: set[str] = field(default_factory=set)
 
+    _keys: set[str] = field(default_factory=set, repr=False)
+
     def add(self, cell: Cell) -> None:
-        if any(c.key == cell.key for c in self.cells):
+        if cell.key in self._keys:
             self.warnings.append(f"{cell.key}: a second cell ({cell.as_written!r}) was ignored")
             return
+        self._keys.add(cell.key)
         self.cells.append(cell)
 
 
@@ -122,12 +126,8 @@ def _extract_t3(rows: list[Row], out: Extraction) -> None:
         if values is None:
             out.warnings.append(f"表三 row {clean(row.label)!r}: {len(row.values)} value cells, expected 7")
             continue
-        row_cells = [
-            _cell(f"t3.{key}.{col}", text, row, T3_COLUMNS[col])
-            for col, text in zip(T3_COLUMN_ORDER, values, strict=True)
-        ]
-        for cell in _blanks_as_zero(row_cells):
-            out.add(cell)
+        for col, text in zip(T3_COLUMN_ORDER, values, strict=True):
+            out.add(_cell(f"t3.{key}.{col}", text, row, T3_COLUMNS[col]))
 
 
 def _fit(values: tuple[str, ...], width: int) -> tuple[str, ...] | None:
@@ -140,28 +140,16 @@ def _fit(values: tuple[str, ...], width: int) -> tuple[str, ...] | None:
     return tuple(trimmed) if len(trimmed) == width else None
 
 
-def _blanks_as_zero(row_cells: list[Cell]) -> list[Cell]:
-    """A blank means zero unless it is a row total whose parts are not all zero.
-
-    In some reports the 总计 column is left blank beside non-zero parts: that total is
-    unknown, not zero, so its value stays None.
-    """
-    parts = [c for c in row_cells if not c.key.endswith(".total")]
-    parts_zero = all((c.value or 0) == 0 for c in parts)
-    fixed = []
-    for cell in row_cells:
-        if cell.value is None and cell.note is None and (parts_zero or not cell.key.endswith(".total")):
-            cell = Cell(**{**cell.__dict__, "value": 0})
-        fixed.append(cell)
-    return fixed
-
-
 # --- table 4 -----------------------------------------------------------------------------
 
 
 def _extract_t4(rows: list[Row], out: Extraction) -> None:
     data = [row for row in rows if row.values and any(clean(v) for v in row.values)]
+    if not data:  # table 4 left blank throughout: its row of fifteen blank cells
+        data = [row for row in rows if len(row.values) == len(T4_KEYS)][-1:]
     texts = [text for row in data for text in row.values]
+    if len(texts) > len(T4_KEYS) and not any(clean(t) for t in texts[len(T4_KEYS) :]):
+        texts = texts[: len(T4_KEYS)]  # blank padding after the last column
     if len(texts) != len(T4_KEYS):
         numbered = [t for t in texts if clean(t)]
         if len(numbered) != len(T4_KEYS):
@@ -172,11 +160,10 @@ def _extract_t4(rows: list[Row], out: Extraction) -> None:
         [(row, text) for row in data for text in row.values]
         if len(texts) == sum(len(r.values) for r in data)
         else [(data[-1], text) for text in texts]
-    )
+    )[: len(T4_KEYS)]
     for key, (row, text) in zip(T4_KEYS, pairs, strict=True):
         group, col = key.split(".")
-        cell = _cell(f"t4.{key}", text, Row((T4_ROWS[group],), row.values, row.page), T4_COLUMNS[col])
-        out.add(Cell(**{**cell.__dict__, "value": 0}) if cell.value is None and cell.note is None else cell)
+        out.add(_cell(f"t4.{key}", text, Row((T4_ROWS[group],), row.values, row.page), T4_COLUMNS[col]))
 
 
 # --- table 2 -----------------------------------------------------------------------------
@@ -201,10 +188,7 @@ def _extract_t2(rows: list[Row], out: Extraction) -> None:
                 f"表二 row {clean(row.label)!r}: {len(row.values)} values fit no column layout"
             )
         for col, text in pairs:
-            cell = _cell(f"t2.{key}.{col}", text, row, T2_COLUMNS.get(col, col))
-            out.add(
-                Cell(**{**cell.__dict__, "value": 0}) if cell.value is None and cell.note is None else cell
-            )
+            out.add(_cell(f"t2.{key}.{col}", text, row, T2_COLUMNS.get(col, col)))
 
 
 def _t2_columns(key: str, row: Row, header: list[str | None]) -> list[tuple[str, str]]:

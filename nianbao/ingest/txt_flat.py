@@ -11,6 +11,11 @@ non-digit ends with the next label's number: ``00000002.其他法律`` is ``0000
 ``2.其他法律…``. Header text glued before a row label (``第二十条第（五）项信息内容本年处理决定数量
 行政许可``) becomes a row of its own with empty digits, so the row label is ``行政许可``; table 4's
 header stays the label of its single row of fifteen numbers. Labels lose their whitespace.
+
+A row the report left blank leaves no digits, so its label runs into the next one
+(``2.其他法律行政法规禁止公开3.危及“三安全一稳定”4.保护第三方合法权益5``): table 3's labels are
+cut at their row markers (一、 （一） 1.), each blank row becoming a row with empty digits, and a
+group label (（三）不予公开) stays with the sub-row it heads.
 """
 
 from __future__ import annotations
@@ -104,9 +109,42 @@ def flat_rows(text: str, kind: str) -> list[tuple[str, str]]:
             digits = digits[:-1].strip()  # "00000002.其他法律": the 2 numbers the next label
         if not digits:
             continue  # "1.属于国家秘密": the digit only numbers the label
-        rows.extend(_split_header(re.sub(r"\s+", "", text[label_start : match.start()]), digits, kind))
+        label = re.sub(r"\s+", "", text[label_start : match.start()])
+        if kind == "t3":
+            *blank, label = split_t3_labels(label)
+            rows.extend((piece, "") for piece in blank)
+        rows.extend(_split_header(label, digits, kind))
         label_start = next_label
     return rows
+
+
+_ROW_MARKER = re.compile(r"(?=[一二三四]、|[（(][一二三四五六七][）)]|(?<![\d.．])\d{1,2}[.．、](?!\d))")
+_MARKED = re.compile(r"^(?:[一二三四]、|[（(][一二三四五六七][）)]|\d{1,2}[.．、](?!\d))")
+_FIRST_SUBROW = re.compile(r"^(?:1[.．、]|[（(]一[）)])")
+
+
+def split_t3_labels(label: str) -> list[str]:
+    """Table 3 labels run together, cut at their row markers; a group label that heads the next
+    piece (（三）不予公开 before 1.…, 三、本年度办理结果 before （一）…) stays with it.
+
+    >>> split_t3_labels("（三）不予公开1.属于国家秘密")
+    ['（三）不予公开1.属于国家秘密']
+    >>> split_t3_labels("2.其他法律行政法规禁止公开3.危及“三安全一稳定”")
+    ['2.其他法律行政法规禁止公开', '3.危及“三安全一稳定”']
+    """
+    pieces = [p for p in _ROW_MARKER.split(label) if p]
+    out: list[str] = []
+    carry = ""
+    for i, piece in enumerate(pieces):
+        following = pieces[i + 1] if i + 1 < len(pieces) else None
+        heads = following is not None and (
+            _FIRST_SUBROW.match(following) is not None or not _MARKED.match(piece)
+        )
+        carry += piece
+        if not heads:
+            out.append(carry)
+            carry = ""
+    return out
 
 
 def _split_header(label: str, digits: str, kind: str) -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nianbao.ingest.labels import t3_row_key
+from nianbao.ingest.labels import t2_row_key, t3_row_key
 from nianbao.ingest.values import clean, is_value_text, parse_value
 from nianbao.keys import T3_OTHER_SUBROWS, T3_ROWS
 from nianbao.model import Block, Paragraph, Table
@@ -27,8 +27,9 @@ from nianbao.model import Block, Paragraph, Table
 
 
 def is_cell_line(line: str) -> bool:
-    """A line of the one-cell-a-line form: it starts with a TAB."""
-    return line.startswith("\t")
+    """A line of the one-cell-a-line form: a TAB, then one cell (a line with more TABs is a row
+    of tab-separated cells)."""
+    return line.startswith("\t") and "\t" not in line[1:]
 
 
 def cell_region_end(lines: Sequence[str], start: int) -> int:
@@ -65,13 +66,33 @@ def read_cell_region(lines: Sequence[str]) -> Table:
 
 
 def _trim_header(row: Sequence[str]) -> tuple[str, ...]:
-    """A row without numbers loses its trailing empty cells (merged header cells), so that no
-    header word such as 其他 looks like a row label with a blank value."""
+    """A header row (no numbers) loses its trailing empty cells (merged header cells), so that
+    no header word such as 其他 looks like a row label with a blank value. A row left blank in
+    the report keeps them: its label names a row (see ``is_blank_row``)."""
     cells = list(row)
-    if not _has_number(cells):
+    if not _has_number(cells) and not is_blank_row(cells):
         while cells and not clean(cells[-1]):
             cells.pop()
     return tuple(cells)
+
+
+#: Header words that are also row words (（六）3.其他, （七）总计): alone, they are a column.
+_COLUMN_WORDS = frozenset({"其他", "其它", "总计", "合计"})
+
+
+def is_blank_row(cells: Sequence[str]) -> bool:
+    """A table row whose value cells the report left all blank: one to three label cells, the
+    last naming a row of table 2 or 3, then empty cells only."""
+    texts = [c for c in cells if clean(c)]
+    if not texts or len(texts) > 3 or not all(not is_value_text(c) for c in texts):
+        return False
+    last = max(i for i, c in enumerate(cells) if clean(c))
+    if last == len(cells) - 1:
+        return False
+    label = clean(cells[last])
+    if label in _COLUMN_WORDS:
+        return False
+    return t3_row_key(label) is not None or t2_row_key(label) is not None
 
 
 def fill_merged_labels(rows: list[list[str]]) -> list[list[str]]:

@@ -12,10 +12,12 @@ skipped with the reason. ``outcomes`` holds what the Library answers and the rul
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +27,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
 from nianbao import store
+from nianbao.ingest import bodies
 from nianbao.ingest.errors import IngestError
 from nianbao.ingest.meta import named_identity
 from nianbao.ingest.pipeline import extract_report
@@ -41,7 +44,7 @@ from nianbao.library.outcomes import (
     identity_conflict,
     readable,
 )
-from nianbao.library.repair import Reconciliation, keyword_marker, reconcile, vector_reports
+from nianbao.library.repair import Reconciliation, reconcile, vector_reports
 from nianbao.model import Document, Report, ReportMeta
 from nianbao.settings import Settings
 
@@ -219,10 +222,14 @@ class Library:
         return Outcome(outcome.source, "replaced", f"{change.message} (--force)", outcome.report_id)
 
     def _commit(self, conn: Connection, p: Prepared, force: bool, actor: str) -> Outcome:
-        report, m = p.report, p.report.meta
-        known = store.find_by_sha(conn, m.sha256)
+        known = store.find_by_sha(conn, p.report.meta.sha256)
         if known:  # stored by another writer since prepare looked
-            return already(known, m.source)
+            return already(known, p.report.meta.source)
+        report = self._one_name(conn, p.report)
+        m = report.meta
+        for alias in m.aliases:
+            store.add_body_alias(conn, alias, m.body)
+        partial = tuple(str(c) for c in report.partial)
         old = store.find_by_body_year(conn, m.body, m.year)
         old_cells = store.load_cells(conn, old.meta.id) if old else []
         if old and old.meta.format != m.format and not better(report, old, old_cells):
@@ -249,6 +256,7 @@ class Library:
                 len(report.cells),
                 old.meta.id,
                 len(old_cells),
+                partial,
             )
         if old:
             store.retire(conn, old.meta.id)
@@ -267,7 +275,36 @@ class Library:
             if old:
                 self.index.remove(old.meta.id)
             self.index.add(m.id, p.rows, p.vectors, meta=m)
-        return Outcome(m.source, *describe(report, old), m.id, len(report.cells))
+        return Outcome(m.source, *describe(report, old), m.id, len(report.cells), partial=partial)
+
+    def _one_name(self, conn: Connection, report: Report) -> Report:
+        """The report under the name its body is stored under: a recorded alias's body, or a
+        stored body that is the same one under a shorter or longer name (洪泽区人民政府 /
+        淮安市洪泽区人民政府, see ``ingest.bodies.same_body``). The longer name is kept; a
+        shorter stored one is renamed to it and becomes an alias."""
+        m = report.meta
+        name = store.body_alias_map(conn).get(m.body, m.body)
+        if name == m.body:
+            where = m.region or ""
+            for other, regions in store.body_regions(conn).items():
+                if other != name and bodies.same_body(name, other, where, " ".join(regions)):
+                    name = bodies.canonical(name, other)
+                    if name != other:
+                        self._rename(conn, other, name)
+                    break
+        if name == m.body:
+            return report
+        meta = replace(m, body=name, aliases=tuple(dict.fromkeys((*m.aliases, m.body))))
+        return replace(report, meta=meta)
+
+    def _rename(self, conn: Connection, old: str, new: str) -> None:
+        """Store the reports of ``old`` under ``new``, and tell the search index."""
+        renamed = store.reports_of_body(conn, old)
+        store.rename_body(conn, old, new)
+        rename = getattr(self.index, "rename_body", None)
+        if rename is not None:
+            for report_id in renamed:
+                rename(report_id, new)
 
     def ingest_paths(
         self,
@@ -294,6 +331,23 @@ class Library:
                 yield Outcome(path.name, "skipped", f"cannot read the file: {exc}")
                 continue
             yield self.ingest_bytes(data, path.name, body=body, year=year, force=force, actor=actor)
+
+    def already_stored(self, paths: Sequence[Path]) -> list[Outcome] | None:
+        """The ``unchanged`` outcomes of these files when every one is stored already (the same
+        bytes), else None: a run with nothing new to ingest (a restart) need not open the search
+        index, nor repair it (the server's start does that)."""
+        out = []
+        with self.engine.connect() as conn:
+            for path in paths:
+                try:
+                    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError:
+                    return None
+                known = store.find_by_sha(conn, sha)
+                if known is None:
+                    return None
+                out.append(already(known, path.name))
+        return out
 
     # --- versions ----------------------------------------------------------------------------
 
@@ -411,7 +465,6 @@ __all__ = [
     "Status",
     "cli_actor",
     "collect_files",
-    "keyword_marker",
     "readable",
     "vector_reports",
 ]

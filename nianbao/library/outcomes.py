@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from nianbao import store
 from nianbao.model import Cell, Report, StoredReport
-from nianbao.retrieval.bodies import aliases, same_body
+from nianbao.retrieval.bodies import BodyResolver, same_body
 
 Status = Literal["ingested", "replaced", "unchanged", "same_report", "kept_current", "refused", "skipped"]
 
@@ -23,7 +23,8 @@ class Outcome:
     ``kept_current``: the file is stored as a version but reads fewer cells than the current
     one (``current_id``, ``current_cells``), which stays current until the file is ingested
     with ``force``. ``refused``: the body or year given with the file contradicts the file's
-    own title; nothing is stored.
+    own title; nothing is stored. ``partial`` names the standard tables the file has but that
+    were read in part (``表三: 0 of 175 cells read``).
     """
 
     source: str
@@ -33,6 +34,7 @@ class Outcome:
     cells: int = 0
     current_id: str | None = None
     current_cells: int | None = None
+    partial: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,17 @@ def better(new: Report, old: StoredReport, old_cells: list[Cell]) -> bool:
 
 
 def already(known: StoredReport, source: str) -> Outcome:
-    """A file whose bytes are stored already: nothing changes, whatever the version's state."""
+    """A file whose bytes are stored already: nothing changes, whatever the version's state
+    (the tables it read in part are named again)."""
     where = f"already stored as {known.meta.source}"
     if known.deleted_at:
         where += f", deleted at {known.deleted_at}; `nianbao restore {known.meta.id}` brings it back"
     elif not known.current:
         where += f", a version that is not current; `nianbao restore {known.meta.id}` makes it current"
-    return Outcome(source, "unchanged", where, known.meta.id)
+    partial = tuple(str(c) for c in known.partial)
+    if partial:
+        where += "; read in part: " + ", ".join(partial)
+    return Outcome(source, "unchanged", where, known.meta.id, partial=partial)
 
 
 def identity_conflict(
@@ -104,8 +110,12 @@ def identity_conflict(
     )
 
 
-def _same_body(a: str, b: str) -> bool:
-    return same_body(a, b) or a in aliases(b) or b in aliases(a)
+def _same_body(given: str, named: str) -> bool:
+    """Whether a body given with a file is the one its title names, written another way (a
+    shorter or longer name, a short form people use: 市中区政府办)."""
+    if same_body(given, named):
+        return True
+    return any(named in m.exact for m in BodyResolver([named]).resolve(given))
 
 
 def describe(report: Report, old: StoredReport | None) -> tuple[Status, str]:
@@ -114,6 +124,8 @@ def describe(report: Report, old: StoredReport | None) -> tuple[Status, str]:
     what = f"{m.body} {m.year or '年份未知'}: {len(report.cells)} cells, {len(report.findings)} findings"
     if report.warnings and not report.cells:
         what += f" ({report.warnings[-1]})"
+    if report.partial:
+        what += "; read in part: " + ", ".join(str(c) for c in report.partial)
     if old is None:
         return "ingested", what
     if old.meta.format != m.format:

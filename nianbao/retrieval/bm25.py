@@ -13,18 +13,26 @@ answer-bearing recall@5 was 0.98 with jieba and 0.95 with bigrams; fused with de
 bm25s builds the score matrix; a query sums the matrix columns of its tokens with one
 ``np.bincount`` and applies the filters as a mask. Saved indexes load memory-mapped.
 
+The index keeps each chunk's token ids, so a report is added or removed (:meth:`KeywordIndex.updated`)
+by tokenising only that report's chunks and recomputing the matrix from the kept ids: BM25's idf
+and average length depend on every document, so bm25s has no in-place add, but the recompute is
+the cheap part (the tokeniser is the dear one). The result equals a build from scratch.
+
 >>> index = KeywordIndex.build(docs, tokenizer="bigram")
 >>> index.search("联系电话", k=5, filters=Filters(years=(2023,)))
+>>> index = index.updated(remove={"report-id"}, docs=new_docs, vectors=new_vectors)
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -126,6 +134,8 @@ class KeywordIndex:
         columns: dict[str, _Codes],
         years: np.ndarray,
         vectors: np.ndarray | None = None,
+        tokens: np.ndarray | None = None,
+        offsets: np.ndarray | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.tokenize = TOKENIZERS[tokenizer]
@@ -134,6 +144,10 @@ class KeywordIndex:
         self.columns = columns
         self.years = years
         self.vectors = vectors
+        #: Every chunk's token ids, concatenated; chunk i's are ``tokens[offsets[i]:offsets[i+1]]``.
+        #: None in an index saved before they were kept: it cannot be updated, only rebuilt.
+        self.tokens = tokens
+        self.offsets = offsets
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -150,28 +164,63 @@ class KeywordIndex:
         took 80 ms at 75,000 chunks and 400 ms at 300,000.
         """
         docs = list(docs)
-        tokenize = TOKENIZERS[tokenizer]
         vocab: dict[str, int] = {}
-        cache_: dict[str, list[int]] = {}
+        corpus = _token_ids(docs, TOKENIZERS[tokenizer], vocab)
+        rows = _Rows.of(docs, corpus, vectors)
+        return cls._assemble(tokenizer, rows, vocab)
 
-        def ids_of(text: str) -> list[int]:
-            ids = cache_.get(text)
-            if ids is None:
-                ids = cache_[text] = [vocab.setdefault(t, len(vocab)) for t in tokenize(text)]
-            return ids
+    def updated(
+        self,
+        remove: Collection[str] = (),
+        docs: Sequence[KeywordDoc] = (),
+        vectors: np.ndarray | None = None,
+    ) -> KeywordIndex:
+        """This index without the chunks of the reports in ``remove`` and with ``docs`` (and their
+        ``vectors``, one row each) added; a chunk already held under one of ``docs``' ids is
+        replaced. Only ``docs`` are tokenised; the BM25 matrix is recomputed from the kept token
+        ids, so the result equals :meth:`build` over the same chunks.
+        """
+        if self.tokens is None or self.offsets is None:
+            raise ValueError("this keyword index was saved without its token ids; rebuild it instead")
+        vocab = self.vocabulary()
+        new_ids = {d.id for d in docs}
+        keep = ~self.columns["report_id"].mask(remove)
+        if new_ids:
+            keep &= ~np.isin(self.ids, np.array(sorted(new_ids), dtype="S40"))
+        flat = np.asarray(self.tokens).tolist()
+        bounds = np.asarray(self.offsets).tolist()
+        kept = np.flatnonzero(keep).tolist()
+        old = _Rows(
+            ids=[bytes(self.ids[i]).decode() for i in kept],
+            corpus=[flat[bounds[i] : bounds[i + 1]] for i in kept],
+            strings={name: [col.values[col.codes[i]] for i in kept] for name, col in self.columns.items()},
+            years=[int(self.years[i]) for i in kept],
+            vectors=None if self.vectors is None else np.asarray(self.vectors)[kept],
+        )
+        new = _Rows.of(list(docs), _token_ids(docs, self.tokenize, vocab), vectors)
+        return self._assemble(self.tokenizer, old.plus(new).in_store_order(), vocab)
 
-        corpus = [ids_of(report_header(d.body, d.year)) + ids_of(d.text) for d in docs]
+    def vocabulary(self) -> dict[str, int]:
+        """Token → id, as the kept token ids use them."""
+        if self.retriever is None:
+            return {}
+        return {t: int(i) for t, i in self.retriever.vocab_dict.items() if t != ""}
+
+    @classmethod
+    def _assemble(cls, tokenizer: str, rows: _Rows, vocab: dict[str, int]) -> KeywordIndex:
+        """The index over ``rows``: the vocabulary cut to the tokens in use, the BM25 matrix built."""
+        corpus, vocab = _compact(rows.corpus, vocab)
         retriever = None
-        if docs:
+        if rows.ids:
             retriever = bm25s.BM25()
             retriever.index((corpus, vocab), show_progress=False)
-        columns = {
-            name: _Codes.of(getattr(d, name) for d in docs)
-            for name in ("body", "section", "kind", "report_id")
-        }
-        years = np.fromiter((d.year or 0 for d in docs), dtype=np.int32, count=len(docs))
-        ids_ = np.array([d.id for d in docs], dtype="S40") if docs else np.zeros(0, dtype="S40")
-        return cls(tokenizer, retriever, ids_, columns, years, vectors)
+        columns = {name: _Codes.of(values) for name, values in rows.strings.items()}
+        years = np.asarray(rows.years, dtype=np.int32)
+        ids_ = np.array(rows.ids, dtype="S40") if rows.ids else np.zeros(0, dtype="S40")
+        lengths = np.fromiter((len(c) for c in corpus), dtype=np.int64, count=len(corpus))
+        offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        tokens = np.fromiter((t for c in corpus for t in c), dtype=np.int32, count=int(offsets[-1]))
+        return cls(tokenizer, retriever, ids_, columns, years, rows.vectors, tokens, offsets)
 
     # --- search ---------------------------------------------------------------------------
 
@@ -249,26 +298,41 @@ class KeywordIndex:
     # --- persistence ----------------------------------------------------------------------
 
     def save(self, directory: Path) -> None:
-        """Write the index to ``directory`` (replaced as a whole: written aside, then renamed)."""
-        tmp = directory.with_name(directory.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
+        """Write the index to ``directory``, replaced as a whole and at once: the files go to a new
+        folder beside it, then ``directory`` (a symlink) is switched to that folder. A reader in
+        another process sees the old index or the new one, never a gap; one that has the old one
+        mapped keeps reading it."""
+        parent = directory.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        version = parent / f"{directory.name}.{uuid.uuid4().hex[:12]}"
+        version.mkdir()
         if self.retriever is not None:
-            self.retriever.save(str(tmp / "bm25s"), show_progress=False)
-        np.save(tmp / "ids.npy", self.ids)
+            self.retriever.save(str(version / "bm25s"), show_progress=False)
+        np.save(version / "ids.npy", self.ids)
         if self.vectors is not None:
-            np.save(tmp / "vectors.npy", self.vectors)
-        np.save(tmp / "years.npy", self.years)
+            np.save(version / "vectors.npy", self.vectors)
+        if self.tokens is not None and self.offsets is not None:
+            np.save(version / "tokens.npy", self.tokens)
+            np.save(version / "offsets.npy", self.offsets)
+        np.save(version / "years.npy", self.years)
         for name, col in self.columns.items():
-            np.save(tmp / f"{name}.npy", col.codes)
+            np.save(version / f"{name}.npy", col.codes)
         meta = {"tokenizer": self.tokenizer, "values": {n: c.values for n, c in self.columns.items()}}
-        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        shutil.rmtree(directory, ignore_errors=True)
-        tmp.rename(directory)
+        (version / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        link = parent / f".{version.name}.link"
+        os.symlink(version.name, link)
+        previous = os.readlink(directory) if directory.is_symlink() else None
+        if directory.is_dir() and not directory.is_symlink():  # saved before versions were kept
+            shutil.rmtree(directory)
+        os.replace(link, directory)
+        if previous:
+            shutil.rmtree(parent / previous, ignore_errors=True)
+        shutil.rmtree(directory.with_name(directory.name + ".tmp"), ignore_errors=True)  # older saves
 
     @classmethod
     def load(cls, directory: Path) -> KeywordIndex:
         """Read an index written by :meth:`save`; the big arrays are memory-mapped."""
+        directory = directory.resolve()  # one version throughout, even if a save switches it now
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         retriever = None
         if (directory / "bm25s").exists():
@@ -277,13 +341,102 @@ class KeywordIndex:
             name: _Codes(values, np.load(directory / f"{name}.npy", mmap_mode="r"))
             for name, values in meta["values"].items()
         }
-        kept = directory / "vectors.npy"
-        vectors = np.load(kept, mmap_mode="r") if kept.exists() else None
+
+        def optional(name: str) -> np.ndarray | None:
+            path = directory / f"{name}.npy"
+            return np.load(path, mmap_mode="r") if path.exists() else None
+
         return cls(
             meta["tokenizer"],
             retriever,
             np.load(directory / "ids.npy", mmap_mode="r"),
             columns,
             np.load(directory / "years.npy", mmap_mode="r"),
+            optional("vectors"),
+            optional("tokens"),
+            optional("offsets"),
+        )
+
+
+# --- building blocks of build and updated --------------------------------------------------
+
+#: The string columns a filter looks at, in the order the index keeps them.
+_STRING_COLUMNS = ("body", "section", "kind", "report_id")
+
+
+def _token_ids(
+    docs: Iterable[KeywordDoc], tokenize: Callable[[str], list[str]], vocab: dict[str, int]
+) -> list[list[int]]:
+    """Each doc's token ids (its report header's, then its text's), new tokens added to ``vocab``.
+    Each distinct string is tokenised once (headers repeat)."""
+    cache_: dict[str, list[int]] = {}
+
+    def ids_of(text: str) -> list[int]:
+        ids = cache_.get(text)
+        if ids is None:
+            ids = cache_[text] = [vocab.setdefault(t, len(vocab)) for t in tokenize(text)]
+        return ids
+
+    return [ids_of(report_header(d.body, d.year)) + ids_of(d.text) for d in docs]
+
+
+def _compact(corpus: list[list[int]], vocab: dict[str, int]) -> tuple[list[list[int]], dict[str, int]]:
+    """The corpus and vocabulary with the tokens no chunk uses any more dropped, ids renumbered
+    in their old order (so an index that lost nothing keeps its ids)."""
+    used = sorted({t for c in corpus for t in c})
+    if len(used) == len(vocab):
+        return corpus, dict(vocab)
+    renumber = {old: new for new, old in enumerate(used)}
+    by_id = {i: t for t, i in vocab.items()}
+    return [[renumber[t] for t in c] for c in corpus], {by_id[old]: new for old, new in renumber.items()}
+
+
+@dataclass
+class _Rows:
+    """The chunks of an index as plain columns, to filter, join and sort before assembling."""
+
+    ids: list[str]
+    corpus: list[list[int]]
+    strings: dict[str, list[str]]
+    years: list[int]
+    vectors: np.ndarray | None
+
+    @classmethod
+    def of(cls, docs: Sequence[KeywordDoc], corpus: list[list[int]], vectors: np.ndarray | None) -> _Rows:
+        return cls(
+            ids=[d.id for d in docs],
+            corpus=corpus,
+            strings={name: [getattr(d, name) for d in docs] for name in _STRING_COLUMNS},
+            years=[d.year or 0 for d in docs],
+            vectors=vectors,
+        )
+
+    def plus(self, other: _Rows) -> _Rows:
+        if not self.ids:
+            vectors = other.vectors
+        elif not other.ids:
+            vectors = self.vectors
+        elif self.vectors is None or other.vectors is None:
+            vectors = None  # dense search then goes to Chroma
+        else:
+            vectors = np.concatenate([self.vectors, np.asarray(other.vectors, dtype=self.vectors.dtype)])
+        return _Rows(
+            self.ids + other.ids,
+            self.corpus + other.corpus,
+            {name: self.strings[name] + other.strings[name] for name in _STRING_COLUMNS},
+            self.years + other.years,
             vectors,
+        )
+
+    def in_store_order(self) -> _Rows:
+        """Sorted as the store lists chunks for a build (year, body, report, chunk id), so an
+        updated index equals a rebuilt one and a year or body filter still selects runs."""
+        body, report = self.strings["body"], self.strings["report_id"]
+        order = sorted(range(len(self.ids)), key=lambda i: (self.years[i], body[i], report[i], self.ids[i]))
+        return _Rows(
+            [self.ids[i] for i in order],
+            [self.corpus[i] for i in order],
+            {name: [values[i] for i in order] for name, values in self.strings.items()},
+            [self.years[i] for i in order],
+            None if self.vectors is None else np.asarray(self.vectors)[order],
         )

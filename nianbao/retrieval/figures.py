@@ -17,13 +17,16 @@ from nianbao import store
 from nianbao.ingest.labels import strip_numbering
 from nianbao.keys import (
     ROW_GROUPS,
+    SMALL_SAMPLE,
     T3_APPLICANT_COLUMNS,
     T3_COLUMN_GROUPS,
     T3_COLUMNS,
     T3_OTHER_SUBROWS,
+    T3_RESULT_ROWS,
     T3_ROWS,
     T4_ROWS,
     TABLE_COLUMNS,
+    Rate,
     label_of,
     row_heading,
 )
@@ -150,6 +153,168 @@ class FiguresTool:
     def trend(self, report_ids: Sequence[str], metric: str) -> list[Figure]:
         return sorted(self.get(report_ids, metric), key=lambda f: f.year or 0)
 
+    def rate(self, report_ids: Sequence[str], rate: Rate) -> list[RateFigure]:
+        """The rate in each report (in the order of ``report_ids``) with every figure it used.
+
+        A report lacking one of the rate's terms is left out; one whose denominator is 0 comes
+        back with ``value`` None.
+
+        >>> [r.formula for r in tool.rate([pingtan_2024], RATES["review_correction"])]
+        ['结果纠正1 ÷ 总计7 = 14.3%']
+        """
+        terms = {m: {f.report_id: f for f in self.get(report_ids, m)} for m in rate_terms(rate)}
+        out = []
+        for report_id in report_ids:
+            numerator = tuple(terms[m].get(report_id) for m in rate.numerator)
+            denominator = tuple(terms[m].get(report_id) for m in rate.denominator)
+            if all(f is not None for f in (*numerator, *denominator)):
+                out.append(RateFigure(rate, numerator, denominator))  # type: ignore[arg-type]  # no term is None here
+        return out
+
+
+def share_of(metric: str) -> Rate | None:
+    """The rate a figure is a share of: an applicant column of its row's 总计 (自然人 217 of 新收
+    218), a result row of （七）办理结果总计, a table-4 result of its row's 总计. None for a figure
+    that is no part of a total (新收, 结转下年度)."""
+    table, row, column = metric.split(".")
+    if column not in ("total",) and (table == "t3" or table == "t4"):
+        whole = f"{table}.{row}.total"
+    elif table == "t3" and _is_result(row):
+        whole = "t3.total_processed.total"
+    else:
+        return None
+    return Rate("share", f"{metric_label(metric)}占比", (metric,), (whole,))
+
+
+def _is_result(row: str) -> bool:
+    """A row (or group of rows) of 三、本年度办理结果, other than its （七）总计."""
+    return all(r in T3_RESULT_ROWS for r in _rows_of(f"t3.{row}"))
+
+
+def rate_terms(rate: Rate) -> tuple[str, ...]:
+    """Every metric a rate reads, numerator first, each once."""
+    return tuple(dict.fromkeys((*rate.numerator, *rate.denominator)))
+
+
+@dataclass(frozen=True)
+class RateFigure:
+    """A rate in one report: the figures of its numerator and denominator, each with its cells.
+
+    ``value`` is the fraction (None when a term has no value or the denominator is 0);
+    ``percent`` is it in percent with one decimal, as answers show it.
+    """
+
+    rate: Rate
+    numerator: tuple[Figure, ...]
+    denominator: tuple[Figure, ...]
+
+    @property
+    def first(self) -> Figure:
+        return self.numerator[0]
+
+    @property
+    def report_id(self) -> str:
+        return self.first.report_id
+
+    @property
+    def body(self) -> str:
+        return self.first.body
+
+    @property
+    def year(self) -> int | None:
+        return self.first.year
+
+    @property
+    def source(self) -> str:
+        return self.first.source
+
+    @property
+    def parts(self) -> tuple[float | int | None, float | int | None]:
+        """(numerator sum, denominator sum); None where a term has no value."""
+        return _sum(self.numerator), _sum(self.denominator)
+
+    @property
+    def cases(self) -> float | int | None:
+        """What the rate is taken over: the denominator's sum."""
+        return self.parts[1]
+
+    @property
+    def value(self) -> float | None:
+        top, bottom = self.parts
+        return None if top is None or not bottom else top / bottom
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.value is None else round(100 * self.value, 1)
+
+    @property
+    def small_sample(self) -> bool:
+        return self.cases is not None and self.cases < SMALL_SAMPLE
+
+    @property
+    def cells(self) -> tuple[StoredCell, ...]:
+        return tuple(c for f in (*self.numerator, *self.denominator) for c in f.cells)
+
+    @property
+    def formula(self) -> str:
+        """结果纠正1 ÷ 总计7 = 14.3%; (予以公开71 + 部分公开29) ÷ 办理结果总计（办结）218 = 45.9%."""
+        labels = term_labels(rate_terms(self.rate))
+        top = _side(self.numerator, labels)
+        bottom = _side(self.denominator, labels)
+        result = "无法计算（分母为0）" if self.percent is None else f"{self.percent:.1f}%"
+        return f"{top} ÷ {bottom} = {result}"
+
+    def as_row(self) -> dict:
+        return {
+            "source": self.source,
+            "body": self.body,
+            "year": self.year,
+            "rate": self.rate.name,
+            "label": self.rate.label,
+            "value": self.value,
+            "percent": self.percent,
+            "formula": self.formula,
+            "small_sample": self.small_sample,
+            "numerator": [f.as_row() for f in self.numerator],
+            "denominator": [f.as_row() for f in self.denominator],
+        }
+
+
+def term_labels(metrics: Sequence[str]) -> dict[str, str]:
+    """Short names for a formula's terms: the column when they share a row (结果纠正, 总计), the
+    row when they share a column (予以公开, 部分公开), else both (复议后起诉（结果纠正）)."""
+    split = [m.split(".") for m in metrics]
+    if len({(table, row) for table, row, _ in split}) == 1:
+        return {m: _column_label(t, c) for m, (t, _, c) in zip(metrics, split, strict=True)}
+    if len({column for _, _, column in split}) == 1:
+        return {m: metric_label(m) for m in metrics}
+    return {
+        m: f"{strip_numbering(label_of(f'{t}.{r}.total')[0].split(' ')[-1])}（{_column_label(t, c)}）"
+        for m, (t, r, c) in zip(metrics, split, strict=True)
+    }
+
+
+def _column_label(table: str, column: str) -> str:
+    return _ORG.label if column == "org" else TABLE_COLUMNS[table].get(column, column)
+
+
+def _side(figures: Sequence[Figure], labels: dict[str, str]) -> str:
+    terms = [f"{labels[f.metric]}{_number(f.value)}" for f in figures]
+    return terms[0] if len(terms) == 1 else f"({' + '.join(terms)})"
+
+
+def _sum(figures: Sequence[Figure]) -> float | int | None:
+    values = [f.value for f in figures]
+    return None if any(v is None for v in values) else _tidy(sum(values))  # type: ignore[arg-type]  # no term is None here
+
+
+def _number(value: float | int | None) -> str:
+    if value is None:
+        return "（未填写）"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return str(int(value))
+
 
 def _rows_of(name: str) -> tuple[str, ...]:
     """A row group's rows, or the one row ``name`` names (``t3.granted`` → granted)."""
@@ -186,18 +351,7 @@ def _figure(metric: str, refs: list[StoredCell]) -> Figure | None:
             continue
         used.append(ref)
         total += ref.value
-    first = refs[0]
-    return Figure(
-        first.report_id,
-        first.source,
-        first.body,
-        first.year,
-        metric,
-        metric_label(metric),
-        _tidy(total),
-        tuple(used),
-        summed=len(used) > 1,
-    )
+    return _of_cells(metric, refs, _tidy(total), used, summed=len(used) > 1)
 
 
 def _row_parts(key: str, present: dict[str, StoredCell]) -> list[StoredCell] | None:
@@ -212,6 +366,13 @@ def _row_parts(key: str, present: dict[str, StoredCell]) -> list[StoredCell] | N
 
 
 def _incomplete(metric: str, refs: list[StoredCell]) -> Figure:
+    return _of_cells(metric, refs, None, refs, summed=False)
+
+
+def _of_cells(
+    metric: str, refs: list[StoredCell], value: float | int | None, used: list[StoredCell], summed: bool
+) -> Figure:
+    """A Figure of one report (the first cell's) with the cells it was read from."""
     first = refs[0]
     return Figure(
         first.report_id,
@@ -220,9 +381,9 @@ def _incomplete(metric: str, refs: list[StoredCell]) -> Figure:
         first.year,
         metric,
         metric_label(metric),
-        None,
-        tuple(refs),
-        summed=False,
+        value,
+        tuple(used),
+        summed=summed,
     )
 
 
@@ -232,4 +393,13 @@ def _tidy(value: float) -> float | int:
     return int(rounded) if float(rounded).is_integer() else rounded
 
 
-__all__ = ["Figure", "FiguresTool", "T4_ROWS", "concrete_keys", "metric_label"]
+__all__ = [
+    "Figure",
+    "FiguresTool",
+    "RateFigure",
+    "T4_ROWS",
+    "concrete_keys",
+    "metric_label",
+    "rate_terms",
+    "share_of",
+]

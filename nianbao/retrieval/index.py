@@ -4,11 +4,18 @@
 chunk rows and their vectors (``embed``, the slow part) before it opens its write transaction,
 writes the rows to SQL with the records, and calls ``add`` or ``remove`` inside that transaction.
 Only current versions are indexed: a replaced version's vectors are removed, a restored one's
-added again. Vectors go to Chroma at once; the keyword index is rebuilt from the SQL ``chunks``
-table when it is next searched (a marker file says it is stale, so another process sees it too),
-and saved so a new process loads it instead of rebuilding. It also keeps a copy of the chunk
-vectors beside its filter columns: a filtered dense search is then a masked matrix product
-instead of a Chroma metadata query, which grows to hundreds of milliseconds at 10,000 reports.
+added again. Vectors go to Chroma and the keyword index is updated and saved at once, for that
+report only (only its chunks are tokenised): a question never builds anything, and a new process
+loads the saved index (memory-mapped) rather than building it. A process that has the index loaded
+sees another process's update at its next search (the saved index is switched as a whole). The
+keyword index also keeps a copy of the chunk vectors beside its filter columns: a filtered dense
+search is then a masked matrix product instead of a Chroma metadata query, which grows to
+hundreds of milliseconds at 10,000 reports.
+
+If a process is killed between Chroma, the keyword index and the SQL commit, the Library's
+``reconcile`` (run by every ingest and at the server's start) brings both back to the records:
+``sync_keywords`` removes and re-adds just the reports that disagree, and builds the index whole
+only when none is saved.
 
 Nothing heavy happens in ``__init__``: the model, Chroma, the database and the keyword index are
 opened on first use.
@@ -20,9 +27,10 @@ opened on first use.
 
 from __future__ import annotations
 
-import json
+import logging
+import shutil
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -40,6 +48,8 @@ from nianbao.retrieval.hybrid import DEFAULT_WEIGHTS, FusionWeights, Hit, Hybrid
 from nianbao.retrieval.vectors import NO_FILTERS, Filters, VectorStore
 from nianbao.settings import Settings
 
+log = logging.getLogger(__name__)
+
 
 class SearchIndex:
     """Chunking, embedding, vector and keyword search over the stored reports."""
@@ -56,6 +66,7 @@ class SearchIndex:
         self.tokenizer = tokenizer
         self.weights = weights
         self._keywords: KeywordIndex | None = None
+        self._keywords_stamp: tuple[int, int] | None = None
         self._lock = threading.RLock()
 
     # --- lazily opened parts ------------------------------------------------------------
@@ -77,12 +88,11 @@ class SearchIndex:
     def keyword_dir(self) -> Path:
         return self.settings.data_dir / "bm25" / self.tokenizer
 
-    @property
-    def stale_marker(self) -> Path:
-        return self.stale_marker_of(self.tokenizer)
-
-    def stale_marker_of(self, tokenizer: str) -> Path:
-        return self.settings.data_dir / "bm25" / f"{tokenizer}.stale"
+    def legacy_markers(self) -> list[Path]:
+        """The files that said "rebuild at the next search" before the index was kept up to date
+        at ingest: a data dir that has one gets its keyword index rebuilt by ``sync_keywords``."""
+        folder = self.settings.data_dir / "bm25"
+        return sorted(folder.glob("*.stale")) if folder.is_dir() else []
 
     # --- the Library's Index protocol ---------------------------------------------------
 
@@ -103,18 +113,26 @@ class SearchIndex:
     ) -> None:
         """Upsert the rows' vectors into Chroma (embedded now unless ``vectors`` are given) with
         the report's metadata (read from the store unless ``meta`` is given, as it must be for a
-        report not committed yet); mark the keyword index stale."""
+        report not committed yet); put them in the keyword index (in place of what it held for
+        this report) and save it."""
+        meta = meta or self._stored_meta(report_id)
         if rows:
-            meta = meta or self._stored_meta(report_id)
             vectors = self.embed(rows) if vectors is None else vectors
             metadatas = [vector_metadata(meta, row) for row in rows]
             self.vectors.upsert([row["id"] for row in rows], vectors, metadatas)
-        self.mark_stale(added=[report_id] if rows else [])
+        docs = [keyword_doc(row, meta.body, meta.year) for row in rows]
+        self.update_keywords(remove=[report_id], docs=docs, vectors=vectors)
 
     def remove(self, report_id: str) -> None:
-        """Delete a report's vectors; mark the keyword index stale."""
+        """Delete a report's vectors and its keyword entries (the keyword index is saved)."""
         self.vectors.delete_report(report_id)
-        self.mark_stale(removed=[report_id])
+        self.update_keywords(remove=[report_id])
+
+    def rename_body(self, report_id: str, body: str) -> None:
+        """A stored report's body is now called ``body``: its vectors' metadata say so (no
+        embedding again), and its keyword entries are replaced with it."""
+        self.vectors.set_metadata(report_id, {"body": body})
+        self.update_keywords(remove=[report_id], docs=self.keyword_docs([report_id]))
 
     # --- search ---------------------------------------------------------------------------
 
@@ -166,64 +184,110 @@ class SearchIndex:
 
     # --- keyword index --------------------------------------------------------------------
 
-    def mark_stale(self, added: Sequence[str] = (), removed: Sequence[str] = ()) -> None:
-        """Note (in memory and on disk, for every tokeniser's index) that the keyword index no
-        longer matches the store, and which reports it should then hold or not hold."""
-        self._keywords = None
-        for tokenizer in TOKENIZERS:
-            marker = self.stale_marker_of(tokenizer)
-            state = _read_marker(marker)
-            state["added"] = sorted((set(state["added"]) - set(removed)) | set(added))
-            state["removed"] = sorted((set(state["removed"]) - set(added)) | set(removed))
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text(json.dumps(state))
-
     def keywords(self) -> KeywordIndex:
-        """The keyword index: in memory, else loaded from disk, else rebuilt from the store."""
+        """The keyword index: in memory while it is the saved one, else loaded from disk (memory-
+        mapped; another process may have updated it). Built from the store only when nothing is
+        saved (``sync_keywords``, run by every ingest and at the server's start, builds it first)."""
         with self._lock:
-            stale = self.stale_marker.exists()
-            if self._keywords is not None and not stale:
-                return self._keywords
-            if not stale and (self.keyword_dir / "meta.json").exists():
-                self._keywords = KeywordIndex.load(self.keyword_dir)
-            else:
-                self._keywords = self.rebuild_keywords()
-            return self._keywords
+            current = self._saved_keywords()
+            if current is not None:
+                return current
+            log.warning("no keyword index saved in %s; building it from the records", self.keyword_dir)
+            return self._keep(self.rebuild_keywords())
+
+    def update_keywords(
+        self, remove: Collection[str] = (), docs: Sequence[KeywordDoc] = (), vectors: np.ndarray | None = None
+    ) -> None:
+        """Remove these reports' chunks from the keyword index, add ``docs`` (with their vectors),
+        and save it: one report's work, done at ingest."""
+        with self._lock:
+            current = self._saved_keywords()
+            if current is None or current.tokens is None:
+                # Nothing saved yet, or saved before token ids were kept: build it from what the
+                # store has committed (the caller's own report may not be committed yet).
+                current = self.rebuild_keywords()
+            updated = current.updated(remove=remove, docs=docs, vectors=vectors)
+            updated.save(self.keyword_dir)
+            self._keep(updated)
+            self._drop_other_tokenizers()
+
+    def sync_keywords(self, chunk_reports: Mapping[str, str]) -> int:
+        """Bring the keyword index to the stored chunks (chunk id → report id): remove and re-add
+        the reports whose chunks disagree, build it whole when none is saved (or one from before
+        token ids were kept). How many reports it corrected."""
+        with self._lock:
+            markers = self.legacy_markers()
+            current = None if markers else self._saved_keywords()
+            if current is None or current.tokens is None:
+                if not chunk_reports and current is None and not markers:
+                    return 0  # nothing stored, nothing saved: the first ingest builds it
+                self._keep(self.rebuild_keywords())
+                for marker in markers:
+                    marker.unlink(missing_ok=True)
+                return len(set(chunk_reports.values()))
+            held = dict(
+                zip(
+                    (bytes(i).decode() for i in current.ids),
+                    (current.columns["report_id"].values[c] for c in current.columns["report_id"].codes),
+                    strict=True,
+                )
+            )
+            wrong = {held[c] for c in held.keys() - chunk_reports.keys()}
+            wrong |= {chunk_reports[c] for c in chunk_reports.keys() - held.keys()}
+            wrong |= {r for c, r in chunk_reports.items() if c in held and held[c] != r}
+            if not wrong:
+                return 0
+            docs = self.keyword_docs(sorted(wrong & set(chunk_reports.values())))
+            vectors = self.vectors.embeddings_of([d.id for d in docs]) if docs else None
+            self.update_keywords(remove=wrong, docs=docs, vectors=vectors)
+            return len(wrong)
 
     def rebuild_keywords(self) -> KeywordIndex:
-        """Build the keyword index from the SQL ``chunks`` table and save it.
-
-        The stale marker is cleared only if the rebuilt index holds the reports added since it
-        was set and none of those removed: an ``add`` runs inside the Library's transaction, so
-        a rebuild that races it reads the store before the commit and must run again.
-        """
-        before = self.stale_marker.read_text() if self.stale_marker.exists() else None
+        """Build the keyword index from the SQL ``chunks`` table (vectors from Chroma) and save it."""
         docs = self.keyword_docs()
         vectors = self.vectors.embeddings_of([d.id for d in docs]) if docs else None
         index = KeywordIndex.build(docs, self.tokenizer, vectors)
         index.save(self.keyword_dir)
-        if before is not None and self.stale_marker.exists() and self.stale_marker.read_text() == before:
-            state = _read_marker(self.stale_marker)
-            held = set(index.columns["report_id"].values)
-            if set(state["added"]) <= held and not set(state["removed"]) & held:
-                self.stale_marker.unlink()
         return index
 
-    def keyword_docs(self) -> list[KeywordDoc]:
+    def _drop_other_tokenizers(self) -> None:
+        """Delete the keyword indexes saved with another tokeniser (an evaluation's): they no
+        longer match the store, and whoever uses one next builds it again."""
+        for name in TOKENIZERS.keys() - {self.tokenizer}:
+            other = self.settings.data_dir / "bm25" / name
+            if other.is_symlink():
+                target = other.resolve()
+                other.unlink()
+                shutil.rmtree(target, ignore_errors=True)
+            elif other.is_dir():
+                shutil.rmtree(other, ignore_errors=True)
+
+    def _saved_keywords(self) -> KeywordIndex | None:
+        """The saved keyword index: the one in memory if it is still the saved one; None if none is."""
+        for _ in range(3):  # a save in another process may switch versions while this loads
+            stamp = _stamp(self.keyword_dir)
+            if stamp is None:
+                return None
+            if self._keywords is not None and stamp == self._keywords_stamp:
+                return self._keywords
+            try:
+                self._keywords = KeywordIndex.load(self.keyword_dir)
+            except FileNotFoundError:
+                continue
+            self._keywords_stamp = stamp
+            return self._keywords
+        return None
+
+    def _keep(self, index: KeywordIndex) -> KeywordIndex:
+        """Hold ``index`` in memory as the one just saved."""
+        self._keywords, self._keywords_stamp = index, _stamp(self.keyword_dir)
+        return index
+
+    def keyword_docs(self, report_ids: Sequence[str] | None = None) -> list[KeywordDoc]:
+        """The stored chunks (of these reports, or all) as the keyword index takes them."""
         with self.engine.connect() as conn:
-            rows = store.keyword_rows(conn)
-        return [
-            KeywordDoc(
-                row["id"],
-                row["text"],
-                row["report_id"],
-                row["body"],
-                row["year"],
-                top_section(row["section_path"]),
-                row["kind"],
-            )
-            for row in rows
-        ]
+            rows = store.keyword_rows(conn, report_ids)
+        return [keyword_doc(row, row["body"], row["year"]) for row in rows]
 
     # --- store lookups --------------------------------------------------------------------
 
@@ -242,13 +306,20 @@ class SearchIndex:
         return stored.meta
 
 
-def _read_marker(marker: Path) -> dict[str, list[str]]:
-    """The reports added and removed since the keyword index was last rebuilt."""
+def _stamp(directory: Path) -> tuple[int, int] | None:
+    """Which saved version ``directory`` holds (its meta file's inode and mtime); None if none."""
     try:
-        state = json.loads(marker.read_text())
-    except (OSError, ValueError):
-        state = {}
-    return {"added": list(state.get("added", [])), "removed": list(state.get("removed", []))}
+        st = (directory / "meta.json").stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+def keyword_doc(row: Mapping[str, Any], body: str, year: int | None) -> KeywordDoc:
+    """A chunk row (as stored, or as about to be) of a report of this body and year."""
+    return KeywordDoc(
+        row["id"], row["text"], row["report_id"], body, year, top_section(row["section_path"]), row["kind"]
+    )
 
 
 def top_section(path: Sequence[str]) -> str:

@@ -146,6 +146,13 @@ class VectorStore:
     def delete_report(self, report_id: str) -> None:
         self.collection.delete(where={"report_id": report_id})
 
+    def set_metadata(self, report_id: str, values: Mapping[str, Any]) -> None:
+        """Change metadata fields of every vector of a report, keeping the vectors."""
+        got = self.collection.get(where={"report_id": report_id}, include=["metadatas"])
+        if got["ids"]:
+            metadatas = [_clean({**(m or {}), **values}) for m in got["metadatas"] or []]
+            self.collection.update(ids=got["ids"], metadatas=metadatas)
+
     def ids_of(self, report_id: str) -> list[str]:
         return list(self.collection.get(where={"report_id": report_id}, include=[])["ids"])
 

@@ -1,4 +1,5 @@
-"""The record store: reports, sections, cells, findings and chunks in one SQL database.
+"""The record store: reports, sections, cells, findings and chunks in one SQL database (and
+the conversations, ``store.conversations``).
 
 SQLite under the data directory by default; any SQLAlchemy URL (PostgreSQL) works. Every SQL
 statement of the project is in this package: ``schema`` (the tables and ``connect``),
@@ -10,9 +11,19 @@ that return values of ``nianbao.model``; lists hold the current versions).
 from __future__ import annotations
 
 from nianbao.model import StoredReport
+from nianbao.store.conversations import (
+    connect_conversations,
+    conversation_turns,
+    conversations,
+    count_conversations,
+    load_conversation,
+    save_turn,
+)
 from nianbao.store.queries import (
     Which,
     audit_log,
+    body_alias_map,
+    body_regions,
     cell_counts,
     chunk_rows,
     chunk_rows_by_report,
@@ -30,6 +41,7 @@ from nianbao.store.queries import (
     load_sections,
     orphan_rows,
     report_text,
+    reports_of_body,
     reports_with_sections,
     sources_without_chunks,
     stored_cells,
@@ -39,6 +51,7 @@ from nianbao.store.queries import (
 from nianbao.store.schema import (
     CHILD_TABLES,
     audit,
+    body_aliases,
     cells,
     chunks,
     connect,
@@ -51,12 +64,14 @@ from nianbao.store.schema import (
 from nianbao.store.transactions import StoreBusy, is_busy, lock_writes, writing
 from nianbao.store.writes import (
     add_alias,
+    add_body_alias,
     delete_orphan_rows,
     delete_report,
     log_action,
     make_current,
     now,
     purge_deleted,
+    rename_body,
     retire,
     soft_delete,
     write_report,
@@ -74,6 +89,10 @@ __all__ = [
     "add_alias",
     "audit",
     "audit_log",
+    "add_body_alias",
+    "body_alias_map",
+    "body_aliases",
+    "body_regions",
     "cell_counts",
     "cells",
     "chunk_rows",
@@ -81,6 +100,10 @@ __all__ = [
     "chunks",
     "chunks_of",
     "connect",
+    "connect_conversations",
+    "conversation_turns",
+    "conversations",
+    "count_conversations",
     "delete_orphan_rows",
     "deleted_before",
     "delete_report",
@@ -93,6 +116,7 @@ __all__ = [
     "keyword_rows",
     "list_reports",
     "load_cells",
+    "load_conversation",
     "load_findings",
     "load_narrative",
     "load_sections",
@@ -104,10 +128,13 @@ __all__ = [
     "now",
     "orphan_rows",
     "purge_deleted",
+    "rename_body",
     "report_text",
     "reports",
+    "reports_of_body",
     "reports_with_sections",
     "retire",
+    "save_turn",
     "sections",
     "soft_delete",
     "sources_without_chunks",

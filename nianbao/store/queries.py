@@ -21,8 +21,19 @@ from nianbao.model import (
     Section,
     StoredCell,
     StoredReport,
+    TableCoverage,
 )
-from nianbao.store.schema import CHILD_TABLES, audit, cells, chunks, findings, narrative, reports, sections
+from nianbao.store.schema import (
+    CHILD_TABLES,
+    audit,
+    body_aliases,
+    cells,
+    chunks,
+    findings,
+    narrative,
+    reports,
+    sections,
+)
 
 # --- reports -----------------------------------------------------------------------------
 
@@ -38,6 +49,8 @@ def _meta_row(row: Any) -> ReportMeta:
         layout=row.layout,
         title=row.title,
         sha256=row.sha256,
+        published=row.published,
+        source_url=row.source_url,
     )
 
 
@@ -47,6 +60,7 @@ def _stored(row: Any) -> StoredReport:
         tuple(row.warnings),
         tuple(row.also_seen_as),
         row.ingested_at,
+        coverage=tuple(TableCoverage(*item) for item in row.coverage or ()),
         version=row.version,
         current=bool(row.current),
         deleted_at=row.deleted_at,
@@ -119,6 +133,24 @@ def audit_log(conn: Connection, report_id: str | None = None, limit: int = 200) 
         AuditEntry(r.at, r.actor, r.action, r.report_id, r.body, r.year, r.source, r.detail)
         for r in conn.execute(query)
     ]
+
+
+def body_alias_map(conn: Connection) -> dict[str, str]:
+    """Alias → canonical body name, for every alias recorded."""
+    return {row.alias: row.body for row in conn.execute(select(body_aliases))}
+
+
+def body_regions(conn: Connection) -> dict[str, set[str]]:
+    """Each stored body's name → the regions its reports give."""
+    out: dict[str, set[str]] = {}
+    for row in conn.execute(select(reports.c.body, reports.c.region).distinct()):
+        out.setdefault(row.body, set()).update([row.region] if row.region else [])
+    return out
+
+
+def reports_of_body(conn: Connection, body: str) -> list[str]:
+    """The ids of the reports stored under ``body``."""
+    return list(conn.execute(select(reports.c.id).where(reports.c.body == body)).scalars())
 
 
 def report_text(conn: Connection, report_id: str) -> str:
@@ -213,9 +245,9 @@ def load_narrative(conn: Connection, report_ids: Sequence[str]) -> list[Narrativ
 # --- search chunks -------------------------------------------------------------------------
 
 
-def keyword_rows(conn: Connection) -> list[dict[str, Any]]:
-    """Every chunk of the current reports with its report's body and year, as the keyword index
-    is built from them."""
+def keyword_rows(conn: Connection, report_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Every chunk of the current reports (of these reports, or of all) with its report's body
+    and year, as the keyword index is built from them, in the order it keeps them."""
     c, r = chunks, reports
     query = (
         select(c.c.id, c.c.text, c.c.report_id, c.c.section_path, c.c.kind, r.c.body, r.c.year)
@@ -223,7 +255,14 @@ def keyword_rows(conn: Connection) -> list[dict[str, Any]]:
         .where(IS_CURRENT)
         .order_by(r.c.year, r.c.body, c.c.report_id, c.c.id)
     )
-    return [dict(row._mapping) for row in conn.execute(query)]
+    if report_ids is None:
+        return [dict(row._mapping) for row in conn.execute(query)]
+    ids = list(report_ids)
+    return [
+        dict(row._mapping)
+        for i in range(0, len(ids), 500)
+        for row in conn.execute(query.where(c.c.report_id.in_(ids[i : i + 500])))
+    ]
 
 
 def chunk_rows(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -54,6 +54,18 @@ reports = Table(
     Column("version", Integer, nullable=False, server_default="1"),
     Column("current", Boolean, nullable=False, server_default=true(), index=True),
     Column("deleted_at", String(32)),
+    Column("published", String(10)),  # the page's publication date, YYYY-MM-DD, when it says
+    Column("source_url", Text),  # the page's address, when it says
+    Column("coverage", JSON),  # [[table, name, cells read, cells expected], ...]; NULL before 0.2
+)
+
+#: Other names of a body (a slip corrected, a shorter or longer form of the name) and the
+#: canonical name its reports are stored under.
+body_aliases = Table(
+    "body_aliases",
+    metadata,
+    Column("alias", Text, primary_key=True),
+    Column("body", Text, nullable=False, index=True),
 )
 
 
@@ -147,6 +159,9 @@ _ADDED_COLUMNS = {
         "version INTEGER NOT NULL DEFAULT 1",
         "current BOOLEAN NOT NULL DEFAULT TRUE",
         "deleted_at VARCHAR(32)",
+        "published VARCHAR(10)",
+        "source_url TEXT",
+        "coverage JSON",
     ),
 }
 

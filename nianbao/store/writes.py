@@ -15,7 +15,17 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
 from nianbao.model import Cell, Finding, NarrativeFigure, Report, ReportMeta, Section
-from nianbao.store.schema import CHILD_TABLES, audit, cells, chunks, findings, narrative, reports, sections
+from nianbao.store.schema import (
+    CHILD_TABLES,
+    audit,
+    body_aliases,
+    cells,
+    chunks,
+    findings,
+    narrative,
+    reports,
+    sections,
+)
 
 
 def write_report(
@@ -53,6 +63,9 @@ def write_report(
             ingested_at=now(),
             version=(latest or 0) + 1,
             current=current,
+            published=m.published,
+            source_url=m.source_url,
+            coverage=[[c.table, c.name, c.read, c.expected] for c in report.coverage],
         )
     )
     _insert_many(conn, sections, [_section_row(m.id, s) for s in report.sections])
@@ -184,6 +197,22 @@ def log_action(
             detail=detail,
         )
     )
+
+
+def add_body_alias(conn: Connection, alias: str, body: str) -> None:
+    """Remember that ``alias`` names the body stored as ``body`` (the alias's last word wins)."""
+    if alias == body:
+        return
+    conn.execute(delete(body_aliases).where(body_aliases.c.alias == alias))
+    conn.execute(insert(body_aliases).values(alias=alias, body=body))
+
+
+def rename_body(conn: Connection, old: str, new: str) -> None:
+    """Store every report of ``old`` under ``new``; ``old`` and its aliases become aliases of it."""
+    conn.execute(reports.update().where(reports.c.body == old).values(body=new))
+    conn.execute(body_aliases.update().where(body_aliases.c.body == old).values(body=new))
+    conn.execute(delete(body_aliases).where(body_aliases.c.alias == new))
+    add_body_alias(conn, old, new)
 
 
 def delete_report(conn: Connection, report_id: str) -> bool:

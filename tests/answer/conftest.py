@@ -89,7 +89,9 @@ def source(library: Library) -> Callable[[MadeUp], Source]:
             sections = store.load_sections(conn, rid)
         assert rep is not None
         m = rep.meta
-        return Source(rid, m.source, m.body, m.year, text, _section_finder(sections))
+        return Source(
+            rid, m.source, m.body, m.year, text, _section_finder(sections), tuple(sections), m.title
+        )
 
     return source_of
 

@@ -7,11 +7,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 
 from nianbao.answer import check
 from nianbao.answer.engine import Answerer
+from nianbao.catalog import Catalog
 from nianbao.retrieval.figures import FiguresTool
-from tests.fixtures import BUREAU, BUREAU_2023, OFFICE, OFFICE_2022, OFFICE_2023, MadeUp, report_id
+from nianbao.settings import Settings
+from tests.fixtures import (
+    BUREAU,
+    BUREAU_2023,
+    OFFICE,
+    OFFICE_2022,
+    OFFICE_2023,
+    MadeUp,
+    made_up_library,
+    report_id,
+)
 
 Findings = Callable[[MadeUp], list]
 
@@ -91,3 +104,24 @@ def test_the_findings_answer_cites_as_text_only_what_the_text_says(
 
 def test_numbers_a_question_states_do_not_include_its_years() -> None:
     assert check.asked_numbers("2023年结转下年度3件、新收10.5件对吗") == {3.0, 10.5}
+
+
+def test_a_break_across_years_is_named_as_nianbao_check_lists_it(tmp_path: Path) -> None:
+    """白鹭县政府办 2022 carries 3 applications forward; this 2023 prints 上年结转 2 (balanced
+    within itself: 新收38 + 2 = 38 + 2)."""
+    t3 = {**OFFICE_2023.t3, "new_received": (33, 4, 0, 0, 1, 0), "carried_over": (2, 0, 0, 0, 0, 0)}
+    carried_less = replace(OFFICE_2023, t3=t3, stated=[])
+    library = made_up_library(Settings(data_dir=tmp_path / "data"), [OFFICE_2022, carried_less])
+    try:
+        catalog = Catalog(library.engine)
+        crossing = [f for f in catalog.findings() if f.rule.startswith("cross_year")]
+        assert crossing and all(f.year == 2023 for f in crossing)
+        answer = Answerer(catalog).ask("白鹭县政府办2023年表三对得上吗？")
+        assert answer.status == "answered" and "不一致" in answer.text
+        assert all(f.message in answer.text for f in crossing)
+        assert {(c.year, c.key) for c in answer.citations} >= {
+            (2022, "t3.carried_forward.total"),
+            (2023, "t3.carried_over.total"),
+        }
+    finally:
+        library.engine.dispose()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from nianbao.answer import compose
+from nianbao.model import StoredCell
 from nianbao.retrieval.figures import Figure, FiguresTool
 from tests.fixtures import BUREAU, BUREAU_2023, OFFICE, OFFICE_2022, OFFICE_2023, MadeUp, report_id
 
@@ -90,3 +91,22 @@ def test_a_flagged_break_cites_nothing_as_text_that_the_text_does_not_say(
 )
 def test_a_number_is_written_as_the_report_wrote_it(value: float | None, written: str) -> None:
     assert compose.number(value) == written
+
+
+def _figure_of(as_written: str) -> Figure:
+    """A figure whose one cell has no value, written as ``as_written``."""
+    cell = StoredCell(
+        "r1", "a.txt", "某局", 2023, "t4.review.other", None, as_written, "表四", "行政复议", "其他结果"
+    )
+    return Figure(
+        "r1", "a.txt", "某局", 2023, "t4.review.other", "行政复议（其他结果）", None, (cell,), False
+    )
+
+
+def test_a_figure_the_report_left_blank_says_so() -> None:
+    assert compose.describe(_figure_of("")) == "某局2023年行政复议（其他结果）为报告未填写"
+    assert "报告未填写" in compose.describe(_figure_of("—"))
+
+
+def test_a_figure_that_could_not_be_read_does_not_claim_the_report_left_it_blank() -> None:
+    assert "报告未填写" not in compose.describe(_figure_of("110024001510102"))

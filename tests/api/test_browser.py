@@ -144,6 +144,24 @@ def test_a_follow_up_and_a_not_found_are_shown_distinctly(page) -> None:
     screenshot(page, "chat-followup")
 
 
+def test_a_refresh_shows_the_conversation_again_and_it_goes_on(page) -> None:
+    first = ask(page, QUESTION)
+    expected = str(CELLS["t3.new_received.total"])
+    assert expected in first.locator(".answer-text").inner_text()
+    page.reload()
+    shown = page.locator("article.answer[data-status]")
+    shown.first.wait_for(timeout=30_000)
+    assert page.locator(".turn .question").all_inner_texts() == [QUESTION]
+    assert expected in shown.first.locator(".answer-text").inner_text()
+    assert f"{SEED}.docx" in shown.first.locator(".cite-source").first.inner_text()
+    follow = ask(page, "其中自然人呢？")  # the same conversation, kept by the server
+    assert str(CELLS["t3.new_received.natural_person"]) in follow.locator(".answer-text").inner_text()
+    page.click("#new-conversation")
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".turn").count() == 0
+
+
 def test_quoted_markup_is_shown_as_text_and_never_run(page) -> None:
     answer = ask(page, "试验县政府办的联系电话是多少？")
     assert MARKUP in answer.locator(".answer-text").inner_text()

@@ -97,7 +97,7 @@ def test_delete_then_restore_over_http_and_the_audit_log_names_the_key_by_its_ha
     assert new_received(client) == [27]
     again = client.post(f"/api/reports/{report_id}/restore", headers=ADMIN).json()
     assert again["status"] == "unchanged"
-    audit = client.get("/api/audit", headers=ADMIN)
+    audit = client.get("/api/audit-log", headers=ADMIN)
     assert audit.status_code == 200
     entries = audit.json()
     key_id = "key:" + hashlib.sha256(ADMIN_KEY.encode()).hexdigest()[:12]
@@ -113,6 +113,6 @@ def test_versions_restore_and_audit_answer_in_the_error_shape(client: httpx.Clie
     missing = client.post("/api/reports/nosuch/restore", headers=ADMIN)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     assert client.post("/api/reports/nosuch/restore").status_code == 401
-    assert client.get("/api/audit").json()["error"]["code"] == "unauthorized"
+    assert client.get("/api/audit-log").json()["error"]["code"] == "unauthorized"
     bad = upload(client, [("x.txt", b"x")], force="maybe")
     assert bad.status_code == 422 and "force" in bad.json()["error"]["message"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from nianbao import store
+from nianbao.ingest.pipeline import extract_report
+from nianbao.ingest.read import read_path
 from nianbao.library import Library, collect_files
 from nianbao.settings import Settings
 from tests.conftest import RAW
@@ -85,3 +87,30 @@ def test_a_file_with_the_wrong_extension_is_read_by_its_content(tmp_path: Path) 
     assert outcome.status == "ingested" and outcome.cells == 200
     pdf_as_txt = lib.ingest_bytes((RAW / "2024_huaian_shi.pdf").read_bytes(), "report.txt")
     assert pdf_as_txt.status == "ingested" and pdf_as_txt.cells == 200
+
+
+HONGZE = [RAW / "2023_huaian_hongzequ.pdf", RAW / "2024_huaian_hongzequ.pdf"]
+
+
+def test_one_body_under_two_titles_is_stored_under_one_name_whichever_comes_first(tmp_path: Path) -> None:
+    names = [extract_report(read_path(p)).meta.body for p in HONGZE]
+    assert len(set(names)) == 2  # the two years' titles name the body differently
+    for i, order in enumerate((HONGZE, HONGZE[::-1])):
+        lib = Library(Settings(data_dir=tmp_path / f"data{i}"))
+        assert [o.status for o in lib.ingest_paths(order)] == ["ingested", "ingested"]
+        with lib.engine.connect() as conn:
+            stored = {rep.meta.body for rep in store.list_reports(conn)}
+            aliases = store.body_alias_map(conn)
+        assert len(stored) == 1
+        [name] = stored
+        assert aliases == {n: name for n in names if n != name}
+
+
+def test_a_corrected_name_is_kept_as_an_alias_of_the_body(tmp_path: Path) -> None:
+    lib = library(tmp_path)
+    [outcome] = lib.ingest_paths([RAW / "2025_suqian_shuyangxian.txt"])
+    with lib.engine.connect() as conn:
+        [rep] = store.list_reports(conn)
+        aliases = store.body_alias_map(conn)
+    assert outcome.status == "ingested" and rep.meta.body.startswith("沭阳县")
+    assert aliases == {"沐" + rep.meta.body[1:]: rep.meta.body}

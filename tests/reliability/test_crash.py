@@ -66,18 +66,20 @@ app()
 #: What the search index holds against the records, printed as JSON by a fresh process.
 INDEX_STATE = """
 import json
-from nianbao.library import Library, keyword_marker, vector_reports
+from nianbao.library import Library, vector_reports
 from nianbao.settings import Settings
 from nianbao.store import stored_chunks
+from nianbao.retrieval.bm25 import KeywordIndex
 from nianbao.retrieval.index import SearchIndex
 settings = Settings()
 index = SearchIndex(settings)
 with Library(settings).engine.connect() as conn:
     sql = stored_chunks(conn)
 held = vector_reports(index)
-marker = keyword_marker(index) or {"added": set(), "removed": set()}
+saved = KeywordIndex.load(index.keyword_dir) if (index.keyword_dir / "meta.json").exists() else None
+keywords = set() if saved is None else {bytes(i).decode() for i in saved.ids}
 print(json.dumps({"orphan_vectors": len(set(held) - set(sql)), "missing_vectors": len(set(sql) - set(held)),
-                  "marker_ghosts": len(marker["added"] - set(sql.values()))}))
+                  "keyword_ghosts": len(keywords - set(sql))}))
 """
 
 
@@ -257,7 +259,7 @@ def test_after_the_final_run_chroma_and_the_keyword_index_hold_exactly_the_store
     assert vector_reports(index) == sql  # and each vector is filed under its chunk's report
     keywords = index.keywords()
     assert {bytes(i).decode() for i in keywords.ids} == set(sql)
-    assert not index.stale_marker.exists()  # rebuilt once, not on every search from now on
+    assert not index.legacy_markers()
     assert keywords.vectors is not None and (abs(keywords.vectors).sum(axis=1) > 0).all()
     assert index.search("政府信息公开 联系电话", k=3)
 

@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from nianbao import store
 from nianbao.cli import app
-from nianbao.library import Library
+from nianbao.library import Library, Outcome
+from nianbao.retrieval.bm25 import KeywordDoc, KeywordIndex
 from nianbao.retrieval.embed import E5Embeddings
 from nianbao.retrieval.hybrid import Hit
 from nianbao.retrieval.index import SearchIndex
@@ -80,8 +81,17 @@ def report_id(library: Library, source: str) -> str:
 
 
 def stored_chunk_count(library: Library) -> int:
+    """How many chunks the current versions have (the ones the search index holds)."""
     with library.engine.connect() as conn:
-        return len(conn.execute(store.chunks.select()).all())
+        return len(store.stored_chunks(conn))
+
+
+def ingest_anew(library: Library, path: Path) -> Outcome:
+    """Ingest a file as if it was never stored: a deleted copy an earlier test left is purged."""
+    with library.engine.begin() as conn:
+        store.purge_deleted(conn, store.now())
+    [outcome] = library.ingest_paths([path])
+    return outcome
 
 
 def test_the_contact_phone_question_finds_the_seed_contact_chunk(index: SearchIndex) -> None:
@@ -254,13 +264,62 @@ def test_the_search_command_filters_by_body_and_year(
     assert "洪泽区人民政府 2023" in result.output and "市中区" not in result.output
 
 
-def test_a_rebuild_that_cannot_see_an_added_report_yet_stays_stale(index: SearchIndex) -> None:
-    index.mark_stale(added=["not-committed-yet"])  # as if a Library transaction were still open
-    index.keywords()
-    assert index.stale_marker.exists()
-    index.mark_stale(removed=["not-committed-yet"])
-    index.keywords()
-    assert not index.stale_marker.exists()
+def test_an_ingest_updates_the_keyword_index_so_a_question_builds_nothing(
+    library: Library, index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the keyword index was built on a question")
+
+    outcome = ingest_anew(library, PINGTAN_2025)
+    assert outcome.status == "ingested"
+    monkeypatch.setattr(KeywordIndex, "build", no_build)
+    monkeypatch.setattr(SearchIndex, "rebuild_keywords", no_build)
+    reopened = SearchIndex(index.settings, fake_embeddings())  # a new process: loads, builds nothing
+    for searcher in (index, reopened):
+        assert {h.source for h in searcher.search("平潭 政务新媒体", k=5, body="平潭")} == {PINGTAN_2025.name}
+    assert library.delete(outcome.report_id or "")
+    assert reopened.search("平潭 政务新媒体", k=5, body="平潭") == []  # sees the other's update
+
+
+def test_the_updated_keyword_index_equals_one_built_from_the_store(
+    library: Library, index: SearchIndex
+) -> None:
+    outcome = ingest_anew(library, PINGTAN_2025)
+    assert library.delete(outcome.report_id or "")  # updated through an add and a remove
+    kept = index.keywords()
+    built = KeywordIndex.build(index.keyword_docs(), index.tokenizer)
+    assert list(kept.ids) == list(built.ids)
+    for query in ("联系电话", "政府信息公开申请 行政复议 维持", "主动公开 政策解读", "存在的主要问题"):
+        assert (kept.scores(query) == built.scores(query)).all()
+        assert kept.search(query, 8) == built.search(query, 8)
+
+
+def test_reconcile_re_indexes_only_the_reports_the_keyword_index_holds_wrongly(
+    library: Library, index: SearchIndex
+) -> None:
+    rid = report_id(library, FAGAIJU.name)
+    index.update_keywords(remove=[rid])  # as if killed after removing it, before the commit
+    ghost = KeywordDoc("ghost-chunk", "幽灵", "ghost", "某机关", 2023, "", "text")
+    index.update_keywords(docs=[ghost], vectors=index.embeddings.passages([ghost.text]))
+    assert "ghost" in index.keywords().columns["report_id"].values
+    repaired = library.reconcile()
+    assert repaired.keyword_reports == 2
+    held = {bytes(i).decode() for i in index.keywords().ids}
+    with library.engine.connect() as conn:
+        assert held == set(store.stored_chunks(conn))
+    assert library.reconcile().keyword_reports == 0
+
+
+def test_a_data_dir_from_before_incremental_updates_is_rebuilt_by_reconcile(
+    library: Library, index: SearchIndex
+) -> None:
+    marker = index.settings.data_dir / "bm25" / "jieba.stale"
+    marker.write_text('{"added": [], "removed": []}')
+    assert index.legacy_markers() == [marker]
+    assert library.reconcile().keyword_reports > 0
+    assert not marker.exists() and len(index.keywords()) == stored_chunk_count(library)
+    kept = index.keywords().vectors
+    assert kept is not None and len(kept) == stored_chunk_count(library)
 
 
 def test_filtered_dense_search_on_the_kept_vectors_ranks_like_chroma(index: SearchIndex) -> None:

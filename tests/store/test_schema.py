@@ -55,3 +55,37 @@ def test_a_database_made_before_versions_gets_them_and_its_reports_stay_current(
             assert store.audit_log(conn) == []
     finally:
         engine.dispose()
+
+
+#: The ``reports`` table as it was before reports kept the page's date, address and coverage.
+OLD_REPORTS = """
+CREATE TABLE reports (
+    id VARCHAR(32) PRIMARY KEY, sha256 VARCHAR(64) NOT NULL UNIQUE, source TEXT NOT NULL,
+    format VARCHAR(8) NOT NULL, body TEXT NOT NULL, region TEXT, year INTEGER,
+    layout VARCHAR(16) NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL, warnings JSON NOT NULL,
+    also_seen_as JSON NOT NULL, ingested_at VARCHAR(32) NOT NULL
+);
+INSERT INTO reports VALUES
+    ('r1', 'ab', 'a.txt', 'txt', '某局', NULL, 2023, '2021-30', 't', 'x', '[]', '[]', 'now');
+"""
+
+
+def test_a_database_without_the_page_columns_gets_them_and_its_reports_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_REPORTS)
+    engine = store.connect(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            [rep] = store.list_reports(conn)
+            store.add_body_alias(conn, "某某局", "某局")
+            aliases = store.body_alias_map(conn)
+        assert (rep.meta.body, rep.meta.published, rep.meta.source_url, rep.coverage) == (
+            "某局",
+            None,
+            None,
+            (),
+        )
+        assert aliases == {"某某局": "某局"}
+    finally:
+        engine.dispose()

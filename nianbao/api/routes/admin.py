@@ -1,5 +1,5 @@
 """Admin only, with the X-Admin-Key header: POST /api/reports (upload), DELETE /api/reports/{id}
-(soft delete), POST /api/reports/{id}/restore, GET /api/audit.
+(soft delete), POST /api/reports/{id}/restore, GET /api/audit-log.
 
 The admin check runs before the body is read, so a caller without the key cannot make the
 server read (or spool) an upload. Files are read in chunks and refused once over the limit; the
@@ -171,7 +171,7 @@ def restore(report_id: str, library: LibraryDep, actor: ActorDep) -> RestoreResp
 
 
 @router.get(
-    "/api/audit",
+    "/api/audit-log",
     response_model=list[AuditEntryOut],
     responses=_ADMIN_ERRORS,
     summary="The audit log: replaces, deletes, restores, purges (admin)",

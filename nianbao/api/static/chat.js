@@ -12,8 +12,29 @@ const EXAMPLES = [
 ];
 const STATUS = { answered: "已回答", not_found: "没有找到", clarify: "请选择", error: "出错了" };
 
+/** Where the tab keeps its conversation id, so a refresh shows the conversation again. */
+const KEPT = "nianbao.conversation";
+
 let conversationId = null;
 let busy = false;
+
+function keep(id) {
+  conversationId = id;
+  try {
+    if (id) sessionStorage.setItem(KEPT, id);
+    else sessionStorage.removeItem(KEPT);
+  } catch {
+    // storage may be off (private mode); the conversation then lasts as long as the page
+  }
+}
+
+function keptId() {
+  try {
+    return sessionStorage.getItem(KEPT);
+  } catch {
+    return null;
+  }
+}
 
 export function setupChat() {
   const form = document.getElementById("ask-form");
@@ -41,10 +62,32 @@ export function setupChat() {
     ask(text);
   });
   document.getElementById("new-conversation").addEventListener("click", () => {
-    conversationId = null;
+    keep(null);
     clear(document.getElementById("conversation"));
     box.focus();
   });
+  restore();
+}
+
+/** After a refresh: show the tab's conversation again (GET /api/conversations/{id}). */
+async function restore() {
+  const id = keptId();
+  if (!id || busy) return;
+  busy = true;
+  try {
+    const kept = await api(`/api/conversations/${encodeURIComponent(id)}`);
+    const list = document.getElementById("conversation");
+    for (const turn of kept.turns) {
+      const answerBox = el("article", { class: "answer" });
+      list.appendChild(el("li", { class: "turn" }, el("div", { class: "question" }, turn.question), answerBox));
+      renderAnswer(answerBox, { ...turn, options: [] });
+    }
+    conversationId = kept.id;
+  } catch {
+    keep(null); // expired or unknown: the next question starts a new conversation
+  } finally {
+    busy = false;
+  }
 }
 
 /** Ask a question in the current conversation and show the answer under it. */
@@ -63,7 +106,7 @@ export async function ask(question) {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ question, conversation_id: conversationId }),
     });
-    conversationId = reply.conversation_id;
+    keep(reply.conversation_id);
     renderAnswer(answerBox, { ...reply, question });
   } catch (error) {
     renderAnswer(answerBox, { status: "error", answer: error.message, citations: [], options: [] });
