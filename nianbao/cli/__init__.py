@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from nianbao.answer.engine import ReportSearch
     from nianbao.catalog import Catalog
     from nianbao.library import Library
+    from nianbao.model import StoredCell
     from nianbao.settings import Settings
     from nianbao.store import Which
 
@@ -80,6 +81,7 @@ def ingest(
     A file whose report has the standard tables but gave fewer cells than its layout has is
     named with the tables it missed (表三: 0 of 175 cells read); with --strict the command then
     exits 2."""
+    import time
     from collections import Counter
 
     from rich.progress import Progress
@@ -88,22 +90,37 @@ def ingest(
 
     console = _console()
     files = collect_files(paths)
-    unchanged = _library().already_stored(files) if body is None and year is None else None
-    library = _library(with_index=not records_only and unchanged is None)
+    library = _library()
+    _say_data_dir(library.settings)
+    unchanged = library.already_stored(files) if body is None and year is None else None
+    if unchanged is None and not records_only:
+        library = _library(with_index=True)
     counts: Counter[str] = Counter()
     partial: list[str] = []
+    began = time.monotonic()
+
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("ingesting", total=len(files))
+        task = progress.add_task("checking the store and the search index", total=len(files))
+
+        def started(path: Path) -> None:
+            nonlocal began
+            began = time.monotonic()
+            progress.update(task, description=f"reading {escape(path.name)}")
+
         outcomes = (
             unchanged
             if unchanged is not None
-            else library.ingest_paths(files, body=body, year=year, force=force)
+            else library.ingest_paths(files, body=body, year=year, force=force, started=started)
         )
         for outcome in outcomes:
             counts[outcome.status] += 1
             style = _OUTCOME_STYLES.get(outcome.status, "yellow" if outcome.partial else "green")
+            took = "" if unchanged is not None else f"{time.monotonic() - began:.1f} s"
+            read = f"{outcome.cells} cells" if outcome.cells else ""
+            facts = ", ".join(x for x in (took, read) if x)
             progress.console.print(
-                f"[{style}]{outcome.status:<12}[/] {escape(outcome.source)}: {escape(outcome.message)}",
+                f"[{style}]{outcome.status:<12}[/] {escape(outcome.source)}"
+                f"{f' [dim]({facts})[/]' if facts else ''}: {escape(outcome.message)}",
                 highlight=False,
             )
             if outcome.partial:
@@ -117,6 +134,14 @@ def ingest(
         console.print(f"[yellow]tables read in part[/] {line}", highlight=False)
     if strict and partial:
         raise typer.Exit(2)
+
+
+def _say_data_dir(settings: Settings) -> None:
+    """Name the data directory, on stderr: every command that is not told otherwise uses it."""
+    line = f"nianbao: data directory {settings.data_dir}"
+    if settings.database_url:  # never printed: it may hold a password
+        line += " (records in the database of NIANBAO_DATABASE_URL)"
+    print(line, file=sys.stderr)
 
 
 _OUTCOME_STYLES = {
@@ -288,7 +313,15 @@ def figures(
     format: Annotated[str, typer.Option(help="table, csv or json")] = "table",
     agency: AgencyOption = None,
 ) -> None:
-    """Print stored cells with their sources (the rows of GET /api/figures)."""
+    """Print stored cells with their sources (the rows of GET /api/figures), in table order.
+
+    The default table has one block per report (body, year, file) with each cell's key, value
+    and labels, readable in an 80-column terminal; csv and json carry every field."""
+    from nianbao.catalog import unknown_key
+
+    if problem := unknown_key(key):
+        print(problem, file=sys.stderr)
+        raise typer.Exit(2)
     cells = _catalog().cells(_body(body, agency), year or [], key)
     if format == "json":
         from nianbao.api.schemas import Record
@@ -299,26 +332,36 @@ def figures(
 
         sys.stdout.write(figures_csv(cells))
     else:
-        from rich.table import Table as RichTable
+        _print_cells(cells)
 
-        table = RichTable("body", "year", "key", "value", "as written", "row", "column", "source")
-        for c in cells:
+
+def _print_cells(cells: list[StoredCell]) -> None:
+    """One small table per report, titled with its body, year and file: key, value, row · column."""
+    from itertools import groupby
+
+    from rich import box
+    from rich.table import Table as RichTable
+
+    console = _console()
+    for _, group in groupby(cells, key=lambda c: c.report_id):
+        rows = list(group)
+        first = rows[0]
+        table = RichTable(
+            "key",
+            "value",
+            "row · column",
+            title=escape(f"{first.body} {first.year or ''} · {first.source}"),
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+        )
+        for c in rows:
+            value = c.as_written if c.value is None else f"{c.value:g}"
             table.add_row(
-                *map(
-                    escape,
-                    (
-                        c.body,
-                        str(c.year),
-                        c.key,
-                        str(c.value),
-                        c.as_written,
-                        c.row_label,
-                        c.column_label,
-                        c.source,
-                    ),
-                )
+                escape(c.key), escape(value or "(blank)"), escape(f"{c.row_label} · {c.column_label}")
             )
-        _console().print(table)
+        console.print(table)
+    if not cells:
+        console.print("no stored cells match (`nianbao reports` lists what is stored)")
 
 
 @app.command()
@@ -399,7 +442,10 @@ def serve(
     from nianbao.settings import Settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(Settings(), with_index=with_index), host=host, port=port)
+    settings = Settings()
+    _say_data_dir(settings)
+    print(f"nianbao: serving http://{host}:{port}/ (admin page: /admin)", file=sys.stderr)
+    uvicorn.run(create_app(settings, with_index=with_index), host=host, port=port)
 
 
 @app.command()

@@ -314,9 +314,11 @@ class Library:
         year: int | None = None,
         force: bool = False,
         actor: str | None = None,
+        started: Callable[[Path], None] | None = None,
     ) -> Iterator[Outcome]:
         """Ingest files one by one; first repair what an interrupted earlier run left (reconcile)
-        and purge deleted versions past their retention."""
+        and purge deleted versions past their retention. ``started(path)`` is called as each
+        file begins (the CLI names the file in progress)."""
         try:
             repaired = self.reconcile()
             if repaired.changed:
@@ -325,6 +327,8 @@ class Library:
             log.warning("repair put off: %s", exc)
         self.purge_deleted()
         for path in paths:
+            if started is not None:
+                started(path)
             try:
                 data = path.read_bytes()
             except OSError as exc:

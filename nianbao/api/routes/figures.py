@@ -8,9 +8,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from nianbao.api.deps import CatalogDep
+from nianbao.api.errors import ApiError
 from nianbao.api.export import CSV_COLUMNS, figures_csv
-from nianbao.api.schemas import FindingOut, Metric, Record
+from nianbao.api.schemas import ErrorResponse, FindingOut, Metric, Record
 from nianbao.catalog import metrics as metric_dictionary
+from nianbao.catalog import unknown_key
 
 router = APIRouter(tags=["figures"])
 
@@ -36,7 +38,8 @@ YearQuery = Annotated[list[int] | None, Query(description="A year; repeat for se
         200: {
             "content": {"text/csv": {"example": ",".join(CSV_COLUMNS) + "\r\n"}},
             "description": "JSON records, or a CSV download with `format=csv`.",
-        }
+        },
+        400: {"model": ErrorResponse, "description": "No canonical key starts with `key`; names the nearest"},
     },
     summary="Stored table cells, filtered by body, year and key",
 )
@@ -57,7 +60,9 @@ def figures(
     ] = "json",
     agency: AgencyQuery = None,
 ) -> list[Record] | Response:
-    """Stored cells matching the filters, as JSON records or a CSV download."""
+    """Stored cells matching the filters, in table order, as JSON records or a CSV download."""
+    if problem := unknown_key(key):
+        raise ApiError(400, "unknown_key", problem + " (GET /api/metrics lists every key)")
     cells = catalog.cells(body or agency, year or [], key)
     if format == "csv":
         return Response(
