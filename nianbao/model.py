@@ -337,6 +337,23 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """A 赞 (``up``) or 踩 (``down``) on one answer, with the question, answer, status and cited
+    files as the conversation kept them. ``at`` and ``turn_at`` are seconds since the epoch:
+    when it was rated, and when the answer was given (with the conversation id, which answer)."""
+
+    at: float
+    conversation_id: str
+    turn_at: float
+    rating: str
+    comment: str
+    question: str
+    answer: str
+    status: str
+    sources: str = ""
+
+
+@dataclass(frozen=True)
 class Conversation:
     """A conversation: its server-issued id, what the next question may leave out (``state``),
     and its turns, oldest first. ``created``/``updated`` are seconds since the epoch."""

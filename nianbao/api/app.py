@@ -25,11 +25,12 @@ from fastapi.staticfiles import StaticFiles
 
 from nianbao.answer.conversations import StoredConversations
 from nianbao.answer.engine import build_answerer
+from nianbao.answer.feedback import FeedbackBook
 from nianbao.api import errors
 from nianbao.api.background import BackgroundIndex, warm
 from nianbao.api.docs import add_docs
 from nianbao.api.middleware import BodyLimit, PageHeaders
-from nianbao.api.routes import admin, chat, conversations, figures, health, reports
+from nianbao.api.routes import admin, chat, conversations, feedback, figures, health, reports
 from nianbao.catalog import Catalog
 from nianbao.library import Library, Reconciliation
 from nianbao.settings import Settings
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
         app.state.library = library
         app.state.catalog = catalog = Catalog(library.engine)
         kept = StoredConversations.of(settings)  # in the store: every worker sees every conversation
+        app.state.feedback = FeedbackBook(kept.engine, kept)
         app.state.index = loading
         search = loading.for_question if loading is not None else None
         app.state.answerer = build_answerer(settings, catalog, search, kept)  # LLM wording if configured
@@ -107,7 +109,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     )
     app.state.settings = settings
     errors.register(app)
-    for module in (chat, conversations, reports, figures, admin, health):
+    for module in (chat, conversations, feedback, reports, figures, admin, health):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/", _index_page, include_in_schema=False)
@@ -119,6 +121,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
         BodyLimit,
         limits={
             ("POST", "/api/chat"): CHAT_BODY_LIMIT,
+            ("POST", "/api/feedback"): CHAT_BODY_LIMIT,
             ("POST", "/api/reports"): settings.max_upload_bytes + UPLOAD_OVERHEAD,
         },
     )

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from nianbao.answer.engine import Answerer
+from nianbao.answer.feedback import FeedbackBook
 from nianbao.api.background import BackgroundIndex
 from nianbao.api.errors import ApiError
 from nianbao.catalog import Catalog
@@ -35,6 +36,11 @@ def get_catalog(request: Request) -> Catalog:
 def get_answerer(request: Request) -> Answerer:
     """The Answerer built at start-up."""
     return request.app.state.answerer
+
+
+def get_feedback(request: Request) -> FeedbackBook:
+    """The 赞/踩 ratings, kept beside the conversations."""
+    return request.app.state.feedback
 
 
 def get_index(request: Request) -> BackgroundIndex | None:
@@ -70,6 +76,7 @@ LibraryDep = Annotated[Library, Depends(get_library)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 AnswererDep = Annotated[Answerer, Depends(get_answerer)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+FeedbackDep = Annotated[FeedbackBook, Depends(get_feedback)]
 IndexDep = Annotated[BackgroundIndex | None, Depends(get_index)]
 AdminDep = Depends(require_admin)
 ActorDep = Annotated[str, Depends(admin_actor)]

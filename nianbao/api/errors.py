@@ -62,13 +62,57 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
 
 
+#: Chinese names of the fields people send, for validation messages the page shows as they are.
+FIELD_NAMES = {
+    "question": "问题",
+    "conversation_id": "对话编号",
+    "rating": "评价",
+    "comment": "意见",
+    "body": "机关",
+    "year": "年份",
+    "key": "项目代码",
+    "format": "格式",
+    "limit": "条数",
+    "report_id": "报告编号",
+    "request": "请求",
+}
+
+#: Why a value was refused, by pydantic's error type; ``{…}`` are the error's context values.
+REASONS = {
+    "missing": "必须填写",
+    "string_too_short": "不能为空",
+    "string_too_long": "最多 {max_length} 个字",
+    "string_type": "应为文字",
+    "string_pattern_mismatch": "格式不对",
+    "literal_error": "只能是 {expected}",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+}
+
+
 def describe_validation(exc: RequestValidationError) -> str:
-    """``body.question: String should have at most 500 characters`` — field and reason, per error."""
+    """``问题（question）：最多 500 个字`` — the field, in Chinese and as sent, and why, per error;
+    the page shows it as it is."""
     parts = []
     for err in exc.errors():
-        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "request"
-        parts.append(f"{where}: {err.get('msg', 'invalid value')}")
-    return "; ".join(parts) or "the request is not valid"
+        where = (
+            ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")) or "request"
+        )
+        name = FIELD_NAMES.get(where.split(".")[-1])
+        field = f"{name}（{where}）" if name else where
+        reason = REASONS.get(err.get("type", ""), "取值无效（{msg}）")
+        try:
+            text = reason.format(**{"msg": err.get("msg", ""), **(err.get("ctx") or {})})
+        except (KeyError, IndexError):
+            text = f"取值无效（{err.get('msg', '')}）"
+        parts.append(f"{field}：{text}")
+    return "；".join(parts) or "请求无效"
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -13,6 +13,7 @@ from nianbao.keys import Layout
 from nianbao.model import (
     AuditEntry,
     Conversation,
+    Feedback,
     ReportContents,
     StoredCell,
     StoredFinding,
@@ -548,6 +549,57 @@ class AuditEntryOut(BaseModel):
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditEntryOut:
         return cls(**asdict(entry))
+
+
+# --- feedback -------------------------------------------------------------------------------
+
+MAX_COMMENT_CHARS = 500
+
+
+class FeedbackRequest(BaseModel):
+    """赞 (``up``) or 踩 (``down``) on the answer a question got in a conversation."""
+
+    model_config = _example(
+        conversation_id="4f0c2e9a8b7d4c1e9f3a2b1c0d9e8f7a",
+        question="市中区政府办2023年收到多少信息公开申请？",
+        rating="down",
+        comment="数字对，但没说是哪一年",
+    )
+
+    conversation_id: ConversationId = Field(description="The `conversation_id` of the answer.")
+    question: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)
+    ] = Field(description="The question as asked; its latest answer in the conversation is rated.")
+    rating: Literal["up", "down"]
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_COMMENT_CHARS)] = Field(
+        "", description=f"What was wrong or right, at most {MAX_COMMENT_CHARS} characters."
+    )
+
+
+class FeedbackOut(BaseModel):
+    """A stored rating with the question, answer and status the conversation kept."""
+
+    at: str = Field(description="When it was rated (UTC).")
+    rating: Literal["up", "down"]
+    comment: str
+    question: str
+    answer: str
+    status: str
+    sources: str = Field(description="The files the answer cited, separated by `; `.")
+    conversation_id: str
+
+    @classmethod
+    def of(cls, entry: Feedback) -> FeedbackOut:
+        return cls(
+            at=_iso(entry.at),
+            rating=entry.rating,  # type: ignore[arg-type]  # stored from a validated request
+            comment=entry.comment,
+            question=entry.question,
+            answer=entry.answer,
+            status=entry.status,
+            sources=entry.sources,
+            conversation_id=entry.conversation_id,
+        )
 
 
 class Health(BaseModel):

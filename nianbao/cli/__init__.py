@@ -388,6 +388,37 @@ def check(
     console.print(f"{len(found)} findings")
 
 
+@app.command()
+def feedback(
+    format: Annotated[str, typer.Option(help="table, csv or json")] = "table",
+    limit: Annotated[int, typer.Option(help="How many ratings, newest first")] = 1000,
+) -> None:
+    """The 赞/踩 ratings of answers with their questions (GET /api/feedback), newest first."""
+    from nianbao.answer.conversations import StoredConversations
+    from nianbao.answer.feedback import FeedbackBook
+    from nianbao.api.export import feedback_csv
+    from nianbao.api.schemas import FeedbackOut
+    from nianbao.settings import Settings
+
+    kept = StoredConversations.of(Settings())
+    entries = FeedbackBook(kept.engine, kept).entries(limit)
+    kept.close()
+    if format == "csv":
+        sys.stdout.write(feedback_csv(entries))
+        return
+    if format == "json":
+        print(json.dumps([FeedbackOut.of(e).model_dump() for e in entries], ensure_ascii=False, indent=1))
+        return
+    from rich.table import Table as RichTable
+
+    table = RichTable("at", "rating", "question", "answer", "comment")
+    for e in map(FeedbackOut.of, entries):
+        table.add_row(
+            *map(escape, (e.at, "赞" if e.rating == "up" else "踩", e.question, e.answer, e.comment))
+        )
+    _console().print(table)
+
+
 @app.command("eval")
 def eval_command(
     questions: Annotated[Path, typer.Argument(help="A question set, e.g. eval/questions/dev.jsonl")],

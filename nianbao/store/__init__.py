@@ -19,6 +19,7 @@ from nianbao.store.conversations import (
     load_conversation,
     save_turn,
 )
+from nianbao.store.feedback import feedback, list_feedback, save_feedback
 from nianbao.store.queries import (
     Which,
     audit_log,
@@ -107,6 +108,7 @@ __all__ = [
     "delete_orphan_rows",
     "deleted_before",
     "delete_report",
+    "feedback",
     "find_by_body_year",
     "find_by_sha",
     "findings",
@@ -114,6 +116,7 @@ __all__ = [
     "integrity_problems",
     "is_busy",
     "keyword_rows",
+    "list_feedback",
     "list_reports",
     "load_cells",
     "load_conversation",
@@ -134,6 +137,7 @@ __all__ = [
     "reports_of_body",
     "reports_with_sections",
     "retire",
+    "save_feedback",
     "save_turn",
     "sections",
     "soft_delete",
