@@ -196,16 +196,22 @@ class Answerer:
             "clarify", f"请问是哪个单位、哪一年的什么情况？请把问题问完整，{example}。".replace("，。", "。")
         )
 
-    def _examples(self, catalogue: dict) -> list[str]:
-        """Questions built from what is stored that are answered (at most two)."""
+    def _examples(self, catalogue: dict, limit: int = 2) -> list[str]:
+        """Questions built from what is stored that are answered (at most ``limit``)."""
         examples: list[str] = []
         for candidate in smalltalk.example_questions(catalogue):
             parsed = parse(candidate, BodyResolver(catalogue), self.today or date.today())
             if self._answer(parsed, catalogue)[0].status == "answered":
                 examples.append(candidate)
-            if len(examples) == 2:
+            if len(examples) == limit:
                 break
         return examples
+
+    def overview(self, limit: int = 4) -> tuple[dict[str, list[int]], list[str]]:
+        """What is stored, for the page: each body with its years, and up to ``limit`` example
+        questions built from them and checked to be answered."""
+        catalogue = self._catalogue()
+        return smalltalk.bodies_and_years(catalogue), self._examples(catalogue, limit)
 
     def _small_talk(self, kind: str, q: Question, catalogue: dict) -> Answer:
         """A greeting, thanks, or a question about what can be asked and what is stored."""

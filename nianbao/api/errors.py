@@ -111,7 +111,7 @@ def describe_validation(exc: RequestValidationError) -> str:
             text = reason.format(**{"msg": err.get("msg", ""), **(err.get("ctx") or {})})
         except (KeyError, IndexError):
             text = f"取值无效（{err.get('msg', '')}）"
-        parts.append(f"{field}：{text}")
+        parts.append(f"{field}：{text.replace(' or ', ' 或 ')}")
     return "；".join(parts) or "请求无效"
 
 

@@ -551,6 +551,32 @@ class AuditEntryOut(BaseModel):
         return cls(**asdict(entry))
 
 
+# --- overview -------------------------------------------------------------------------------
+
+
+class BodyYears(BaseModel):
+    """A stored body (its names in several years' titles as one) and the years of its reports."""
+
+    name: str
+    years: list[int]
+
+
+class Overview(BaseModel):
+    """What is stored, for the page's "what's here" panel, and questions it answers."""
+
+    model_config = _example(
+        reports=1,
+        bodies=[{"name": _BODY, "years": [2023]}],
+        examples=[f"{_BODY}2023年本年新收政府信息公开申请多少件？"],
+    )
+
+    reports: int = Field(description="How many reports (current versions) are stored.")
+    bodies: list[BodyYears] = Field(description="Bodies with the most reports first.")
+    examples: list[str] = Field(
+        description="Questions built from what is stored, each checked to be answered."
+    )
+
+
 # --- feedback -------------------------------------------------------------------------------
 
 MAX_COMMENT_CHARS = 500

@@ -1,18 +1,18 @@
 // 问答: ask, show each answer with its status, text and citations; a citation opens its passage,
-// or its table with the cited cell highlighted.
+// or its table with the cited cell highlighted. The conversation id is kept in localStorage, so
+// the conversation is shown again after a reload (its turns come from the server).
 
 import { api, append, clear, el, getMetrics, getReport, yearText } from "./dom.js";
+import { answerText } from "./emphasis.js";
+import { feedbackBar } from "./feedback.js";
 import { recordGrid, tableRecords } from "./grid.js";
+import { setupOverview } from "./overview.js";
 
-const EXAMPLES = [
-  "市中区政府办2023年收到多少信息公开申请？",
-  "市中区政府办2023年因为本机关不掌握相关信息而无法提供的有多少件？",
-  "市中区政府办2023年行政复议有几件？",
-  "市中区政府办政务公开办的联系电话是多少？",
-];
 const STATUS = { answered: "已回答", not_found: "没有找到", clarify: "请选择", error: "出错了" };
+/** Citations shown before "显示其余…". */
+const SHOWN_CITATIONS = 3;
 
-/** Where the tab keeps its conversation id, so a refresh shows the conversation again. */
+/** Where the browser keeps the conversation id, so a reload shows the conversation again. */
 const KEPT = "nianbao.conversation";
 
 let conversationId = null;
@@ -21,8 +21,8 @@ let busy = false;
 function keep(id) {
   conversationId = id;
   try {
-    if (id) sessionStorage.setItem(KEPT, id);
-    else sessionStorage.removeItem(KEPT);
+    if (id) localStorage.setItem(KEPT, id);
+    else localStorage.removeItem(KEPT);
   } catch {
     // storage may be off (private mode); the conversation then lasts as long as the page
   }
@@ -30,7 +30,7 @@ function keep(id) {
 
 function keptId() {
   try {
-    return sessionStorage.getItem(KEPT);
+    return localStorage.getItem(KEPT);
   } catch {
     return null;
   }
@@ -40,12 +40,7 @@ export function setupChat() {
   const form = document.getElementById("ask-form");
   const box = document.getElementById("question");
   const count = document.getElementById("char-count");
-  const examples = document.getElementById("examples");
-  for (const text of EXAMPLES) {
-    const button = el("button", { type: "button", class: "example" }, text);
-    button.addEventListener("click", () => ask(text));
-    examples.appendChild(button);
-  }
+  setupOverview(ask);
   box.addEventListener("input", () => { count.textContent = `${box.value.length}/500`; });
   box.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -69,22 +64,23 @@ export function setupChat() {
   restore();
 }
 
-/** After a refresh: show the tab's conversation again (GET /api/conversations/{id}). */
+/** After a reload: show the kept conversation again (GET /api/conversations/{id}). */
 async function restore() {
   const id = keptId();
   if (!id || busy) return;
   busy = true;
+  conversationId = id;
   try {
     const kept = await api(`/api/conversations/${encodeURIComponent(id)}`);
     const list = document.getElementById("conversation");
     for (const turn of kept.turns) {
       const answerBox = el("article", { class: "answer" });
       list.appendChild(el("li", { class: "turn" }, el("div", { class: "question" }, turn.question), answerBox));
-      renderAnswer(answerBox, { ...turn, options: [] });
+      renderAnswer(answerBox, { ...turn, options: [], conversation_id: kept.id });
     }
     conversationId = kept.id;
-  } catch {
-    keep(null); // expired or unknown: the next question starts a new conversation
+  } catch (error) {
+    if (error.status === 404) keep(null); // expired or unknown: the next question starts a new one
   } finally {
     busy = false;
   }
@@ -110,6 +106,7 @@ export async function ask(question) {
     renderAnswer(answerBox, { ...reply, question });
   } catch (error) {
     renderAnswer(answerBox, { status: "error", answer: error.message, citations: [], options: [] });
+    if (error.retryable) answerBox.appendChild(retryButton(turn, question));
   } finally {
     busy = false;
     button.disabled = false;
@@ -117,22 +114,49 @@ export async function ask(question) {
   }
 }
 
+/** 重试: the failed turn goes, and the same question is asked again. */
+function retryButton(turn, question) {
+  const button = el("button", { type: "button", class: "retry" }, "重试");
+  button.addEventListener("click", () => {
+    turn.remove();
+    ask(question);
+  });
+  return button;
+}
+
 function renderAnswer(box, reply) {
   clear(box);
   box.className = `answer ${reply.status}`;
   box.removeAttribute("aria-busy");
   box.dataset.status = reply.status;
-  append(box, [
-    el("span", { class: "badge" }, STATUS[reply.status] || reply.status),
-    el("p", { class: "answer-text" }, reply.answer),
-  ]);
+  append(box, [el("span", { class: "badge" }, STATUS[reply.status] || reply.status), answerText(reply.answer)]);
   if (reply.options && reply.options.length) box.appendChild(optionButtons(reply));
-  if (reply.citations && reply.citations.length) {
-    append(box, [
-      el("h3", { class: "citations-title" }, `出处（${reply.citations.length}）`),
-      el("ol", { class: "citations" }, reply.citations.map(citationItem)),
-    ]);
+  if (reply.citations && reply.citations.length) box.appendChild(citationList(reply.citations));
+  if (reply.status !== "error" && reply.conversation_id && reply.question) {
+    box.appendChild(feedbackBar(reply.conversation_id, reply.question));
   }
+}
+
+/** The citations, the first few shown and the rest behind a button; one opened at a time. */
+function citationList(citations) {
+  const items = citations.map(citationItem);
+  const list = el("ol", { class: "citations" }, items);
+  const section = el("div", { class: "citation-list" },
+    el("h3", { class: "citations-title" }, `出处（${citations.length}）`), list);
+  if (citations.length > SHOWN_CITATIONS) {
+    const hidden = items.slice(SHOWN_CITATIONS);
+    for (const item of hidden) item.hidden = true;
+    const more = el("button", { type: "button", class: "secondary more-citations", "aria-expanded": "false" },
+      `显示其余 ${hidden.length} 条出处`);
+    more.addEventListener("click", () => {
+      const open = more.getAttribute("aria-expanded") !== "true";
+      for (const item of hidden) item.hidden = !open;
+      more.setAttribute("aria-expanded", String(open));
+      more.textContent = open ? "收起" : `显示其余 ${hidden.length} 条出处`;
+    });
+    section.appendChild(more);
+  }
+  return section;
 }
 
 function optionButtons(reply) {
@@ -168,6 +192,7 @@ function citationItem(citation) {
 
 async function toggle(button, detail, citation) {
   const open = detail.hidden;
+  if (open) closeOthers(button.closest(".citations"), detail);
   detail.hidden = !open;
   button.setAttribute("aria-expanded", String(open));
   if (!open || detail.dataset.loaded) return;
@@ -182,6 +207,17 @@ async function toggle(button, detail, citation) {
     showCell(detail, citation, report, metrics);
   } catch (error) {
     showQuote(detail, citation, `无法打开表格：${error.message}`);
+  }
+}
+
+/** One opened source at a time in an answer: opening one closes the others. */
+function closeOthers(list, keepOpen) {
+  if (!list) return;
+  for (const other of list.querySelectorAll(".cite-detail")) {
+    if (other === keepOpen || other.hidden) continue;
+    other.hidden = true;
+    const button = other.parentElement.querySelector("button.cite");
+    if (button) button.setAttribute("aria-expanded", "false");
   }
 }
 

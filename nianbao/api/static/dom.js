@@ -35,12 +35,39 @@ export function svg(tag, attrs = {}, ...children) {
   return append(node, children);
 }
 
-/** Fetch JSON; a non-2xx answer throws an Error carrying the API's error message. */
+/** An error the page shows as it is (in Chinese); `retryable` when trying again may help. */
+export class ApiFailure extends Error {
+  constructor(message, { status = 0, code = "", retryable = false, detail = "" } = {}) {
+    super(message);
+    this.detail = detail; // the server's own words, when they are not the message
+    this.status = status;
+    this.code = code;
+    this.retryable = retryable;
+  }
+}
+
+const BY_STATUS = {
+  401: "管理密钥不对或没有填写。",
+  403: "服务器没有开启管理功能（需要设置 NIANBAO_ADMIN_KEY）。",
+  404: "没有找到。",
+  413: "内容太大，超过了服务器的上限。",
+  503: "服务器正忙，请稍后重试。",
+};
+
+/**
+ * Fetch JSON; a failure throws an ApiFailure with a Chinese message: the network (no answer at
+ * all), the API's own message for a 4xx (validation messages are in Chinese), or what a 5xx means.
+ */
 export async function api(url, options = {}) {
-  const response = await fetch(url, {
-    ...options,
-    headers: { Accept: "application/json", ...(options.headers || {}) },
-  });
+  let response;
+  try {
+    response = await fetch(url, {
+      ...options,
+      headers: { Accept: "application/json", ...(options.headers || {}) },
+    });
+  } catch {
+    throw new ApiFailure("网络连接失败，没有收到服务器的回答。请检查网络后重试。", { retryable: true });
+  }
   let body = null;
   try {
     body = await response.json();
@@ -48,8 +75,13 @@ export async function api(url, options = {}) {
     body = null;
   }
   if (!response.ok) {
-    const message = body && body.error ? body.error.message : `HTTP ${response.status}`;
-    throw new Error(message);
+    const error = body && body.error ? body.error : {};
+    const retryable = response.status >= 500 || response.status === 429;
+    const generic = retryable ? `服务器出错了（${response.status}），请稍后重试。` : `请求没有成功（${response.status}）。`;
+    const chinese = /[\u4e00-\u9fff]/.test(error.message || "");
+    const message = chinese ? error.message : BY_STATUS[response.status] || generic;
+    const detail = chinese ? "" : error.message || "";
+    throw new ApiFailure(message, { status: response.status, code: error.code || "", retryable, detail });
   }
   return body;
 }
