@@ -104,7 +104,7 @@ def describe_validation(exc: RequestValidationError) -> str:
         where = (
             ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")) or "request"
         )
-        name = FIELD_NAMES.get(where.split(".")[-1])
+        name = next((FIELD_NAMES[p] for p in reversed(where.split(".")) if p in FIELD_NAMES), None)
         field = f"{name}（{where}）" if name else where
         reason = REASONS.get(err.get("type", ""), "取值无效（{msg}）")
         try:
