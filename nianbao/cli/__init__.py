@@ -119,8 +119,8 @@ def ingest(
             read = f"{outcome.cells} cells" if outcome.cells else ""
             facts = ", ".join(x for x in (took, read) if x)
             progress.console.print(
-                f"[{style}]{outcome.status:<12}[/] {escape(outcome.source)}"
-                f"{f' [dim]({facts})[/]' if facts else ''}: {escape(outcome.message)}",
+                f"[{style}]{outcome.status:<12}[/] {escape(outcome.source)}: {escape(outcome.message)}"
+                f"{f' [dim]({facts})[/]' if facts else ''}",
                 highlight=False,
             )
             if outcome.partial:
