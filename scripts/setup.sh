@@ -12,18 +12,18 @@ export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install -qq --upgrade pip
 if [ "${1:-}" = "--test" ]; then
   # torch first, pinned: a range would let pip pull a multi-GB CUDA build.
-  .venv/bin/python -m pip install --quiet "torch==2.13.0"
-  .venv/bin/python -m pip install --quiet -e '.[test,st]'
+  .venv/bin/python -m pip install -qq "torch==2.13.0"
+  .venv/bin/python -m pip install -qq -e '.[test,st]'
   if ! command -v chromium >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1; then
       (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "setup: chromium not installed; browser tests will be skipped" >&2
     fi
   fi
 else
-  .venv/bin/python -m pip install --quiet -e .
+  .venv/bin/python -m pip install -qq -e .
 fi
 # Byte-compile the package now: an environment with PYTHONDONTWRITEBYTECODE set would otherwise
 # compile every module again at every start of the command.

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.api.conftest import ADMIN_KEY, GOLD, SEED, Served, live_server, raw_files, settings_for, upload
+from tests.api.conftest import ADMIN_KEY, GOLD, SEED, live_server, raw_files, settings_for, upload
 
 GOLD_SEED = json.loads((GOLD / f"{SEED}.json").read_text(encoding="utf-8"))
 OTHER = "2023_suqian_shuyangxian_fagaiju"
