@@ -95,6 +95,8 @@ def page(browser, served: Served):
     tab.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
     tab.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
     tab.goto(served.url + "/")
+    tab.evaluate("localStorage.clear()")  # the conversation id is kept per browser, not per tab
+    tab.reload()
     yield tab
     tab.close()
     assert problems == []
