@@ -15,7 +15,17 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.api.conftest import ADMIN_KEY, GOLD, RAW, SEED, Served, live_server, raw_files, settings_for, upload
+from tests.api.conftest import (
+    ADMIN_KEY,
+    GOLD,
+    RAW,
+    SEED,
+    Served,
+    live_server,
+    raw_files,
+    settings_for,
+    upload,
+)
 from tests.api.test_browser import ARGS, CHROMIUM, screenshot, sync_api
 
 pytestmark = pytest.mark.slow
@@ -192,8 +202,11 @@ def test_feedback_is_stored_with_the_question_and_answer(tab: Tab, served: Serve
     answer.locator(".feedback-status", has_text="已收到").wait_for()
     assert answer.locator("button.rate[data-rating=down]").get_attribute("aria-pressed") == "true"
     with served.client() as c:
-        stored = [e for e in c.get("/api/feedback", headers={"X-Admin-Key": ADMIN_KEY}).json()
-                  if e["comment"] == "想知道自然人的数"]
+        stored = [
+            e
+            for e in c.get("/api/feedback", headers={"X-Admin-Key": ADMIN_KEY}).json()
+            if e["comment"] == "想知道自然人的数"
+        ]
     assert len(stored) == 1 and stored[0]["rating"] == "down" and stored[0]["question"] == QUESTION
     assert has_number(stored[0]["answer"], RECEIVED)
 
@@ -235,7 +248,8 @@ def test_the_admin_page_uploads_several_files_with_progress_and_what_was_read(br
         """async ([name, text]) => {
             const data = new DataTransfer();
             data.items.add(new File([text], name, { type: "text/plain" }));
-            document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true }));
+            const drop = new DragEvent("drop", { dataTransfer: data, bubbles: true });
+            document.getElementById("drop").dispatchEvent(drop);
         }""",
         [f"{OTHER}-copy.txt", "这不是年度报告。"],
     )
