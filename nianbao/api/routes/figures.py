@@ -13,8 +13,14 @@ from nianbao.api.export import CSV_COLUMNS, figures_csv
 from nianbao.api.schemas import ErrorResponse, FindingOut, Metric, Record
 from nianbao.catalog import metrics as metric_dictionary
 from nianbao.catalog import unknown_key
+from nianbao.keys import CANONICAL_KEYS
 
 router = APIRouter(tags=["figures"])
+
+#: What ``key`` is documented to take: the tables, their rows and every key, in table order.
+KEY_CHOICES = list(
+    dict.fromkeys(p for k in CANONICAL_KEYS for p in (k.split(".")[0], k.rsplit(".", 1)[0], k))
+)
 
 BodyQuery = Annotated[
     str | None,
@@ -51,8 +57,11 @@ def figures(
         str | None,
         Query(
             max_length=64,
-            description="Canonical key prefix, e.g. `t3.new_received`.",
+            description="A canonical key, a row (`t3.new_received`) or a table (`t3`): the cells whose "
+            "key starts with it. Any other start of a key works too; one that starts no key is a 400 "
+            "naming the nearest.",
             examples=["t3.new_received"],
+            json_schema_extra={"enum": KEY_CHOICES},
         ),
     ] = None,
     format: Annotated[
