@@ -308,7 +308,7 @@ async function loadFeedback() {
       ["时间", "评价", "问题", "回答", "意见"].map((t) => el("th", { scope: "col" }, t)))));
     table.appendChild(el("tbody", {}, entries.map((e) => el("tr", { "data-rating": e.rating },
       el("th", { scope: "row" }, e.at.replace("T", " ").replace("+00:00", " UTC")),
-      el("td", {}, e.rating === "up" ? "👍 赞" : "👎 踩"),
+      el("td", {}, e.rating === "up" ? "赞" : "踩"),
       el("td", {}, e.question),
       el("td", {}, e.answer.length > 160 ? `${e.answer.slice(0, 160)}…` : e.answer),
       el("td", {}, e.comment)))));

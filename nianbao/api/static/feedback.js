@@ -6,8 +6,8 @@ import { api, el } from "./dom.js";
 /** The feedback bar for the answer to `question` in conversation `conversationId`. */
 export function feedbackBar(conversationId, question) {
   const status = el("span", { class: "feedback-status muted", role: "status" });
-  const up = el("button", { type: "button", class: "rate", "data-rating": "up", "aria-pressed": "false" }, "👍 赞");
-  const down = el("button", { type: "button", class: "rate", "data-rating": "down", "aria-pressed": "false" }, "👎 踩");
+  const up = el("button", { type: "button", class: "rate", "data-rating": "up", "aria-pressed": "false" }, "赞");
+  const down = el("button", { type: "button", class: "rate", "data-rating": "down", "aria-pressed": "false" }, "踩");
   const note = el("input", { type: "text", class: "feedback-note", maxlength: 500, placeholder: "哪里不对？（可不填）",
     "aria-label": "哪里不对" });
   const send = el("button", { type: "button", class: "secondary feedback-send" }, "提交意见");
