@@ -167,6 +167,16 @@ class Catalog:
         with self.engine.connect() as conn:
             return store.report_text(conn, report_id), store.load_sections(conn, report_id)
 
+    def texts(self, report_ids: Sequence[str]) -> dict[str, str]:
+        """The narrative text of each of these reports, by id (one read for all)."""
+        with self.engine.connect() as conn:
+            return store.report_texts(conn, report_ids)
+
+    def aliases(self) -> dict[str, str]:
+        """Every other name a stored body goes by (a slip corrected: 沐阳县人民政府) → its name."""
+        with self.engine.connect() as conn:
+            return store.body_alias_map(conn)
+
     # --- citations -------------------------------------------------------------------------
 
     def cited_keys(self, citations: Iterable[Cited]) -> list[str | None]:

@@ -158,6 +158,16 @@ def report_text(conn: Connection, report_id: str) -> str:
     return conn.execute(select(reports.c.text).where(reports.c.id == report_id)).scalar_one()
 
 
+def report_texts(conn: Connection, report_ids: Sequence[str]) -> dict[str, str]:
+    """The narrative text of each of these reports, by id."""
+    ids = list(report_ids)
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        query = select(reports.c.id, reports.c.text).where(reports.c.id.in_(ids[i : i + 500]))
+        out.update({row.id: row.text for row in conn.execute(query)})
+    return out
+
+
 def cell_counts(conn: Connection) -> dict[str, int]:
     """Report id → how many cells it has (reports without cells are absent)."""
     query = select(cells.c.report_id, func.count().label("n")).group_by(cells.c.report_id)
