@@ -56,9 +56,9 @@ def coverage(catalog: Catalog) -> Coverage:
         dated = sorted((r for r in reports if r.meta.year), key=lambda r: r.meta.year or 0)
         stored = tuple(StoredYear(r.meta.year or 0, r.meta.id, r.meta.source) for r in dated)
         years = {s.year for s in stored}
-        span = range(min(years), max(years) + 1) if years else range(0)
-        missing = tuple(y for y in span if y not in years)
+        first, last = (min(years), max(years)) if years else (0, -1)
+        missing = tuple(y for y in range(first, last + 1) if y not in years)
         bodies.append(BodyCoverage(body, stored, missing, len(reports) - len(dated)))
     every = {s.year for b in bodies for s in b.stored}
-    span = tuple(range(min(every), max(every) + 1)) if every else ()
+    span: tuple[int, ...] = tuple(range(min(every), max(every) + 1)) if every else ()
     return Coverage(span, tuple(bodies))

@@ -1,0 +1,94 @@
+"""Which body and which reports a review is about, from a name as people write it (平潭, 洪泽,
+市中区政府办) and years; the two ways that can fail, as exceptions that say what to do.
+
+>>> one_body(catalog, "平潭")
+'平潭综合实验区'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nianbao.catalog import Catalog
+from nianbao.model import StoredReport
+
+
+class ReviewError(ValueError):
+    """A body or report a review cannot be made of; ``code`` names the kind for the API
+    (``not_found`` or ``ambiguous_body``), the message says the value and what to do."""
+
+    code = "not_found"
+
+
+class NotStored(ReviewError):
+    """No stored report fits the body or year asked for."""
+
+    code = "not_found"
+
+
+class AmbiguousBody(ReviewError):
+    """The name fits several stored bodies; ``options`` are their names."""
+
+    code = "ambiguous_body"
+
+    def __init__(self, name: str, options: Sequence[str]) -> None:
+        self.options = tuple(options)
+        super().__init__(f"「{name}」可以指：{'、'.join(options)}；请写出其中一个的全称")
+
+
+def one_body(catalog: Catalog, name: str) -> str:
+    """The one stored body ``name`` names (a part of its name, or a name people use)."""
+    found = list(dict.fromkeys(r.meta.body for r in catalog.matching_reports(name)))
+    exact = [b for b in found if b == name]
+    if exact:
+        return exact[0]
+    if not found:
+        stored = "、".join(sorted(catalog.by_body())) or "（还没有收录任何报告）"
+        raise NotStored(f"没有「{name}」的报告；已收录的机关：{stored}")
+    if len(found) > 1:
+        raise AmbiguousBody(name, found)
+    return found[0]
+
+
+def reports_of(catalog: Catalog, body: str, years: Sequence[int] = ()) -> list[StoredReport]:
+    """The body's current reports of these years (all, when none), oldest first."""
+    found = [r for r in catalog.matching_reports(body, years) if r.meta.body == body]
+    return sorted(found, key=lambda r: r.meta.year or 0)
+
+
+def report_of(catalog: Catalog, body: str, year: int) -> StoredReport:
+    """The body's current report of the year; :class:`NotStored` names the years that are."""
+    found = reports_of(catalog, body, [year])
+    if not found:
+        have = "、".join(str(r.meta.year) for r in reports_of(catalog, body) if r.meta.year) or "无"
+        raise NotStored(f"没有{body}{year}年的报告；已收录的年份：{have}")
+    return found[0]
+
+
+def year_before(catalog: Catalog, body: str, year: int) -> StoredReport:
+    """The body's latest stored report before ``year`` (what a year is compared with by default)."""
+    earlier = [r for r in reports_of(catalog, body) if r.meta.year and r.meta.year < year]
+    if not earlier:
+        raise NotStored(f"没有{body}{year}年以前的报告可以比较；请给出要比较的年份")
+    return earlier[-1]
+
+
+def parse_years(text: str) -> list[int]:
+    """``2021-2025`` → 2021…2025; ``2021,2023`` → both; ``2024`` → [2024]. ValueError when the
+    text is not years."""
+    out: list[int] = []
+    for piece in text.replace("，", ",").replace("～", "-").replace("—", "-").split(","):
+        piece = piece.strip()
+        if not piece:
+            continue
+        first, _, last = piece.partition("-")
+        wrong = ValueError(f"years {piece!r}: give them as 2021-2025 or 2021,2023")
+        if not (first.strip().isdigit() and (last.strip() or first).strip().isdigit()):
+            raise wrong
+        start, end = int(first), int(last or first)
+        if not (1990 <= start <= end <= 2100):
+            raise wrong
+        out += range(start, end + 1)
+    if not out:
+        raise ValueError("no years given: give them as 2021-2025 or 2021,2023")
+    return sorted(set(out))
