@@ -30,7 +30,17 @@ from nianbao.api import errors
 from nianbao.api.background import BackgroundIndex, warm
 from nianbao.api.docs import add_docs
 from nianbao.api.middleware import BodyLimit, PageHeaders
-from nianbao.api.routes import admin, chat, conversations, feedback, figures, health, overview, reports
+from nianbao.api.routes import (
+    admin,
+    chat,
+    conversations,
+    feedback,
+    figures,
+    health,
+    overview,
+    reports,
+    review,
+)
 from nianbao.catalog import Catalog
 from nianbao.library import Library, Reconciliation
 from nianbao.settings import Settings
@@ -109,7 +119,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     )
     app.state.settings = settings
     errors.register(app)
-    for module in (chat, conversations, overview, feedback, reports, figures, admin, health):
+    for module in (chat, conversations, overview, feedback, reports, figures, review, admin, health):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/", _index_page, include_in_schema=False)

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nianbao.review.choose import ReviewError
 from nianbao.store import StoreBusy
 
 log = logging.getLogger("nianbao.api")
@@ -125,6 +126,13 @@ async def _store_busy(_: Request, exc: Exception) -> JSONResponse:
     return error_response(503, "store_busy", str(exc), headers={"Retry-After": "5"})
 
 
+async def _review_error(_: Request, exc: Exception) -> JSONResponse:
+    """A body or year the staff's views cannot review: 404 when nothing is stored, 400 when the
+    name fits several bodies (the message lists them)."""
+    assert isinstance(exc, ReviewError)
+    return error_response(400 if exc.code == "ambiguous_body" else 404, exc.code, str(exc))
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     """Log the traceback under an id; the client gets the id, never the internals."""
     incident = uuid.uuid4().hex[:12]
@@ -137,4 +145,5 @@ def register(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreBusy, _store_busy)
+    app.add_exception_handler(ReviewError, _review_error)
     app.add_exception_handler(Exception, _unexpected)

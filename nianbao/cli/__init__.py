@@ -605,3 +605,7 @@ def doctor(
 @app.callback()
 def main() -> None:
     """年报问答 command line."""
+
+
+# The staff's commands (rates, audit, diff, export, coverage) live in their own module.
+from nianbao.cli import review as _review  # noqa: E402, F401 - imported to register its commands

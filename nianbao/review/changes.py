@@ -33,6 +33,8 @@ from nianbao.review.outline import STANDARD, parts
 REWRITTEN = 60
 #: How many of the changed cells the summary names.
 LARGEST = 5
+#: The kinds of text change in Chinese.
+KIND_WORDS = {"added": "新增", "removed": "删去", "rewritten": "改写"}
 #: Money cells: a change in 万元 or 元 is not ranked against counts of cases.
 MONEY = ("amount_10k_yuan", "amount_yuan")
 
@@ -228,3 +230,52 @@ def _compare(part: int, a: list[str], b: list[str]) -> list[TextChange]:
             out.append(TextChange(part, "removed", old, ""))
     out += [TextChange(part, "added", "", new) for new in added]
     return out
+
+
+# --- words ----------------------------------------------------------------------------------
+
+
+def number(value: float | int | None) -> str:
+    """A stored value as text: every decimal kept, no exponent; （未填写） for none."""
+    if value is None:
+        return "（未填写）"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return str(int(value))
+
+
+def signed(value: float | int | None) -> str:
+    """A change with its sign: +137, -230; "" for none."""
+    return "" if value is None else ("+" if value > 0 else "") + number(value)
+
+
+def cell_text(cell: StoredCell | None) -> str:
+    """What the figures table shows for a cell: its value, or what was written where it has
+    none (（空白）, “/”); "" where the report has no such cell."""
+    if cell is None:
+        return ""
+    if cell.value is None:
+        return cell.as_written.strip() or "（空白）"
+    return number(cell.value)
+
+
+def _part_name(part: int) -> str:
+    return "前言" if part == 0 else f"第{'一二三四五六'[part - 1]}部分"
+
+
+def summary_line(ch: Changes) -> str:
+    """有变化的单元格43个（未变157个）；变化最大：行政许可 2629→4529（+1900）…"""
+    largest = "；".join(
+        f"{c.label} {cell_text(c.before)}→{cell_text(c.after)}（{signed(c.change)}）" for c in ch.largest
+    )
+    counts = ch.text_counts()
+    text = "，".join(
+        _part_name(p) + "、".join(f"{KIND_WORDS[kind]}{n}句" for kind, n in kinds.items() if n)
+        for p, kinds in sorted(counts.items())
+    )
+    line = f"有变化的单元格{len(ch.cells)}个（未变{ch.unchanged}个）"
+    line += f"；变化最大：{largest}" if largest else ""
+    line += f"。正文：{text}" if text else "。正文没有变化"
+    if ch.boilerplate_left_out:
+        line += f"（多数报告共有的套话{ch.boilerplate_left_out}句未列入）"
+    return line + "。"

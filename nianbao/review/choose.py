@@ -82,7 +82,7 @@ def parse_years(text: str) -> list[int]:
         if not piece:
             continue
         first, _, last = piece.partition("-")
-        wrong = ValueError(f"years {piece!r}: give them as 2021-2025 or 2021,2023")
+        wrong = ValueError(f"年份「{piece}」看不懂：请写作 2021-2025 或 2021,2023")
         if not (first.strip().isdigit() and (last.strip() or first).strip().isdigit()):
             raise wrong
         start, end = int(first), int(last or first)
@@ -90,5 +90,5 @@ def parse_years(text: str) -> list[int]:
             raise wrong
         out += range(start, end + 1)
     if not out:
-        raise ValueError("no years given: give them as 2021-2025 or 2021,2023")
+        raise ValueError("没有给出年份：请写作 2021-2025 或 2021,2023")
     return sorted(set(out))

@@ -24,13 +24,12 @@ from nianbao.keys import CANONICAL_KEYS, RATES, TABLE_NAMES, label_of
 from nianbao.model import StoredCell, StoredReport
 from nianbao.retrieval.figures import RateFigure
 from nianbao.review.audit import CHECK_NAMES, ReportAudit, audit
-from nianbao.review.changes import Changes, changes
+from nianbao.review.changes import KIND_WORDS, Changes, cell_text, changes, signed, summary_line
 from nianbao.review.choose import NotStored, one_body, reports_of
 from nianbao.review.rates import rates_of, sample_note
 from nianbao.review.spreadsheet import csv_text
 
 STATUS_WORDS = {"ok": "通过", "problem": "有问题", "unknown": "无法判断"}
-KIND_WORDS = {"added": "新增", "removed": "删去", "rewritten": "改写"}
 
 
 @dataclass(frozen=True)
@@ -77,30 +76,6 @@ def dossier(catalog: Catalog, name: str, years: Iterable[int]) -> Dossier:
         audits,
         tuple(c for c in pairs if c is not None),
     )
-
-
-def number(value: float | int | None) -> str:
-    """A stored value as text: every decimal kept, no exponent; （未填写） for none."""
-    if value is None:
-        return "（未填写）"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.6f}".rstrip("0").rstrip(".")
-    return str(int(value))
-
-
-def signed(value: float | int | None) -> str:
-    """A change with its sign: +137, -230; "" for none."""
-    return "" if value is None else ("+" if value > 0 else "") + number(value)
-
-
-def cell_text(cell: StoredCell | None) -> str:
-    """What the figures table shows for a cell: its value, or what was written where it has
-    none (（空白）, “/”); "" where the report has no such cell."""
-    if cell is None:
-        return ""
-    if cell.value is None:
-        return cell.as_written.strip() or "（空白）"
-    return number(cell.value)
 
 
 def keys_in_order(found: Dossier, table: str) -> list[str]:
@@ -227,28 +202,6 @@ def _docx_changes(doc: Any, found: Dossier) -> None:
         for t in ch.text:
             words = {"added": t.after, "removed": t.before, "rewritten": f"{t.before} → {t.after}"}[t.kind]
             doc.add_paragraph(f"{t.part_title}｜{KIND_WORDS[t.kind]}：{words}", style=bullet)
-
-
-def _part_name(part: int) -> str:
-    return "前言" if part == 0 else f"第{'一二三四五六'[part - 1]}部分"
-
-
-def summary_line(ch: Changes) -> str:
-    """有变化的单元格43个（未变157个）；变化最大：行政许可 2629→4529（+1900）…"""
-    largest = "；".join(
-        f"{c.label} {cell_text(c.before)}→{cell_text(c.after)}（{signed(c.change)}）" for c in ch.largest
-    )
-    counts = ch.text_counts()
-    text = "，".join(
-        f"{_part_name(p)}新增{k['added']}句、删去{k['removed']}句、改写{k['rewritten']}句"
-        for p, k in sorted(counts.items())
-    )
-    line = f"有变化的单元格{len(ch.cells)}个（未变{ch.unchanged}个）"
-    line += f"；变化最大：{largest}" if largest else ""
-    line += f"。正文：{text}" if text else "。正文没有变化"
-    if ch.boilerplate_left_out:
-        line += f"（多数报告共有的套话{ch.boilerplate_left_out}句未列入）"
-    return line + "。"
 
 
 # --- .csv ------------------------------------------------------------------------------------

@@ -1,0 +1,240 @@
+"""The staff's commands: ``rates``, ``audit``, ``diff``, ``export`` and ``coverage``
+(``nianbao.review``; the same rows as GET /api/rates, /api/audit, /api/diff, /api/export and
+/api/coverage). ``--format json`` prints the API's models.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from nianbao.cli import BodyOption, _catalog, _console, app, escape
+
+if TYPE_CHECKING:
+    from nianbao.review.changes import Changes
+
+YearsOption = Annotated[list[int] | None, typer.Option("--year", help="A year; repeat for several")]
+T = TypeVar("T")
+
+
+def _reviewed(make: Callable[[], T]) -> T:
+    """The value, or the review's error on stderr and exit code 1 (a body or year not stored, a
+    name that fits several bodies, years that cannot be read)."""
+    from nianbao.review.choose import ReviewError
+
+    try:
+        return make()
+    except (ReviewError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(1) from None
+
+
+def _json(rows: Any) -> None:
+    print(json.dumps(rows, ensure_ascii=False, indent=1))
+
+
+@app.command()
+def rates(
+    body: BodyOption = None,
+    year: YearsOption = None,
+    format: Annotated[str, typer.Option(help="table, csv or json")] = "table",
+) -> None:
+    """Derived rates (实质公开率, 复议纠错率, 申请人结构 …) of each report, each with its formula and
+    the cells it used; a rate over fewer than 30 cases says 样本较少."""
+    from nianbao.review.rates import report_rates, sample_note
+
+    found = report_rates(_catalog(), body, year or [])
+    if format in ("json", "csv"):
+        from nianbao.api.review_schemas import RateOut
+        from nianbao.api.routes.review import RATE_CSV_COLUMNS
+        from nianbao.review.spreadsheet import csv_text
+
+        rows = [RateOut.of(r).model_dump() for r in found]
+        if format == "json":
+            _json(rows)
+            return
+        for row, rate in zip(rows, found, strict=True):
+            row["cells"] = "；".join(dict.fromkeys(c.locator for c in rate.cells))
+        sys.stdout.write(csv_text(RATE_CSV_COLUMNS, rows))
+        return
+    from rich.table import Table as RichTable
+
+    table = RichTable("body", "year", "rate", "%", "formula", "note", "cells (file · table · row · column)")
+    for r in found:
+        cells = "\n".join(dict.fromkeys(f"{c.source} · {c.locator}" for c in r.cells))
+        percent = "" if r.percent is None else f"{r.percent:.1f}"
+        table.add_row(
+            *map(escape, (r.body, str(r.year), r.rate.label, percent, r.formula, sample_note(r), cells))
+        )
+    _console().print(table)
+    if not found:
+        _console().print("no rates: no stored report of that body and year has the figures they need")
+
+
+@app.command()
+def audit(
+    body: BodyOption = None,
+    year: YearsOption = None,
+    report_id: Annotated[str | None, typer.Option("--id", help="One version instead")] = None,
+    problems: Annotated[bool, typer.Option("--problems", help="Only the items that are problems")] = False,
+    format: Annotated[str, typer.Option(help="text or json")] = "text",
+) -> None:
+    """Completeness audit: six parts in order, three tables with every cell filled, part 五
+    naming this year's problems, fees explained in 六, year/body/date consistent, and the
+    arithmetic findings; each item with its place. (Who changed what: `nianbao audit-log`.)"""
+    from nianbao.review.audit import audit as audit_of
+    from nianbao.review.audit import audit_reports
+
+    catalog = _catalog()
+    if report_id is not None:
+        one = audit_of(catalog, report_id)
+        if one is None:
+            print(f"error: no report with id {report_id}; `nianbao reports` lists them", file=sys.stderr)
+            raise typer.Exit(1)
+        found = [one]
+    else:
+        found = audit_reports(catalog, body, year or [])
+    if format == "json":
+        from nianbao.api.review_schemas import ReportAuditOut
+
+        _json([ReportAuditOut.of(a).model_dump() for a in found])
+        return
+    console = _console()
+    styles = {"ok": "green", "problem": "red", "unknown": "yellow"}
+    words = {"ok": "ok     ", "problem": "problem", "unknown": "unknown"}
+    for done in found:
+        meta = done.report.meta
+        console.print(f"[bold]{escape(meta.body)} {meta.year}[/] ({escape(meta.source)}): {done.summary}")
+        for item in done.items:
+            if problems and item.status != "problem":
+                continue
+            quote = f"\n      「{escape(item.quote)}」" if item.quote else ""
+            console.print(
+                f"  [{styles[item.status]}]{words[item.status]}[/] {escape(item.message)}"
+                f"\n      [dim]{escape(item.where)}[/]{quote}",
+                highlight=False,
+            )
+    if not found:
+        console.print("no stored report of that body and year")
+
+
+@app.command()
+def diff(
+    body: Annotated[str, typer.Argument(help="The body (平潭, 洪泽区政府, or the full name)")],
+    year: Annotated[int, typer.Argument(help="A year")],
+    year2: Annotated[
+        int | None, typer.Argument(help="The other year (default: the latest stored before YEAR)")
+    ] = None,
+    format: Annotated[str, typer.Option(help="text or json")] = "text",
+) -> None:
+    """What changed between two years' reports of one body: every changed cell with both values
+    and the change, the rates, and the sentences added, removed or rewritten by part."""
+    from nianbao.review import choose
+    from nianbao.review.changes import changes
+
+    catalog = _catalog()
+
+    def pick() -> Changes | None:
+        name = choose.one_body(catalog, body)
+        first = choose.report_of(catalog, name, year)
+        other = (
+            choose.year_before(catalog, name, year)
+            if year2 is None
+            else choose.report_of(catalog, name, year2)
+        )
+        if first.meta.id == other.meta.id:
+            raise ValueError("give two different years to compare")
+        before, after = sorted([first, other], key=lambda r: r.meta.year or 0)
+        return changes(catalog, before.meta.id, after.meta.id)
+
+    found = _reviewed(pick)
+    if found is None:
+        raise typer.Exit(1)
+    if format == "json":
+        from nianbao.api.review_schemas import DiffOut
+
+        print(DiffOut.of(found).model_dump_json(indent=1))
+        return
+    _print_changes(found)
+
+
+def _print_changes(ch: Changes) -> None:
+    from rich.table import Table as RichTable
+
+    from nianbao.review.changes import KIND_WORDS, cell_text, signed, summary_line
+
+    console = _console()
+    a, b = ch.before.meta, ch.after.meta
+    console.print(f"[bold]{escape(b.body)}[/] {a.year} ({escape(a.source)}) → {b.year} ({escape(b.source)})")
+    console.print(summary_line(ch), markup=False, highlight=False)
+    table = RichTable("key", "cell (table · row · column)", str(a.year), str(b.year), "change")
+    for c in ch.cells:
+        where = (c.after or c.before).locator if (c.after or c.before) else ""  # type: ignore[union-attr]  # one of them is a cell
+        table.add_row(*map(escape, (c.key, where, cell_text(c.before), cell_text(c.after), signed(c.change))))
+    console.print(table)
+    for r in ch.rates:
+        before = r.before.formula if r.before else "—"
+        after = r.after.formula if r.after else "—"
+        points = "" if r.points is None else f"（{signed(r.points)}个百分点）"
+        console.print(f"{r.label}: {before} → {after}{points}", markup=False, highlight=False)
+    for t in ch.text:
+        words = {"added": t.after, "removed": t.before, "rewritten": f"{t.before}\n      → {t.after}"}[t.kind]
+        console.print(f"  {t.part_title} {KIND_WORDS[t.kind]}: {words}", markup=False, highlight=False)
+
+
+@app.command()
+def export(
+    body: Annotated[str, typer.Option(help="The body (平潭综合实验区, or a name people use)")],
+    years: Annotated[str, typer.Option(help="2021-2025, or 2021,2023")],
+    format: Annotated[str, typer.Option(help="docx or csv")] = "docx",
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write it (default: a name in this folder)")
+    ] = None,
+) -> None:
+    """A report for one body over several years: the figures table, rates, audit and changes,
+    every number cited to file · table · row · column (.docx with python-docx, or .csv)."""
+    from nianbao.review.choose import parse_years
+    from nianbao.review.dossier import csv_of, docx_bytes, dossier
+
+    if format not in ("docx", "csv"):
+        print(f"error: --format {format!r}: give docx or csv", file=sys.stderr)
+        raise typer.Exit(1)
+    catalog = _catalog()
+    found = _reviewed(lambda: dossier(catalog, body, parse_years(years)))
+    path = out or Path(f"nianbao-{found.body}-{found.years[0]}-{found.years[-1]}.{format}")
+    if format == "csv":
+        path.write_text("\ufeff" + csv_of(found), encoding="utf-8")
+    else:
+        path.write_bytes(docx_bytes(found))
+    stored = "、".join(str(r.meta.year) for r in found.reports)
+    missing = f"; not stored: {'、'.join(map(str, found.missing))}" if found.missing else ""
+    _console().print(f"wrote {escape(str(path))} ({escape(found.body)} {stored}{missing})", highlight=False)
+
+
+@app.command()
+def coverage(format: Annotated[str, typer.Option(help="table or json")] = "table") -> None:
+    """Which bodies and years are stored, and the years missing between a body's first and last."""
+    from nianbao.review.coverage import coverage as stored_coverage
+
+    found = stored_coverage(_catalog())
+    if format == "json":
+        from nianbao.api.review_schemas import CoverageOut
+
+        print(CoverageOut.of(found).model_dump_json(indent=1))
+        return
+    from rich.table import Table as RichTable
+
+    table = RichTable("body", *(str(y) for y in found.years), "missing")
+    for b in found.bodies:
+        marks = ["✓" if y in b.years else ("缺" if y in b.missing else "") for y in found.years]
+        table.add_row(escape(b.body), *marks, "、".join(map(str, b.missing)))
+    console = _console()
+    console.print(table)
+    console.print(
+        f"{len(found.bodies)} bodies; {found.gaps} years missing between a body's first and last report"
+    )
