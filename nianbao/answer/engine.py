@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from nianbao.answer import check, compose, smalltalk
+from nianbao.answer import check, compose, review, smalltalk
 from nianbao.answer.conversations import (
     ConversationStore,
     MemoryConversations,
@@ -268,6 +268,9 @@ class Answerer:
         years = sorted({r.meta.year for r in reports if r.meta.year})
         if missing:
             return missing, bodies, list(q.years)
+        whole = review.answer(self.catalog, q, bodies)  # what changed, is it complete
+        if whole is not None:
+            return whole, bodies, years
         if q.rates:
             return self._rates(q, reports), bodies, years
         if q.intent == "check":

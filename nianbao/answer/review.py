@@ -1,0 +1,224 @@
+"""Questions about a report as a whole, answered from ``nianbao.review``: what changed since
+another year (平潭2024年和2023年的报告比有什么变化？) and whether a report is complete (平潭2024年的
+报告完整吗？ 是按时公开的吗？ 表三有没有空白单元格？).
+
+A question is one of these only when it names no row of the tables (the figures answer 行政复议
+有没有变化) and, for changes, no topic of its own (主动公开工作有什么变化 is a text question).
+Every number in the answer is a stored cell (both years') or a rate computed from cells; each
+audit item cites its place in the report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from nianbao.answer import lexicon
+from nianbao.answer.compose import cite, unit_of
+from nianbao.answer.model import Answer, Citation
+from nianbao.answer.parse import Question
+from nianbao.catalog import Catalog
+from nianbao.model import StoredReport
+from nianbao.retrieval.figures import RateFigure
+from nianbao.review import choose
+from nianbao.review.audit import CHECK_NAMES, ReportAudit, audit
+from nianbao.review.changes import KIND_WORDS, Changes, RateChange, cell_text, changes, signed
+
+_CHANGE_WORDS = r"变化|不同|区别|差异|变动|改动|改变"
+_CHANGES = re.compile(
+    rf"(?:有|有没有|有什么|有哪些|有何|什么|哪些)(?:{_CHANGE_WORDS})|(?:{_CHANGE_WORDS})(?:在哪|是什么|有哪些|大吗|多吗|大不大)"
+    r"|变了什么|改了什么|哪里变了|哪些地方变了"
+)
+#: What a question about the whole report says besides its body and years.
+_ABOUT_REPORT = re.compile(
+    rf"报告|年报|年度|年|的|了|吗|呢|和|与|跟|同|及|相比|比较|对比|比起来|比|较|上一|上|去|前一|之间|两|主要|最大"
+    rf"|有没有|有什么|有哪些|有何|什么|哪些|在哪里|在哪|是|有|哪里|地方|{_CHANGE_WORDS}|变了|改了|[\W\d_]"
+)
+_AUDIT = re.compile(
+    r"完整|齐全|缺项|缺(?:了|少)?(?:哪些|什么)?(?:部分|表格?|单元格|内容)|漏填|漏报|空白|未填|没填|没有填|空着"
+    r"|按时|按期|逾期|超期|(?:公开|发布|公布)(?:的)?期限|期限内|规范吗|符合(?:格式|要求)|格式要求|落款"
+)
+#: Words that narrow an audit question to some of its checks.
+_TOPICS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (checks, re.compile(pattern))
+    for checks, pattern in (
+        (("sections",), r"部分|章节|结构|板块"),
+        (("tables", "cells"), r"表|单元格|空白|未填|没填|没有填|漏填|空着|填写"),
+        (("problems",), r"存在的?问题|第五"),
+        (("fees",), r"收费|处理费|费用"),
+        (("date",), r"按时|按期|及时|逾期|超期|期限|日期|时间|晚"),
+        (("year", "body"), r"年份|名称|落款|标题"),
+    )
+)
+#: How many changed cells, rates and sentences an answer names (the rest: nianbao diff).
+SHOWN = 5
+
+
+def asks_changes(q: Question) -> bool:
+    """平潭2024年和2023年的报告比有什么变化？: change words, and nothing of the report named."""
+    if q.rates or not _CHANGES.search(q.text) or lexicon.named_rows(q.text):
+        return False
+    rest = q.text
+    for mention in q.mentions:
+        rest = rest.replace(mention.text, "")
+    rest = _ABOUT_REPORT.sub("", rest)
+    return len(rest) <= 1
+
+
+def asks_audit(q: Question) -> bool:
+    """平潭2024年的报告完整吗？ 是按时公开的吗？: audit words, and no row of the tables named."""
+    return not q.rates and _AUDIT.search(q.text) is not None and not lexicon.named_rows(q.text)
+
+
+def answer(catalog: Catalog, q: Question, bodies: Sequence[str]) -> Answer | None:
+    """The answer to a changes or audit question about one body's reports; None for any other."""
+    if len(set(bodies)) != 1:
+        return None
+    if asks_changes(q):
+        return _changes_answer(catalog, q, bodies[0])
+    if asks_audit(q):
+        return _audit_answer(catalog, q, bodies[0])
+    return None
+
+
+# --- changes ----------------------------------------------------------------------------------
+
+
+def _pair(catalog: Catalog, q: Question, body: str) -> tuple[StoredReport, StoredReport]:
+    """The two reports compared: the first and last years named; one year and the one before it;
+    no year, the latest two."""
+    years = sorted(q.years)
+    if len(years) >= 2:
+        return choose.report_of(catalog, body, years[0]), choose.report_of(catalog, body, years[-1])
+    if years:
+        later = choose.report_of(catalog, body, years[0])
+    else:
+        stored = choose.reports_of(catalog, body)
+        if not stored:
+            raise choose.NotStored(f"没有{body}的报告")
+        later = stored[-1]
+    return choose.year_before(catalog, body, later.meta.year or 0), later
+
+
+def _changes_answer(catalog: Catalog, q: Question, body: str) -> Answer:
+    try:
+        before, after = _pair(catalog, q, body)
+    except choose.ReviewError as exc:
+        return Answer("not_found", f"{exc}。")
+    found = changes(catalog, before.meta.id, after.meta.id)
+    if found is None:
+        return Answer("not_found", f"没有{body}可以比较的两年报告。")
+    a, b = before.meta.year, after.meta.year
+    lines = [
+        f"{body}{b}年与{a}年的报告相比：表格中有{len(found.cells)}个数字不同（{found.unchanged}个相同）。"
+    ]
+    largest = found.largest[:SHOWN]
+    if largest:
+        moves = "；".join(
+            f"{c.label}从{cell_text(c.before)}到{cell_text(c.after)}{unit_of(c.key)}（{signed(c.change)}）"
+            for c in largest
+        )
+        lines.append(f"变化最大的是：{moves}。")
+    lines += _rate_lines(found)
+    lines += _text_lines(found)
+    cells = [c for ch in largest for c in (ch.before, ch.after) if c is not None]
+    cells += [c for r in _moved_rates(found) for f in (r.before, r.after) if f for c in f.cells]
+    cells = list(dict.fromkeys(cells))
+    figures = tuple(
+        {"source": c.source, "body": c.body, "year": c.year, "key": c.key, "value": c.value} for c in cells
+    )
+    return Answer("answered", "".join(lines), tuple(cite(c) for c in cells), figures)
+
+
+def _moved_rates(found: Changes) -> list[RateChange]:
+    """The three rates that moved most (both years have a value)."""
+    known = [r for r in found.rates if r.points and r.before and r.after]
+    return sorted(known, key=lambda r: -abs(r.points or 0))[:3]
+
+
+def _rate_lines(found: Changes) -> list[str]:
+    moved = _moved_rates(found)
+    if not moved:
+        return []
+    said = "；".join(
+        f"{r.label}：{_rate(r.before)}，{_rate(r.after)}（{signed(r.points)}个百分点）"  # type: ignore[arg-type]  # _moved_rates keeps both
+        for r in moved
+    )
+    return [f"比率变化较大的是：{said}。"]
+
+
+def _rate(rate: RateFigure) -> str:
+    """2024年 结果纠正1 ÷ 总计7 = 14.3%（样本较少）."""
+    return f"{rate.year}年 {rate.formula}" + ("（样本较少）" if rate.small_sample else "")
+
+
+def _text_lines(found: Changes) -> list[str]:
+    counts = found.text_counts()
+    if not counts:
+        return ["正文没有变化。"]
+    parts = "；".join(
+        f"{_part_title(found, p)}" + "、".join(f"{KIND_WORDS[k]}{n}句" for k, n in kinds.items() if n)
+        for p, kinds in sorted(counts.items())
+    )
+    line = f"正文：{parts}。"
+    added = next((t.after for t in found.text if t.kind == "added" and t.part == 5), None) or next(
+        (t.after for t in found.text if t.kind == "added"), None
+    )
+    if added:
+        line += f"例如新写入：「{added}」。"
+    if found.boilerplate_left_out:
+        line += f"（多数报告共有的套话{found.boilerplate_left_out}句未计入。）"
+    return [line]
+
+
+def _part_title(found: Changes, part: int) -> str:
+    return next(t.part_title for t in found.text if t.part == part)
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+def _audit_answer(catalog: Catalog, q: Question, body: str) -> Answer:
+    years = sorted(q.years)
+    try:
+        reports = [choose.report_of(catalog, body, y) for y in years] or choose.reports_of(catalog, body)[-1:]
+    except choose.ReviewError as exc:
+        return Answer("not_found", f"{exc}。")
+    wanted = {c for checks, pattern in _TOPICS if pattern.search(q.text) for c in checks}
+    done = [a for a in (audit(catalog, r.meta.id) for r in reports) if a is not None]
+    if not done:
+        return Answer("not_found", f"没有{body}的报告可以检查。")
+    texts, cites = [], []
+    for one in done:
+        text, cited = _audit_lines(one, wanted)
+        texts.append(text)
+        cites += cited
+    note = "" if years else f"（未指明年份，以上是{body}最新的{done[-1].report.meta.year}年报告。）"
+    return Answer("answered", "".join(texts) + note, tuple(cites))
+
+
+def _audit_lines(done: ReportAudit, wanted: set[str]) -> tuple[str, list[Citation]]:
+    meta = done.report.meta
+    items = [i for i in done.items if not wanted or i.check in wanted]
+    head = f"{meta.body}{meta.year}年报告的完整性检查："
+    if wanted:
+        shown = sorted(items, key=lambda i: i.status == "ok")  # problems first
+        names = "、".join(dict.fromkeys(CHECK_NAMES[i.check] for i in items))
+        bad = [i for i in items if i.status == "problem"]
+        head += f"{names}——{'有' + str(len(bad)) + '处问题' if bad else '未发现问题'}。"
+    else:
+        shown = [i for i in items if i.status != "ok"]
+        head += f"{done.summary}。"
+    said = {"ok": "通过", "problem": "有问题", "unknown": "无法判断"}
+    lines = [
+        f"{said[i.status]}：{i.message}" + (f"（{i.where}）" if i.where not in i.message else "")
+        for i in shown[:8]
+    ]
+    if len(shown) > 8:
+        lines.append(f"另有{len(shown) - 8}项，见 nianbao audit 或数据页。")
+    cites = [
+        Citation(meta.source, meta.body, meta.year, i.where, i.quote or i.message, meta.id) for i in shown[:8]
+    ]
+    if not cites:  # nothing wrong: cite the report the checks read
+        cites = [Citation(meta.source, meta.body, meta.year, "全文", meta.title, meta.id)]
+    return head + "".join(lines), cites
