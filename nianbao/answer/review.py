@@ -36,7 +36,8 @@ _ABOUT_REPORT = re.compile(
 )
 _AUDIT = re.compile(
     r"完整|齐全|缺项|缺(?:了|少)?(?:哪些|什么)?(?:部分|表格?|单元格|内容)|漏填|漏报|空白|未填|没填|没有填|空着"
-    r"|按时|按期|逾期|超期|(?:公开|发布|公布)(?:的)?期限|期限内|规范吗|符合(?:格式|要求)|格式要求|落款"
+    r"|按时|按期|逾期|超期|(?:公开|发布|公布)(?:的)?期限|期限内|规范吗|符合(?:格式|要求)|格式要求"
+    r"|(?:落款|标题).{0,8}(?:一致|相符|对得上|对吗)"
 )
 #: Words that narrow an audit question to some of its checks.
 _TOPICS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
