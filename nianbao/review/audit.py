@@ -60,13 +60,22 @@ class ReportAudit:
 
     @property
     def summary(self) -> str:
-        """9项检查，2项有问题（日期、勾稽关系）."""
+        """9项检查，2项有问题（公开日期、勾稽关系）；1项无法判断（表格填写）."""
         checks = list(dict.fromkeys(i.check for i in self.items))
         bad = list(dict.fromkeys(i.check for i in self.problems))
-        if not bad:
-            return f"{len(checks)}项检查均未发现问题"
-        names = "、".join(CHECK_NAMES[c] for c in bad)
-        return f"{len(checks)}项检查，{len(bad)}项有问题（{names}）"
+        unsure = [
+            c for c in dict.fromkeys(i.check for i in self.items if i.status == "unknown") if c not in bad
+        ]
+        said = (
+            f"{len(checks)}项检查，{len(bad)}项有问题（{_names(bad)}）"
+            if bad
+            else f"{len(checks)}项检查均未发现问题"
+        )
+        return said + (f"；{len(unsure)}项无法判断（{_names(unsure)}）" if unsure else "")
+
+
+def _names(checks: Sequence[str]) -> str:
+    return "、".join(CHECK_NAMES[c] for c in checks)
 
 
 #: Each check's name as the page and the answers say it.

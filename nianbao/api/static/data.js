@@ -1,6 +1,9 @@
-// 数据: pick a body, years and a metric → a table, a small trend chart (inline SVG) and CSV links.
+// 数据: pick a body, years and a metric → a table, a small trend chart (inline SVG) and CSV links,
+// then the staff's panels (review.js): rates, audit, changes between years, the export; above the
+// form, which bodies and years are stored.
 
 import { api, append, clear, el, getMetrics, svg, yearText } from "./dom.js";
+import { coveragePanel, reviewPanels } from "./review.js";
 
 let loaded = null;
 let bodies = [];
@@ -26,6 +29,7 @@ async function load() {
     document.getElementById("body-select").addEventListener("change", fillYears);
     document.getElementById("row-select").addEventListener("change", fillColumns);
     status.textContent = bodies.length ? "" : "还没有收录任何年度报告。";
+    clear(document.getElementById("coverage-slot")).appendChild(await coveragePanel(pickBody));
   } catch (error) {
     loaded = null;
     status.textContent = `载入失败：${error.message}`;
@@ -46,6 +50,15 @@ function groupBodies(reports) {
     if (r.year) group.years.add(r.year);
   }
   return groups.sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
+}
+
+/** A body picked in the coverage matrix: select it with all its years and show its data. */
+function pickBody(name) {
+  const index = bodies.findIndex((g) => g.names.includes(name));
+  if (index < 0) return;
+  document.getElementById("body-select").value = String(index);
+  fillYears();
+  query();
 }
 
 function fillBodies() {
@@ -114,6 +127,7 @@ async function query() {
       findingsPanel(findings.filter((f) => group.names.includes(f.body)
         && (!years.length || years.includes(String(f.year))))),
     ]);
+    append(result, await reviewPanels(group.name, years));
   } catch (error) {
     status.textContent = `查询失败：${error.message}`;
   }
