@@ -81,13 +81,13 @@ def parse_years(text: str) -> list[int]:
         piece = piece.strip()
         if not piece:
             continue
-        first, _, last = piece.partition("-")
-        wrong = ValueError(f"年份「{piece}」看不懂：请写作 2021-2025 或 2021,2023")
-        if not (first.strip().isdigit() and (last.strip() or first).strip().isdigit()):
-            raise wrong
-        start, end = int(first), int(last or first)
+        first, dash, last = piece.partition("-")
+        last = last if dash else first
+        if not (first.strip().isdigit() and last.strip().isdigit()):
+            raise ValueError(f"年份「{piece}」看不懂：请写作 2021-2025 或 2021,2023")
+        start, end = int(first), int(last)
         if not (1990 <= start <= end <= 2100):
-            raise wrong
+            raise ValueError(f"年份「{piece}」看不懂：请写作 2021-2025 或 2021,2023")
         out += range(start, end + 1)
     if not out:
         raise ValueError("没有给出年份：请写作 2021-2025 或 2021,2023")
