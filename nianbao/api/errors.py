@@ -127,10 +127,10 @@ async def _store_busy(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _review_error(_: Request, exc: Exception) -> JSONResponse:
-    """A body or year the staff's views cannot review: 404 when nothing is stored, 400 when the
-    name fits several bodies (the message lists them)."""
+    """A body or year the staff's views cannot review: 404 when nothing is stored, 409 when the
+    name fits several stored bodies (the message lists them: ask again with one)."""
     assert isinstance(exc, ReviewError)
-    return error_response(400 if exc.code == "ambiguous_body" else 404, exc.code, str(exc))
+    return error_response(409 if exc.code == "ambiguous_body" else 404, exc.code, str(exc))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from nianbao.catalog import Catalog
@@ -73,22 +74,21 @@ def year_before(catalog: Catalog, body: str, year: int) -> StoredReport:
     return earlier[-1]
 
 
+#: Years as the API takes them: 2021-2025, 2021,2023 or both (2019,2021-2023).
+YEARS_PATTERN = r"^(?:19|20)\d{2}(?:-(?:19|20)\d{2})?(?:,(?:19|20)\d{2}(?:-(?:19|20)\d{2})?)*$"
+
+
 def parse_years(text: str) -> list[int]:
-    """``2021-2025`` → 2021…2025; ``2021,2023`` → both; ``2024`` → [2024]. ValueError when the
-    text is not years."""
-    out: list[int] = []
-    for piece in text.replace("，", ",").replace("～", "-").replace("—", "-").split(","):
-        piece = piece.strip()
-        if not piece:
-            continue
-        first, dash, last = piece.partition("-")
-        last = last if dash else first
-        if not (first.strip().isdigit() and last.strip().isdigit()):
-            raise ValueError(f"年份「{piece}」看不懂：请写作 2021-2025 或 2021,2023")
-        start, end = int(first), int(last)
-        if not (1990 <= start <= end <= 2100):
-            raise ValueError(f"年份「{piece}」看不懂：请写作 2021-2025 或 2021,2023")
-        out += range(start, end + 1)
-    if not out:
-        raise ValueError("没有给出年份：请写作 2021-2025 或 2021,2023")
-    return sorted(set(out))
+    """``2021-2025`` → 2021…2025 (``2025-2021`` too); ``2021,2023`` → both; ``2024`` → [2024].
+    ValueError, saying how to write them, when the text is not years of 1900–2099."""
+    compact = re.sub(
+        r"\s", "", text.replace("，", ",").replace("～", "-").replace("—", "-").replace("至", "-")
+    )
+    if not re.fullmatch(YEARS_PATTERN, compact):
+        raise ValueError(f"年份「{text}」看不懂：请写作 2021-2025 或 2021,2023")
+    out: set[int] = set()
+    for piece in compact.split(","):
+        first, _, last = piece.partition("-")
+        start, end = sorted((int(first), int(last or first)))
+        out.update(range(start, end + 1))
+    return sorted(out)

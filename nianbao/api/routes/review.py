@@ -29,8 +29,8 @@ from nianbao.review.spreadsheet import csv_text
 router = APIRouter(tags=["review"])
 
 ERRORS: dict[int | str, dict] = {
-    400: {"model": ErrorResponse, "description": "The body's name fits several bodies, or years are wrong."},
     404: {"model": ErrorResponse, "description": "No stored report of that body or year."},
+    409: {"model": ErrorResponse, "description": "The name fits several stored bodies (`ambiguous_body`)."},
 }
 RATE_CSV_COLUMNS = ["source", "body", "year", "rate", "label", "percent", "formula", "note", "cells"]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -88,7 +88,7 @@ def audits(
 @router.get(
     "/api/diff",
     response_model=DiffOut,
-    responses=ERRORS,
+    responses={**ERRORS, 400: {"model": ErrorResponse, "description": "The two years are the same."}},
     summary="What changed between two years' reports of one body",
 )
 def diff(
@@ -138,16 +138,19 @@ def export(
     catalog: CatalogDep,
     body: Annotated[str, Query(min_length=1, max_length=100, description="The body (平潭综合实验区).")],
     years: Annotated[
-        str, Query(max_length=40, description="`2021-2025`, or `2021,2023`.", examples=["2021-2025"])
+        str,
+        Query(
+            max_length=60,
+            pattern=choose.YEARS_PATTERN,
+            description="`2021-2025`, or `2021,2023` (years of 1900–2099).",
+            examples=["2021-2025"],
+        ),
     ],
     format: Annotated[Literal["docx", "csv"], Query(description="`docx` (Word) or `csv`.")] = "docx",
 ) -> Response:
     """The figures table, the rates, the audit and the changes from year to year, every number
     cited to file · table · row · column."""
-    try:
-        wanted = choose.parse_years(years)
-    except ValueError as exc:
-        raise ApiError(400, "bad_request", str(exc)) from None
+    wanted = choose.parse_years(years)  # the pattern has let only years through
     found = dossier(catalog, body, wanted)
     stem = f"nianbao-{found.body}-{wanted[0]}-{wanted[-1]}"
     if format == "csv":
