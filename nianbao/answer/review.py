@@ -31,7 +31,7 @@ _CHANGES = re.compile(
 )
 #: What a question about the whole report says besides its body and years.
 _ABOUT_REPORT = re.compile(
-    rf"报告|年报|年度|年|的|了|吗|呢|和|与|跟|同|及|相比|比较|对比|比起来|比|较|上一|上|去|前一|之间|两|主要|最大"
+    rf"报告|年报|年度|年|的|了|吗|呢|和|与|跟|同|及|相比|比较|对比|比起来|比|较|上一|上|去|前一|最近|最新|近|这|一|之间|两|主要|最大"
     rf"|有没有|有什么|有哪些|有何|什么|哪些|在哪里|在哪|是|有|哪里|地方|{_CHANGE_WORDS}|变了|改了|[\W\d_]"
 )
 _AUDIT = re.compile(

@@ -7,6 +7,7 @@ NIANBAO_SCREENSHOT_DIR to keep a screenshot of each view.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import docx
 import pytest
 
 from nianbao.eval.variants import relabel
@@ -220,3 +222,121 @@ def test_the_page_fits_a_phone_screen(browser, served: Served) -> None:
     screenshot(tab, "phone")
     tab.close()
     assert width <= 390  # wide tables scroll inside their box, the page does not
+
+
+# --- the staff's views in the 数据 tab --------------------------------------------------------
+
+#: 平潭 2021, 2023 and 2024 (2022 left out: a gap), and 沭阳县发改局 2023. Hand-checked: 2024 表四
+#: 行政复议 纠正1 总计7; 表三 新收 81 (2023) and 218 (2024); the 2024 page is dated 2025-03-10.
+STAFF_FILES = [
+    "2021_pingtan_zonghe_shiyanqu.txt",
+    "2023_pingtan_zonghe_shiyanqu.html",
+    "2024_pingtan_zonghe_shiyanqu.html",
+    "2023_suqian_shuyangxian_fagaiju.html",
+]
+
+
+@pytest.fixture(scope="module")
+def staff_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    settings = settings_for(tmp_path_factory.mktemp("browser-staff") / "data")
+    with live_server(settings, with_index=False) as srv:
+        with srv.client() as c:
+            outcomes = upload(c, raw_files(*STAFF_FILES)).json()["outcomes"]
+        assert [o["status"] for o in outcomes] == ["ingested"] * len(STAFF_FILES), outcomes
+        yield srv
+
+
+@pytest.fixture
+def staff_page(browser, staff_served: Served):
+    """The 数据 tab, with the coverage matrix shown; JS errors, console errors and dialogs fail."""
+    tab = browser.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    tab.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
+    tab.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    tab.goto(staff_served.url + "/#data")
+    tab.locator("table.coverage").wait_for(timeout=30_000)
+    yield tab
+    tab.close()
+    assert problems == []
+
+
+def test_the_coverage_matrix_marks_stored_years_and_gaps(staff_page) -> None:
+    row = staff_page.locator("table.coverage tr[data-body='平潭综合实验区']")
+    assert row.locator("td.stored").count() == 3
+    gap = row.locator("td.missing")
+    assert gap.count() == 1 and gap.get_attribute("data-year") == "2022"
+    assert row.locator("td[data-year='2021']").get_attribute("title") == "2021_pingtan_zonghe_shiyanqu.txt"
+    screenshot(staff_page, "staff-coverage")
+
+
+def pick_pingtan(page) -> None:
+    page.click("button.link[data-body='平潭综合实验区']")
+    page.locator("#diff-result table.diff-cells").wait_for(timeout=60_000)
+
+
+def test_rates_show_formula_cells_and_small_sample(staff_page) -> None:
+    pick_pingtan(staff_page)
+    cell = staff_page.locator("#rates tr[data-rate='review_correction'] td[data-year='2024']")
+    assert cell.locator(".percent").inner_text() == "14.3%"
+    assert cell.locator(".formula").inner_text() == "结果纠正1 ÷ 总计7 = 14.3%"
+    assert cell.locator(".small-sample").inner_text() == "样本较少"
+    cell.locator("details.cells summary").click()
+    cited = cell.locator("details.cells li").all_inner_texts()
+    assert cited == [
+        "表四 政府信息公开行政复议、行政诉讼情况 · 行政复议 · 结果纠正：1",
+        "表四 政府信息公开行政复议、行政诉讼情况 · 行政复议 · 总计：7",
+    ]
+    people = staff_page.locator("#rates tr[data-rate='natural_person_share'] td[data-year='2024']")
+    assert people.locator(".percent").inner_text() == "99.5%" and people.locator(".small-sample").count() == 0
+    screenshot(staff_page, "staff-rates")
+
+
+def test_each_report_has_an_audit_panel_citing_its_places(staff_page) -> None:
+    pick_pingtan(staff_page)
+    panels = staff_page.locator("#audit details.audit-report")
+    assert [panels.nth(i).get_attribute("data-year") for i in range(panels.count())] == [
+        "2021",
+        "2023",
+        "2024",
+    ]
+    late = staff_page.locator(
+        "#audit details.audit-report[data-year='2024'] li.audit-item[data-check='date']"
+    )
+    assert "problem" in late.get_attribute("class")
+    assert "2025-03-10" in late.locator("blockquote").inner_text()
+    screenshot(staff_page, "staff-audit")
+
+
+def test_the_changes_view_compares_two_chosen_years(staff_page) -> None:
+    pick_pingtan(staff_page)
+    row = staff_page.locator("#diff-result tr[data-key='t3.new_received.total']")
+    assert row.locator("td").all_inner_texts() == ["81", "218", "+137"]
+    assert "有变化的单元格" in staff_page.locator("#diff-result .diff-summary").inner_text()
+    staff_page.select_option("#diff-from", "2021")
+    staff_page.select_option("#diff-to", "2023")
+    staff_page.click("#diff-button")
+    staff_page.locator("#diff-result th:has-text('2021年')").wait_for(timeout=30_000)
+    assert (
+        staff_page.locator("#diff-result tr[data-key='t3.new_received.total'] td").nth(1).inner_text() == "81"
+    )
+    staff_page.locator("#diff-result details.diff-text").first.locator("summary").click()
+    assert staff_page.locator("#diff-result details.diff-text li").count() > 0
+    screenshot(staff_page, "staff-diff")
+
+
+def test_the_export_link_downloads_a_docx_of_the_stored_cells(staff_page) -> None:
+    pick_pingtan(staff_page)
+    href = staff_page.get_attribute("#export-docx", "href")
+    assert "years=2021-2024" in href and "format=docx" in href
+    response = staff_page.request.get(staff_page.url.split("#")[0].rstrip("/") + href)
+    assert response.ok
+    document = docx.Document(io.BytesIO(response.body()))
+    # a figures table: 项目, 键, then one column per year headed by the year and its file
+    figures = [
+        t for t in document.tables if t.rows[0].cells[1].text == "键" and "\n" in t.rows[0].cells[2].text
+    ]
+    rows = [[c.text for c in row.cells] for t in figures for row in t.rows]
+    [new_received] = [r for r in rows if r[1] == "t3.new_received.total"]
+    # 2021: the .txt says 本年度全区共收到70件申请, and its glued row 640020470 is 64+2+4 = 70
+    assert new_received[2:] == ["70", "81", "218"]

@@ -1,0 +1,98 @@
+"""Questions about a report as a whole, in chat: what changed since another year, and whether a
+report is complete, answered from ``nianbao.review`` with the cells and places cited.
+
+Corpus reports, records only; figures read by hand: 平潭 表三 新收 81 (2023) and 218 (2024), 表二
+行政许可 2629 and 4529; 2024 page dated 2025-03-10; 沭阳县发改局 2023 leaves the five 法人或其他组织
+columns of 表三 blank and is signed 2024年1月17日. Questions are worded here, not taken from a set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from nianbao.answer.engine import Answerer
+from nianbao.catalog import Catalog
+from nianbao.library import Library
+from nianbao.settings import Settings
+from tests.answer.conftest import TODAY
+from tests.conftest import RAW
+
+FILES = [
+    "2023_pingtan_zonghe_shiyanqu.html",
+    "2024_pingtan_zonghe_shiyanqu.html",
+    "2023_suqian_shuyangxian_fagaiju.html",
+]
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Answerer]:
+    library = Library(Settings(data_dir=tmp_path_factory.mktemp("review_chat") / "data"))
+    for name in FILES:
+        assert library.ingest_bytes((RAW / name).read_bytes(), name).status == "ingested"
+    yield Answerer(Catalog(library.engine), today=TODAY)
+    library.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "平潭2024年和2023年的报告比有什么变化？",
+        "平潭2024年的年报跟上一年相比有哪些不同",
+        "平潭综合实验区2023年与2024年年度报告的区别是什么？",
+        "平潭的年报最近一年变了什么",
+    ],
+)
+def test_a_question_about_what_changed_gets_both_years_figures(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.status == "answered", answer.text
+    assert "2629到4529" in answer.text and "81到218" in answer.text
+    sources = {c.source for c in answer.citations}
+    assert sources == {"2023_pingtan_zonghe_shiyanqu.html", "2024_pingtan_zonghe_shiyanqu.html"}
+    assert "行政复议纠错率" in answer.text and "结果纠正1 ÷ 总计7 = 14.3%（样本较少）" in answer.text
+
+
+def test_a_change_in_one_figure_is_still_the_figure_answer(answerer: Answerer) -> None:
+    answer = answerer.ask("平潭2024年新收申请比2023年增加了多少？")
+    assert answer.status == "answered" and "137" in answer.text
+    assert "数字不同" not in answer.text  # not the whole-report comparison
+
+
+def test_a_change_with_no_other_year_stored_says_so(answerer: Answerer) -> None:
+    answer = answerer.ask("沭阳县发改局2023年的报告和上一年比有什么变化？")
+    assert answer.status == "not_found" and "2023年以前" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("平潭2024年的报告是按时公开的吗？", "2025年3月10日"),
+        ("平潭2024年年报有没有超过公开期限", "晚于2025年1月31日"),
+        ("沭阳县发改局2023年的年报是否按期发布", "2024年1月17日"),
+    ],
+)
+def test_a_question_about_the_deadline_gets_the_date_check(
+    answerer: Answerer, question: str, expected: str
+) -> None:
+    answer = answerer.ask(question)
+    assert answer.status == "answered" and expected in answer.text
+    assert answer.citations and answer.citations[0].locator in ("发布日期", "落款")
+
+
+def test_blank_cells_are_named_with_their_rows(answerer: Answerer) -> None:
+    answer = answerer.ask("沭阳县发改局2023年报告的表三有没有空白没填的单元格？")
+    assert answer.status == "answered"
+    assert "商业企业（空白）" in answer.text and "一、本年新收政府信息公开申请数量" in answer.text
+    assert all(c.source == "2023_suqian_shuyangxian_fagaiju.html" for c in answer.citations)
+
+
+def test_is_it_complete_summarises_every_check(answerer: Answerer) -> None:
+    answer = answerer.ask("平潭2024年的年度报告完整吗？")
+    assert answer.status == "answered" and "9项检查" in answer.text and "公开日期" in answer.text
+
+
+def test_the_signature_date_is_still_a_text_answer(answerer: Answerer) -> None:
+    answer = answerer.ask("沭阳县发改局这份年报的落款日期是哪天？")
+    assert answer.status == "answered" and answer.citations[0].quote == "2024年1月17日"
+    assert "完整性检查" not in answer.text
