@@ -340,3 +340,15 @@ def test_the_export_link_downloads_a_docx_of_the_stored_cells(staff_page) -> Non
     [new_received] = [r for r in rows if r[1] == "t3.new_received.total"]
     # 2021: the .txt says 本年度全区共收到70件申请, and its glued row 640020470 is 64+2+4 = 70
     assert new_received[2:] == ["70", "81", "218"]
+
+
+def test_the_staff_views_fit_a_phone_screen(browser, staff_served: Served) -> None:
+    tab = browser.new_page()
+    tab.set_viewport_size({"width": 390, "height": 844})
+    tab.goto(staff_served.url + "/#data")
+    tab.locator("table.coverage").wait_for(timeout=30_000)
+    pick_pingtan(tab)
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    screenshot(tab, "staff-phone")
+    tab.close()
+    assert width <= 390  # the matrix, rates and changes scroll inside their boxes, the form fits
