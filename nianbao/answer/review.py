@@ -90,15 +90,8 @@ def _pair(catalog: Catalog, q: Question, body: str) -> tuple[StoredReport, Store
     no year, the latest two."""
     years = sorted(q.years)
     if len(years) >= 2:
-        return choose.report_of(catalog, body, years[0]), choose.report_of(catalog, body, years[-1])
-    if years:
-        later = choose.report_of(catalog, body, years[0])
-    else:
-        stored = choose.reports_of(catalog, body)
-        if not stored:
-            raise choose.NotStored(f"没有{body}的报告")
-        later = stored[-1]
-    return choose.year_before(catalog, body, later.meta.year or 0), later
+        return choose.pair(catalog, body, years[-1], years[0])
+    return choose.pair(catalog, body, years[0] if years else None)
 
 
 def _changes_answer(catalog: Catalog, q: Question, body: str) -> Answer:

@@ -128,9 +128,11 @@ async def _store_busy(_: Request, exc: Exception) -> JSONResponse:
 
 async def _review_error(_: Request, exc: Exception) -> JSONResponse:
     """A body or year the staff's views cannot review: 404 when nothing is stored, 409 when the
-    name fits several stored bodies (the message lists them: ask again with one)."""
+    name fits several stored bodies (the message lists them: ask again with one), 400 for two
+    years to compare that are one."""
     assert isinstance(exc, ReviewError)
-    return error_response(409 if exc.code == "ambiguous_body" else 404, exc.code, str(exc))
+    status = {"ambiguous_body": 409, "bad_request": 400}.get(exc.code, 404)
+    return error_response(status, exc.code, str(exc))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

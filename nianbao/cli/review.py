@@ -49,18 +49,15 @@ def rates(
     from nianbao.review.rates import report_rates, sample_note
 
     found = report_rates(_catalog(), body, year or [])
-    if format in ("json", "csv"):
+    if format == "json":
         from nianbao.api.review_schemas import RateOut
-        from nianbao.api.routes.review import RATE_CSV_COLUMNS
-        from nianbao.review.spreadsheet import csv_text
 
-        rows = [RateOut.of(r).model_dump() for r in found]
-        if format == "json":
-            _json(rows)
-            return
-        for row, rate in zip(rows, found, strict=True):
-            row["cells"] = "；".join(dict.fromkeys(c.locator for c in rate.cells))
-        sys.stdout.write(csv_text(RATE_CSV_COLUMNS, rows))
+        _json([RateOut.of(r).model_dump() for r in found])
+        return
+    if format == "csv":
+        from nianbao.review.rates import rates_csv
+
+        sys.stdout.write(rates_csv(found))
         return
     from rich.table import Table as RichTable
 
@@ -140,16 +137,7 @@ def diff(
     catalog = _catalog()
 
     def pick() -> Changes | None:
-        name = choose.one_body(catalog, body)
-        first = choose.report_of(catalog, name, year)
-        other = (
-            choose.year_before(catalog, name, year)
-            if year2 is None
-            else choose.report_of(catalog, name, year2)
-        )
-        if first.meta.id == other.meta.id:
-            raise ValueError("give two different years to compare")
-        before, after = sorted([first, other], key=lambda r: r.meta.year or 0)
+        before, after = choose.pair(catalog, choose.one_body(catalog, body), year, year2)
         return changes(catalog, before.meta.id, after.meta.id)
 
     found = _reviewed(pick)

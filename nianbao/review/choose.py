@@ -27,6 +27,12 @@ class NotStored(ReviewError):
     code = "not_found"
 
 
+class SameYear(ReviewError):
+    """Two years to compare that are one."""
+
+    code = "bad_request"
+
+
 class AmbiguousBody(ReviewError):
     """The name fits several stored bodies; ``options`` are their names."""
 
@@ -72,6 +78,27 @@ def year_before(catalog: Catalog, body: str, year: int) -> StoredReport:
     if not earlier:
         raise NotStored(f"没有{body}{year}年以前的报告可以比较；请给出要比较的年份")
     return earlier[-1]
+
+
+def pair(
+    catalog: Catalog, body: str, year: int | None = None, other: int | None = None
+) -> tuple[StoredReport, StoredReport]:
+    """The two reports of ``body`` to compare, the earlier first: those of ``year`` and ``other``
+    (in either order); without ``other``, ``year``'s and the latest stored before it; without
+    either, the latest two."""
+    if year is None:
+        stored = reports_of(catalog, body)
+        if not stored:
+            raise NotStored(f"没有{body}的报告")
+        later = stored[-1]
+    else:
+        later = report_of(catalog, body, year)
+    if other is None:
+        return year_before(catalog, body, later.meta.year or 0), later
+    if other == year:
+        raise SameYear(f"要比较的两个年份相同（{year}年）；请给出两个不同的年份")
+    first, second = sorted([later, report_of(catalog, body, other)], key=lambda r: r.meta.year or 0)
+    return first, second
 
 
 #: Years as the API takes them: 2021-2025, 2021,2023 or both (2019,2021-2023).

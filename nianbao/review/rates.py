@@ -16,6 +16,10 @@ from nianbao.catalog import Catalog
 from nianbao.keys import RATES, SMALL_SAMPLE
 from nianbao.model import StoredReport
 from nianbao.retrieval.figures import RateFigure
+from nianbao.review.spreadsheet import csv_text
+
+#: The columns of the rates as CSV (``nianbao rates --format csv``, ``GET /api/rates?format=csv``).
+CSV_COLUMNS = ["source", "body", "year", "rate", "label", "percent", "formula", "note", "cells"]
 
 
 def report_rates(catalog: Catalog, body: str | None = None, years: Sequence[int] = ()) -> list[RateFigure]:
@@ -39,3 +43,23 @@ def sample_note(rate: RateFigure) -> str:
     if not rate.small_sample:
         return ""
     return f"样本较少（{rate.cases:g}件，少于{SMALL_SAMPLE}件）"
+
+
+def rates_csv(rates: Sequence[RateFigure]) -> str:
+    """The rates as CSV: one row each, with its formula, note and the cells it used (table · row ·
+    column, and page)."""
+    rows = (
+        {
+            "source": r.source,
+            "body": r.body,
+            "year": r.year,
+            "rate": r.rate.name,
+            "label": r.rate.label,
+            "percent": r.percent,
+            "formula": r.formula,
+            "note": sample_note(r),
+            "cells": "；".join(dict.fromkeys(c.locator for c in r.cells)),
+        }
+        for r in rates
+    )
+    return csv_text(CSV_COLUMNS, rows)

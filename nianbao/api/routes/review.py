@@ -23,8 +23,7 @@ from nianbao.review.audit import audit, audit_reports
 from nianbao.review.changes import changes
 from nianbao.review.coverage import coverage as stored_coverage
 from nianbao.review.dossier import csv_of, docx_bytes, dossier
-from nianbao.review.rates import report_rates
-from nianbao.review.spreadsheet import csv_text
+from nianbao.review.rates import rates_csv, report_rates
 
 router = APIRouter(tags=["review"])
 
@@ -32,7 +31,6 @@ ERRORS: dict[int | str, dict] = {
     404: {"model": ErrorResponse, "description": "No stored report of that body or year."},
     409: {"model": ErrorResponse, "description": "The name fits several stored bodies (`ambiguous_body`)."},
 }
-RATE_CSV_COLUMNS = ["source", "body", "year", "rate", "label", "percent", "formula", "note", "cells"]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -50,15 +48,10 @@ def rates(
 ) -> list[RateOut] | Response:
     """Every rate of every report of the body and years (all stored reports when none is given).
     A rate over fewer than 30 cases says so (`small_sample`, `note`: 样本较少)."""
-    found = [RateOut.of(r) for r in report_rates(catalog, body, year or [])]
+    found = report_rates(catalog, body, year or [])
     if format == "csv":
-        rows = (
-            r.model_dump()
-            | {"cells": "；".join(f"{c.table} · {c.row_label} · {c.column_label}" for c in r.cells)}
-            for r in found
-        )
-        return _download(csv_text(RATE_CSV_COLUMNS, rows), "nianbao-rates.csv")
-    return found
+        return _download(rates_csv(found), "nianbao-rates.csv")
+    return [RateOut.of(r) for r in found]
 
 
 @router.get(
@@ -105,14 +98,7 @@ def diff(
     """Every table cell that changed with both values, the rates, and the sentences of the text
     added, removed or rewritten part by part (boilerplate most bodies' reports carry left out);
     the earlier year first, whichever order the years are given in."""
-    name = choose.one_body(catalog, body)
-    first = choose.report_of(catalog, name, year)
-    other = (
-        choose.year_before(catalog, name, year) if year2 is None else choose.report_of(catalog, name, year2)
-    )
-    before, after = sorted([first, other], key=lambda r: r.meta.year or 0)
-    if before.meta.id == after.meta.id:
-        raise ApiError(400, "bad_request", "give two different years to compare")
+    before, after = choose.pair(catalog, choose.one_body(catalog, body), year, year2)
     found = changes(catalog, before.meta.id, after.meta.id)
     if found is None:
         raise ApiError(404, "not_found", "the reports are no longer stored; GET /api/reports lists them")
