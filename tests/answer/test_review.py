@@ -96,3 +96,8 @@ def test_the_signature_date_is_still_a_text_answer(answerer: Answerer) -> None:
     answer = answerer.ask("沭阳县发改局这份年报的落款日期是哪天？")
     assert answer.status == "answered" and answer.citations[0].quote == "2024年1月17日"
     assert "完整性检查" not in answer.text
+
+
+def test_replying_on_time_is_about_the_applications_not_the_report(answerer: Answerer) -> None:
+    answer = answerer.ask("平潭2024年的申请是否都按时答复了？")
+    assert "完整性检查" not in answer.text and "数字不同" not in answer.text
