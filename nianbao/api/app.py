@@ -37,7 +37,7 @@ from nianbao.settings import Settings
 from nianbao.store import StoreBusy
 
 if TYPE_CHECKING:
-    from nianbao.retrieval.index import SearchIndex
+    from nianbao.retrieval.backend import TextIndex as SearchIndex
 
 log = logging.getLogger("nianbao.api")
 

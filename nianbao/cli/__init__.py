@@ -47,9 +47,9 @@ def _library(with_index: bool = False) -> Library:
     settings = Settings()
     index = None
     if with_index:
-        from nianbao.retrieval.index import SearchIndex
+        from nianbao.retrieval.backend import open_index
 
-        index = SearchIndex(settings)
+        index = open_index(settings)
     return Library(settings, index)
 
 
@@ -518,11 +518,12 @@ def ask(
 def _open_index(settings: Settings) -> ReportSearch | None:
     """The search index, for a question that needs it; None (said on stderr) when it cannot load."""
     try:
-        from nianbao.retrieval.index import SearchIndex
+        from nianbao.retrieval.backend import open_index
+
+        return open_index(settings)
     except ImportError as exc:
         print(f"search index unavailable ({exc}); reading every report", file=sys.stderr)
         return None
-    return SearchIndex(settings)
 
 
 @app.command()

@@ -67,14 +67,6 @@ def reconcile(engine: Engine, index: Any) -> Reconciliation:
 # --- reconcile's view of the search index ------------------------------------------------
 
 
-def vector_reports(index: Any, page: int = 5000) -> dict[str, str]:
+def vector_reports(index: Any) -> dict[str, str]:
     """Chunk id → report id of every vector in the index's Chroma collection."""
-    out: dict[str, str] = {}
-    offset = 0
-    while True:
-        got = index.vectors.collection.get(include=["metadatas"], limit=page, offset=offset)
-        for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-            out[chunk_id] = str((meta or {}).get("report_id", ""))
-        if len(got["ids"]) < page:
-            return out
-        offset += page
+    return index.vectors.reports_by_chunk()
