@@ -79,12 +79,14 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         library = Library(settings, None)
+        # The store (and its SQL dialect) opens before the search index's thread starts, which
+        # imports the same dialect modules (two threads importing them at once can fail).
+        app.state.catalog = catalog = Catalog(library.engine)
         loading = None
         if with_index:
             loading = BackgroundIndex(settings, prepare=reconcile_and_warm(settings)).start()
             library.index = loading
         app.state.library = library
-        app.state.catalog = catalog = Catalog(library.engine)
         kept = StoredConversations.of(settings)  # in the store: every worker sees every conversation
         app.state.feedback = FeedbackBook(kept.engine, kept)
         app.state.index = loading

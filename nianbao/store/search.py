@@ -32,7 +32,6 @@ from sqlalchemy import (
     Text,
     bindparam,
     delete,
-    distinct,
     func,
     literal_column,
     select,
@@ -110,7 +109,7 @@ def prepare(conn: Connection, model: str, dim: int) -> None:
             )
         )
         return
-    built = dict(conn.execute(select(index_meta.c.name, index_meta.c.value)).tuples().all())
+    built = dict(conn.execute(select(index_meta.c.name, index_meta.c.value)).all())
     if built.get("embed_model") != model or built.get("dim") != str(dim):
         raise IndexMismatch(
             f"the search index in this database was built with embed_model={built.get('embed_model')!r} "
@@ -194,7 +193,7 @@ def nearest(
     conn.exec_driver_sql("SET LOCAL hnsw.iterative_scan = relaxed_order")
     distance = chunk_index.c.embedding.cosine_distance(list(map(float, vector)))
     query = _filtered(select(chunk_index.c.chunk_id, distance.label("d")), bodies, years, sections, kind)
-    found = conn.execute(query.order_by(distance).limit(n)).tuples().all()
+    found = conn.execute(query.order_by(distance).limit(n)).all()
     return sorted(((i, float(d)) for i, d in found), key=lambda row: row[1])  # relaxed order: sort
 
 
@@ -218,7 +217,7 @@ def keyword_ranked(
     score = func.ts_rank(chunk_index.c.terms, tsquery, 1)
     query = select(chunk_index.c.chunk_id, score.label("s")).where(chunk_index.c.terms.op("@@")(tsquery))
     query = _filtered(query, bodies, years, sections, kind)
-    found = conn.execute(query.order_by(score.desc(), chunk_index.c.chunk_id).limit(n)).tuples().all()
+    found = conn.execute(query.order_by(score.desc(), chunk_index.c.chunk_id).limit(n)).all()
     return [(i, float(s)) for i, s in found]
 
 
@@ -226,17 +225,17 @@ def indexed_chunks(conn: Connection) -> dict[str, str]:
     """Chunk id → report id of every indexed chunk."""
     if not exists(conn):
         return {}
-    return dict(conn.execute(select(chunk_index.c.chunk_id, chunk_index.c.report_id)).tuples().all())
+    return dict(conn.execute(select(chunk_index.c.chunk_id, chunk_index.c.report_id)).all())
 
 
 def indexed_sections(conn: Connection, containing: str) -> list[str]:
     """The indexed top-level sections (and table names) whose name contains this."""
     if not exists(conn):
         return []
-    query = select(distinct(chunk_index.c.section)).where(func.strpos(chunk_index.c.section, containing) > 0)
+    query = select(chunk_index.c.section).distinct().where(func.strpos(chunk_index.c.section, containing) > 0)
     return list(conn.execute(query).scalars())
 
 
 def current_bodies(conn: Connection) -> list[str]:
     """The bodies of the current report versions (what the index holds chunks of)."""
-    return list(conn.execute(select(distinct(reports.c.body)).where(IS_CURRENT)).scalars())
+    return list(conn.execute(select(reports.c.body).distinct().where(IS_CURRENT)).scalars())
