@@ -137,6 +137,12 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     return app
 
 
+def create_records_only_app() -> FastAPI:
+    """The app without the search index, settings from the environment (what each worker of
+    ``nianbao serve --workers N --no-with-index`` builds; with the index they build ``create_app()``)."""
+    return create_app(with_index=False)
+
+
 async def _index_page() -> FileResponse:
     """The page: 问答 and 数据, plain HTML, CSS and JS from /static, nothing from elsewhere."""
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")

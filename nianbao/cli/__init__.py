@@ -463,8 +463,20 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     with_index: Annotated[bool, typer.Option(help="Attach the search index when it is available")] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes, each a whole app on the one port; more than one with the search "
+            "index needs NIANBAO_DATABASE_URL=postgresql://…",
+        ),
+    ] = 1,
 ) -> None:
-    """Serve the web page and the HTTP API (uvicorn)."""
+    """Serve the web page and the HTTP API (uvicorn).
+
+    With --workers N, uvicorn runs N processes that share the port. Nothing a request depends on
+    is kept in a process: reports, conversations and (on PostgreSQL) the search index are in the
+    database, so any worker answers any request, a follow-up included."""
     import logging
 
     import uvicorn
@@ -475,8 +487,24 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
     _say_data_dir(settings)
-    print(f"nianbao: serving http://{host}:{port}/ (admin page: /admin)", file=sys.stderr)
-    uvicorn.run(create_app(settings, with_index=with_index), host=host, port=port)
+    if workers == 1:
+        print(f"nianbao: serving http://{host}:{port}/ (admin page: /admin)", file=sys.stderr)
+        uvicorn.run(create_app(settings, with_index=with_index), host=host, port=port)
+        return
+    from nianbao.store import is_postgresql
+
+    if with_index and not is_postgresql(settings.database_url):
+        raise typer.BadParameter(
+            "the embedded search index (Chroma) keeps its vectors in each process's memory, so a "
+            "report uploaded to one worker would not be found by the others: set "
+            "NIANBAO_DATABASE_URL=postgresql://… (see the README), or serve with --no-with-index",
+            param_hint="--workers",
+        )
+    print(
+        f"nianbao: serving http://{host}:{port}/ with {workers} workers (admin page: /admin)", file=sys.stderr
+    )
+    factory = "create_app" if with_index else "create_records_only_app"
+    uvicorn.run(f"nianbao.api.app:{factory}", factory=True, host=host, port=port, workers=workers)
 
 
 @app.command()
