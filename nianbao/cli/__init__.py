@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from nianbao.answer.engine import ReportSearch
     from nianbao.catalog import Catalog
-    from nianbao.library import Library
+    from nianbao.library import Library, Outcome
     from nianbao.model import StoredCell
     from nianbao.settings import Settings
     from nianbao.store import Which
@@ -72,6 +74,12 @@ def ingest(
     strict: Annotated[
         bool, typer.Option(help="Exit 2 when a file's tables were read only in part (or not at all)")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Processes ingesting at once on this host (each loads the model; writes queue)"
+        ),
+    ] = 1,
 ) -> None:
     """Read reports, extract their tables, check their arithmetic, and store them.
 
@@ -93,7 +101,8 @@ def ingest(
     library = _library()
     _say_data_dir(library.settings)
     unchanged = library.already_stored(files) if body is None and year is None else None
-    if unchanged is None and not records_only:
+    parallel = unchanged is None and workers > 1 and len(files) > 1
+    if unchanged is None and not records_only and not parallel:
         library = _library(with_index=True)
     counts: Counter[str] = Counter()
     partial: list[str] = []
@@ -107,15 +116,21 @@ def ingest(
             began = time.monotonic()
             progress.update(task, description=f"reading {escape(path.name)}")
 
-        outcomes = (
-            unchanged
-            if unchanged is not None
-            else library.ingest_paths(files, body=body, year=year, force=force, started=started)
-        )
+        if unchanged is not None:
+            outcomes: Iterable[Outcome] = unchanged
+        elif parallel:
+            from nianbao.library.outcomes import cli_actor
+            from nianbao.library.workers import Options, ingest_in_parallel
+
+            progress.update(task, description=f"ingesting with {workers} worker processes")
+            options = Options(library.settings, not records_only, body, year, force, cli_actor())
+            outcomes = ingest_in_parallel(options, files, workers)
+        else:
+            outcomes = library.ingest_paths(files, body=body, year=year, force=force, started=started)
         for outcome in outcomes:
             counts[outcome.status] += 1
             style = _OUTCOME_STYLES.get(outcome.status, "yellow" if outcome.partial else "green")
-            took = "" if unchanged is not None else f"{time.monotonic() - began:.1f} s"
+            took = "" if unchanged is not None or parallel else f"{time.monotonic() - began:.1f} s"
             read = f"{outcome.cells} cells" if outcome.cells else ""
             facts = ", ".join(x for x in (took, read) if x)
             progress.console.print(
