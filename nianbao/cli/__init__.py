@@ -80,6 +80,12 @@ def ingest(
             min=1, help="Processes ingesting at once on this host (each loads the model; writes queue)"
         ),
     ] = 1,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue", help="Send each file to the Celery workers over Redis (NIANBAO_REDIS_URL) and return"
+        ),
+    ] = False,
 ) -> None:
     """Read reports, extract their tables, check their arithmetic, and store them.
 
@@ -98,6 +104,16 @@ def ingest(
 
     console = _console()
     files = collect_files(paths)
+    if queue:
+        from nianbao.library.outcomes import cli_actor
+        from nianbao.library.queue import submit
+        from nianbao.settings import Settings
+
+        sent = submit(Settings(), files, body=body, year=year, force=force, actor=cli_actor())
+        for job_id, source in sent:
+            console.print(f"queued {job_id} {escape(source)}", highlight=False)
+        console.print(f"{len(sent)} files queued; `nianbao jobs` shows their progress")
+        return
     library = _library()
     _say_data_dir(library.settings)
     unchanged = library.already_stored(files) if body is None and year is None else None
@@ -520,6 +536,50 @@ def serve(
     )
     factory = "create_app" if with_index else "create_records_only_app"
     uvicorn.run(f"nianbao.api.app:{factory}", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, help="Processes (each loads the model once)")] = 1,
+    loglevel: Annotated[str, typer.Option(help="Celery's log level")] = "INFO",
+) -> None:
+    """Run an ingest worker: take files from the queue (NIANBAO_REDIS_URL) and store them in
+    NIANBAO_DATABASE_URL, until stopped. Run one on every host that should ingest."""
+    from nianbao.library.queue import run_worker
+    from nianbao.settings import Settings
+
+    run_worker(Settings(), concurrency, loglevel)
+
+
+@app.command()
+def jobs(
+    limit: Annotated[int, typer.Option(help="How many of the last submitted files")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
+) -> None:
+    """The files sent with `nianbao ingest --queue`: each one's state and, when done, its outcome."""
+    from collections import Counter
+
+    from nianbao.library.queue import jobs as queued
+    from nianbao.settings import Settings
+
+    found = queued(Settings(), limit)
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    from rich.table import Table as RichTable
+
+    table = RichTable("job", "file", "state", "status", "message")
+    for job in found:
+        table.add_row(
+            *map(
+                escape,
+                (job["id"], job["source"], job["state"], job.get("status") or "", job.get("message") or ""),
+            )
+        )
+    console = _console()
+    console.print(table)
+    states = Counter(job["state"] for job in found)
+    console.print(", ".join(f"{n} {state.lower()}" for state, n in sorted(states.items())) or "no jobs")
 
 
 @app.command()

@@ -10,87 +10,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
-from nianbao import store
-from nianbao.library import Library
-from nianbao.retrieval.backend import open_index
-from nianbao.settings import Settings
-from tests.conftest import RAW
+from tests.reliability.ingest_runs import FILES, KILL_AFTER_ADD, NIANBAO, REPO, state
 from tests.servers import fresh_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
-NIANBAO = str(Path(sys.executable).parent / "nianbao")
-FILES = [
-    RAW / "2023_zaozhuang_shizhongqu_zfb.docx",
-    RAW / "2023_suqian_shuyangxian_fagaiju.html",
-    RAW / "2024_shanghai_kewei.txt",
-]
-
-KILL_AFTER_ADD = """
-import os, signal
-from nianbao.retrieval import pgindex
-
-_real = pgindex.PgSearchIndex.add
-
-def add(self, report_id, rows, vectors=None, meta=None, *, conn=None):
-    _real(self, report_id, rows, vectors, meta, conn=conn)
-    try:  # the first add of the run, in whichever worker: only one process creates the marker
-        os.close(os.open(os.environ["NIANBAO_TEST_KILLED"], os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-    except FileExistsError:
-        return
-    with open(os.environ["NIANBAO_TEST_KILLED"], "w") as marker:
-        marker.write(meta.source if meta else report_id)
-    os.kill(os.getpid(), signal.SIGKILL)
-
-pgindex.PgSearchIndex.add = add
-"""
-
-
-def state(url: str) -> dict:
-    """What the store holds: per report its source, cells, sections and chunk ids; the indexed ids."""
-    engine = store.connect(url)
-    try:
-        with engine.connect() as conn:
-            out: dict = {}
-            for rep in store.list_reports(conn, "versions"):
-                rid = rep.meta.id
-                cells = conn.execute(select(func.count()).where(store.cells.c.report_id == rid)).scalar_one()
-                sections = conn.execute(
-                    select(func.count()).where(store.sections.c.report_id == rid)
-                ).scalar_one()
-                chunks = {row["id"] for row in store.chunks_of(conn, rid)}
-                out[rid] = (rep.meta.source, rep.current, cells, sections, frozenset(chunks))
-            from nianbao.store import search
-
-            indexed = frozenset(search.indexed_chunks(conn).items())
-        return {"reports": out, "indexed": indexed}
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def reference(postgres: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """The same files ingested by one process, with the same model."""
-    with fresh_database(postgres) as url:
-        settings = Settings(data_dir=tmp_path_factory.mktemp("one") / "data", database_url=url)
-        library = Library(settings, open_index(settings))
-        assert [o.status for o in library.ingest_paths(FILES)] == ["ingested"] * 3
-        library.index.close()  # type: ignore[union-attr]
-        library.engine.dispose()
-        yield state(url)
-
 
 def test_a_worker_killed_mid_file_leaves_no_partial_report_and_the_file_is_retried(
-    postgres: object, reference: dict, tmp_path: Path
+    postgres: object, one_process_store: dict, tmp_path: Path
 ) -> None:
     hook = tmp_path / "hook"
     hook.mkdir()
@@ -121,7 +53,7 @@ def test_a_worker_killed_mid_file_leaves_no_partial_report_and_the_file_is_retri
         assert killed in retried
         assert "3 files: 3 ingested" in done.stdout
         after = state(url)
-    assert after == reference
+    assert after == one_process_store
     for source, current, cells, sections, chunks in after["reports"].values():
         assert current and cells and sections and chunks, source
     assert {chunk for chunk, _ in after["indexed"]} == set().union(*(r[4] for r in after["reports"].values()))
