@@ -1,9 +1,11 @@
 """Scale-out benchmarks on PostgreSQL (embedded PostgreSQL 18 + pgvector, started here):
 
     .venv/bin/python benchmarks/scale.py                    # everything (~40 min on 2 busy cores)
-    .venv/bin/python benchmarks/scale.py --only search      # one part: ingest, chat or search
+    .venv/bin/python benchmarks/scale.py --only search      # one part: embed, ingest, chat or search
     .venv/bin/python benchmarks/scale.py --reports 1000 --files 2023_zaozhuang_shizhongqu_zfb.docx
 
+0. embed: the model alone on the corpus's chunks, passages per second of wall-clock time and per
+   CPU-second (what one core kept for one ingest worker would do; the projection's unit).
 1. ingest: ``nianbao ingest --workers N`` over the corpus files into a fresh database, with 1 and
    2 workers, records only and with the search index (embeddings); files and chunks per second
    of wall-clock time, the command's start-up included.
@@ -53,7 +55,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT.parent / "shared" / "corpus" / "raw"
 NIANBAO = str(Path(sys.executable).parent / "nianbao")
 YEARS = tuple(range(2015, 2026))
-PARTS = ("ingest", "chat", "search")
+PARTS = ("embed", "ingest", "chat", "search")
 
 
 class Server:
@@ -83,6 +85,38 @@ class Server:
 def env_for(url: str, data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NIANBAO_")}
     return {**env, "NIANBAO_DATABASE_URL": url, "NIANBAO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+
+
+# --- 0. the model alone ---------------------------------------------------------------------
+
+
+def embedding_rate(files: Sequence[Path], sample: int = 200) -> dict[str, Any]:
+    """Passages per second of wall-clock time and per CPU-second (all the model's threads
+    counted): the second is what one core given to one worker would do, whatever else runs."""
+    from nianbao.ingest.pipeline import extract_report
+    from nianbao.ingest.read import read_path
+    from nianbao.retrieval.chunks import chunk_report, squeeze
+    from nianbao.retrieval.embed import E5Embeddings
+
+    texts = [squeeze(c.text) for path in files for c in chunk_report(extract_report(read_path(path)))]
+    texts = texts[:sample]
+    embeddings = E5Embeddings()
+    embeddings.passages(texts[:4])  # load the model outside the timing
+    wall, cpu = time.perf_counter(), time.process_time()
+    embeddings.passages(texts)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    row = {
+        "passages": len(texts),
+        "per_wall_s": round(len(texts) / wall, 1),
+        "per_cpu_s": round(len(texts) / cpu, 1),
+        "mean_chars": round(sum(map(len, texts)) / len(texts)),
+    }
+    print(
+        f"embedding, model alone: {row['per_wall_s']} passages/s of wall-clock time, "
+        f"{row['per_cpu_s']} per CPU-second ({len(texts)} chunks, {row['mean_chars']} characters on average)",
+        flush=True,
+    )
+    return row
 
 
 # --- 1. ingest --------------------------------------------------------------------------
@@ -361,6 +395,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nianbao-scale-") as tmp:
         server = Server(Path(tmp))
         try:
+            if "embed" in parts:
+                results["embed"] = embedding_rate(files)
             if "ingest" in parts:
                 results["ingest"] = ingest_throughput(server, files, Path(tmp))
             if "chat" in parts:
