@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/load.py                       # 50 clients, 60 s, records + index
     .venv/bin/python benchmarks/load.py --seconds 10          # the CI run
     .venv/bin/python benchmarks/load.py --records-only --clients 20
+    .venv/bin/python benchmarks/load.py --workers 2 --database-url postgresql://…   # two serving processes
 
 Ingests a few corpus files into a fresh data directory (``nianbao ingest``, with the search index
 unless ``--records-only``; or ``--data-dir`` to serve an existing one), starts the app under
@@ -97,32 +98,36 @@ class Tally:
 # --- the server -------------------------------------------------------------------------
 
 
-def ingest(data_dir: Path, files: list[Path], records_only: bool) -> float:
-    """``nianbao ingest`` the files into ``data_dir``; the seconds it took."""
+def ingest(data_dir: Path, files: list[Path], records_only: bool, database_url: str | None = None) -> float:
+    """``nianbao ingest`` the files into ``data_dir`` (or the database); the seconds it took."""
     command = [str(Path(sys.executable).parent / "nianbao"), "ingest", *map(str, files)]
     if records_only:
         command.append("--records-only")
     started = time.perf_counter()
-    subprocess.run(command, env=_env(data_dir), cwd=ROOT, check=True, timeout=900, stdout=subprocess.DEVNULL)
+    env = _env(data_dir, database_url)
+    subprocess.run(command, env=env, cwd=ROOT, check=True, timeout=900, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
 @contextmanager
-def serve(data_dir: Path, records_only: bool, log: Path) -> Iterator[str]:
-    """uvicorn on a loopback socket bound here (no race for the port), in its own process."""
+def serve(
+    data_dir: Path, records_only: bool, log: Path, workers: int = 1, database_url: str | None = None
+) -> Iterator[str]:
+    """uvicorn on a loopback socket bound here (no race for the port), in its own process (with
+    ``workers`` > 1, that many worker processes on the socket, as ``nianbao serve --workers``)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
+    factory = "create_records_only_app" if records_only else "create_app"
     code = (
-        f"import uvicorn; from nianbao.api.app import create_app; "
-        f"uvicorn.run(create_app(with_index={not records_only}), fd={sock.fileno()}, "
-        f"log_level='warning', backlog=2048)"
+        f"import uvicorn; uvicorn.run('nianbao.api.app:{factory}', factory=True, fd={sock.fileno()}, "
+        f"workers={workers}, log_level='warning', backlog=2048)"
     )
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-c", code],
-            env=_env(data_dir),
+            env=_env(data_dir, database_url),
             cwd=ROOT,
             pass_fds=[sock.fileno()],
             stdout=out,
@@ -158,9 +163,10 @@ def _wait_until_up(url: str, proc: subprocess.Popen) -> None:
     raise SystemExit(f"the server was not up after {START_TIMEOUT:.0f} s")
 
 
-def _env(data_dir: Path) -> dict[str, str]:
+def _env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NIANBAO_")}
-    return {**env, "NIANBAO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    env = {**env, "NIANBAO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    return {**env, "NIANBAO_DATABASE_URL": database_url} if database_url else env
 
 
 # --- the clients ------------------------------------------------------------------------
@@ -373,6 +379,8 @@ def main() -> int:
     parser.add_argument("--files", nargs="+", default=FILES, help=f"corpus files to ingest (from {RAW})")
     parser.add_argument("--seed", type=int, default=7, help="seed of the clients' choices")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--workers", type=int, default=1, help="serving processes (default 1)")
+    parser.add_argument("--database-url", help="an empty database to use (PostgreSQL) instead of SQLite")
     args = parser.parse_args()
     if not 1 <= args.clients <= 1000 or not 0 < args.seconds <= 3600:
         parser.error("--clients must be 1..1000 and --seconds 0..3600")
@@ -380,13 +388,14 @@ def main() -> int:
         data_dir = args.data_dir or Path(tmp) / "data"
         ingest_seconds = 0.0
         if args.data_dir is None:
-            ingest_seconds = ingest(data_dir, [RAW / name for name in args.files], args.records_only)
+            files = [RAW / name for name in args.files]
+            ingest_seconds = ingest(data_dir, files, args.records_only, args.database_url)
             print(
                 f"ingested {len(args.files)} files in {ingest_seconds:.1f} s "
                 f"({'records only' if args.records_only else 'records + search index'})"
             )
         log = Path(tmp) / "server.log"
-        with serve(data_dir, args.records_only, log) as url:
+        with serve(data_dir, args.records_only, log, args.workers, args.database_url) as url:
             reports, warm = warm_up(url)
             print(f"serving {len(reports)} reports on {url}; warm-up {warm:.1f} s")
             tally, elapsed = asyncio.run(load(url, reports, args.clients, args.seconds, args.seed))
@@ -402,6 +411,7 @@ def main() -> int:
                         "clients": args.clients,
                         "seconds": round(elapsed, 1),
                         "records_only": args.records_only,
+                        "workers": args.workers,
                         "ingest_seconds": round(ingest_seconds, 1),
                         "kinds": rows,
                         "answers": {f"{k} {s}": n for (k, s), n in tally.statuses.items()},

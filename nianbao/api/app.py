@@ -47,7 +47,7 @@ from nianbao.settings import Settings
 from nianbao.store import StoreBusy
 
 if TYPE_CHECKING:
-    from nianbao.retrieval.index import SearchIndex
+    from nianbao.retrieval.backend import TextIndex as SearchIndex
 
 log = logging.getLogger("nianbao.api")
 
@@ -89,12 +89,14 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         library = Library(settings, None)
+        # The store (and its SQL dialect) opens before the search index's thread starts, which
+        # imports the same dialect modules (two threads importing them at once can fail).
+        app.state.catalog = catalog = Catalog(library.engine)
         loading = None
         if with_index:
             loading = BackgroundIndex(settings, prepare=reconcile_and_warm(settings)).start()
             library.index = loading
         app.state.library = library
-        app.state.catalog = catalog = Catalog(library.engine)
         kept = StoredConversations.of(settings)  # in the store: every worker sees every conversation
         app.state.feedback = FeedbackBook(kept.engine, kept)
         app.state.index = loading
@@ -143,6 +145,12 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
             allow_headers=["Content-Type", "X-Admin-Key"],
         )
     return app
+
+
+def create_records_only_app() -> FastAPI:
+    """The app without the search index, settings from the environment (what each worker of
+    ``nianbao serve --workers N --no-with-index`` builds; with the index they build ``create_app()``)."""
+    return create_app(with_index=False)
 
 
 async def _index_page() -> FileResponse:

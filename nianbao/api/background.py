@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from nianbao.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from nianbao.model import Report, ReportMeta
-    from nianbao.retrieval.index import SearchIndex
+    from nianbao.retrieval.backend import TextIndex as SearchIndex
 
 log = logging.getLogger("nianbao.api")
 
@@ -45,10 +47,11 @@ class IndexNotReady(RuntimeError):
 
 
 def open_search_index(settings: Settings) -> SearchIndex:
-    """The search index for these settings (imports Chroma and the model's engine)."""
-    from nianbao.retrieval.index import SearchIndex
+    """The search index for these settings (imports Chroma, or pgvector's SQL, and the model's
+    engine)."""
+    from nianbao.retrieval.backend import open_index
 
-    return SearchIndex(settings)
+    return open_index(settings)
 
 
 def warm(index: SearchIndex) -> None:
@@ -122,16 +125,27 @@ class BackgroundIndex:
         return index.embed(rows) if index is not None else None
 
     def add(
-        self, report_id: str, rows: list[dict], vectors: Any = None, meta: ReportMeta | None = None
+        self,
+        report_id: str,
+        rows: list[dict],
+        vectors: Any = None,
+        meta: ReportMeta | None = None,
+        *,
+        conn: Connection | None = None,
     ) -> None:
         index = self._for_writes()
         if index is not None:
-            index.add(report_id, rows, vectors, meta)
+            index.add(report_id, rows, vectors, meta, conn=conn)
 
-    def remove(self, report_id: str) -> None:
+    def remove(self, report_id: str, *, conn: Connection | None = None) -> None:
         index = self._for_writes()
         if index is not None:
-            index.remove(report_id)
+            index.remove(report_id, conn=conn)
+
+    def rename_body(self, report_id: str, body: str, *, conn: Connection | None = None) -> None:
+        index = self._for_writes()
+        if index is not None:
+            index.rename_body(report_id, body, conn=conn)
 
     # --- the answerer's search provider: a question waits, bounded ----------------------------
 

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from nianbao.answer.engine import ReportSearch
     from nianbao.catalog import Catalog
-    from nianbao.library import Library
+    from nianbao.library import Library, Outcome
     from nianbao.model import StoredCell
     from nianbao.settings import Settings
     from nianbao.store import Which
@@ -47,9 +49,9 @@ def _library(with_index: bool = False) -> Library:
     settings = Settings()
     index = None
     if with_index:
-        from nianbao.retrieval.index import SearchIndex
+        from nianbao.retrieval.backend import open_index
 
-        index = SearchIndex(settings)
+        index = open_index(settings)
     return Library(settings, index)
 
 
@@ -72,6 +74,18 @@ def ingest(
     strict: Annotated[
         bool, typer.Option(help="Exit 2 when a file's tables were read only in part (or not at all)")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Processes ingesting at once on this host (each loads the model; writes queue)"
+        ),
+    ] = 1,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue", help="Send each file to the Celery workers over Redis (NIANBAO_REDIS_URL) and return"
+        ),
+    ] = False,
 ) -> None:
     """Read reports, extract their tables, check their arithmetic, and store them.
 
@@ -90,10 +104,21 @@ def ingest(
 
     console = _console()
     files = collect_files(paths)
+    if queue:
+        from nianbao.library.outcomes import cli_actor
+        from nianbao.library.queue import submit
+        from nianbao.settings import Settings
+
+        sent = submit(Settings(), files, body=body, year=year, force=force, actor=cli_actor())
+        for job_id, source in sent:
+            console.print(f"queued {job_id} {escape(source)}", highlight=False)
+        console.print(f"{len(sent)} files queued; `nianbao jobs` shows their progress")
+        return
     library = _library()
     _say_data_dir(library.settings)
     unchanged = library.already_stored(files) if body is None and year is None else None
-    if unchanged is None and not records_only:
+    parallel = unchanged is None and workers > 1 and len(files) > 1
+    if unchanged is None and not records_only and not parallel:
         library = _library(with_index=True)
     counts: Counter[str] = Counter()
     partial: list[str] = []
@@ -107,15 +132,21 @@ def ingest(
             began = time.monotonic()
             progress.update(task, description=f"reading {escape(path.name)}")
 
-        outcomes = (
-            unchanged
-            if unchanged is not None
-            else library.ingest_paths(files, body=body, year=year, force=force, started=started)
-        )
+        if unchanged is not None:
+            outcomes: Iterable[Outcome] = unchanged
+        elif parallel:
+            from nianbao.library.outcomes import cli_actor
+            from nianbao.library.workers import Options, ingest_in_parallel
+
+            progress.update(task, description=f"ingesting with {workers} worker processes")
+            options = Options(library.settings, not records_only, body, year, force, cli_actor())
+            outcomes = ingest_in_parallel(options, files, workers)
+        else:
+            outcomes = library.ingest_paths(files, body=body, year=year, force=force, started=started)
         for outcome in outcomes:
             counts[outcome.status] += 1
             style = _OUTCOME_STYLES.get(outcome.status, "yellow" if outcome.partial else "green")
-            took = "" if unchanged is not None else f"{time.monotonic() - began:.1f} s"
+            took = "" if unchanged is not None or parallel else f"{time.monotonic() - began:.1f} s"
             read = f"{outcome.cells} cells" if outcome.cells else ""
             facts = ", ".join(x for x in (took, read) if x)
             progress.console.print(
@@ -463,8 +494,20 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     with_index: Annotated[bool, typer.Option(help="Attach the search index when it is available")] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes, each a whole app on the one port; more than one with the search "
+            "index needs NIANBAO_DATABASE_URL=postgresql://…",
+        ),
+    ] = 1,
 ) -> None:
-    """Serve the web page and the HTTP API (uvicorn)."""
+    """Serve the web page and the HTTP API (uvicorn).
+
+    With --workers N, uvicorn runs N processes that share the port. Nothing a request depends on
+    is kept in a process: reports, conversations and (on PostgreSQL) the search index are in the
+    database, so any worker answers any request, a follow-up included."""
     import logging
 
     import uvicorn
@@ -475,8 +518,68 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
     _say_data_dir(settings)
-    print(f"nianbao: serving http://{host}:{port}/ (admin page: /admin)", file=sys.stderr)
-    uvicorn.run(create_app(settings, with_index=with_index), host=host, port=port)
+    if workers == 1:
+        print(f"nianbao: serving http://{host}:{port}/ (admin page: /admin)", file=sys.stderr)
+        uvicorn.run(create_app(settings, with_index=with_index), host=host, port=port)
+        return
+    from nianbao.store import is_postgresql
+
+    if with_index and not is_postgresql(settings.database_url):
+        raise typer.BadParameter(
+            "the embedded search index (Chroma) keeps its vectors in each process's memory, so a "
+            "report uploaded to one worker would not be found by the others: set "
+            "NIANBAO_DATABASE_URL=postgresql://… (see the README), or serve with --no-with-index",
+            param_hint="--workers",
+        )
+    print(
+        f"nianbao: serving http://{host}:{port}/ with {workers} workers (admin page: /admin)", file=sys.stderr
+    )
+    factory = "create_app" if with_index else "create_records_only_app"
+    uvicorn.run(f"nianbao.api.app:{factory}", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, help="Processes (each loads the model once)")] = 1,
+    loglevel: Annotated[str, typer.Option(help="Celery's log level")] = "INFO",
+) -> None:
+    """Run an ingest worker: take files from the queue (NIANBAO_REDIS_URL) and store them in
+    NIANBAO_DATABASE_URL, until stopped. Run one on every host that should ingest."""
+    from nianbao.library.queue import run_worker
+    from nianbao.settings import Settings
+
+    run_worker(Settings(), concurrency, loglevel)
+
+
+@app.command()
+def jobs(
+    limit: Annotated[int, typer.Option(help="How many of the last submitted files")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
+) -> None:
+    """The files sent with `nianbao ingest --queue`: each one's state and, when done, its outcome."""
+    from collections import Counter
+
+    from nianbao.library.queue import jobs as queued
+    from nianbao.settings import Settings
+
+    found = queued(Settings(), limit)
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    from rich.table import Table as RichTable
+
+    table = RichTable("job", "file", "state", "status", "message")
+    for job in found:
+        table.add_row(
+            *map(
+                escape,
+                (job["id"], job["source"], job["state"], job.get("status") or "", job.get("message") or ""),
+            )
+        )
+    console = _console()
+    console.print(table)
+    states = Counter(job["state"] for job in found)
+    console.print(", ".join(f"{n} {state.lower()}" for state, n in sorted(states.items())) or "no jobs")
 
 
 @app.command()
@@ -518,11 +621,12 @@ def ask(
 def _open_index(settings: Settings) -> ReportSearch | None:
     """The search index, for a question that needs it; None (said on stderr) when it cannot load."""
     try:
-        from nianbao.retrieval.index import SearchIndex
+        from nianbao.retrieval.backend import open_index
+
+        return open_index(settings)
     except ImportError as exc:
         print(f"search index unavailable ({exc}); reading every report", file=sys.stderr)
         return None
-    return SearchIndex(settings)
 
 
 @app.command()

@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from nianbao import store
-from nianbao.library import vector_reports
 from nianbao.settings import Settings
 
 #: Less free space than this on the data directory's disk is a problem: an ingest could fail
@@ -72,10 +71,16 @@ def run_checks(settings: Settings, *, with_index: bool = True, index: Any = None
         with engine.connect() as conn:
             checks += [integrity(conn), orphans(conn), cells(conn), tables_read(conn)]
             if with_index:
-                if index is None:
-                    from nianbao.retrieval.index import SearchIndex
+                from nianbao.retrieval.backend import in_database, open_index
 
-                    index = SearchIndex(settings)
+                index = index if index is not None else open_index(settings)
+                if in_database(settings):  # vectors and words in the records' rows: one check
+                    fix = "re-ingest the reports named (their chunks were stored without the index)"
+                    checks += [
+                        guarded("search index", lambda: vectors(conn, index), fix),
+                        embedding_model(index),
+                    ]
+                    return checks
                 checks += [
                     guarded(
                         "search vectors",
@@ -190,9 +195,10 @@ def tables_read(conn: Connection) -> Check:
 
 
 def vectors(conn: Connection, index: Any) -> Check:
-    """The chunk ids in Chroma equal the chunk ids in the SQL ``chunks`` table."""
+    """The chunk ids the search index holds (Chroma's, or PostgreSQL's ``chunk_index``) equal
+    the chunk ids of the current versions in the SQL ``chunks`` table."""
     sql = store.stored_chunks(conn)
-    held = vector_reports(index)
+    held = index.indexed()
     orphan, missing = set(held) - set(sql), set(sql) - set(held)
     without = store.sources_without_chunks(conn)
     notes: tuple[str, ...] = ()
@@ -203,7 +209,9 @@ def vectors(conn: Connection, index: Any) -> Check:
         )
     if not orphan and not missing:
         return Check("search vectors", True, f"{len(held)} vectors, one per chunk row", notes=notes)
-    gone = _sources_of(index, {held[i] for i in orphan} - set(sql.values()))
+    gone = (
+        _sources_of(index, {held[i] for i in orphan} - set(sql.values())) if hasattr(index, "vectors") else []
+    )
     found = (
         f"{_n(len(orphan), 'vector')} without a chunk row, {_n(len(missing), 'chunk row')} without "
         "a vector (an ingest was interrupted, or the stores were edited by hand)"

@@ -109,11 +109,11 @@ def _settings(data_dir: Path | None) -> Settings:
 
 def _index(settings: Settings, notes: list[str]):  # noqa: ANN202 - the index type may not exist yet
     try:
-        from nianbao.retrieval.index import SearchIndex
+        from nianbao.retrieval.backend import open_index
     except ImportError as exc:
         notes.append(f"--with-index: retrieval.index is not importable ({exc}); ran on records only")
         return None
-    return SearchIndex(settings)
+    return open_index(settings)
 
 
 @contextmanager

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.retrieval.bm25 import TOKENIZERS
+from nianbao.retrieval.filters import Filters
 from nianbao.retrieval.hybrid import FusionWeights, Hit
-from nianbao.retrieval.vectors import Filters
 
 DEV = Path(__file__).resolve().parents[2] / "eval" / "questions" / "dev.jsonl"
 RAW = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "raw"
@@ -129,11 +129,11 @@ def recall_at_k(index: Any, rows: Sequence[Mapping[str, Any]], k: int = 5) -> fl
 def ingest_corpus(data_dir: Path, files: Sequence[Path]) -> Any:
     """A SearchIndex over ``files`` ingested into ``data_dir`` (already stored files are skipped)."""
     from nianbao.library import Library
-    from nianbao.retrieval.index import SearchIndex
+    from nianbao.retrieval.backend import open_index
     from nianbao.settings import Settings
 
     settings = Settings(data_dir=data_dir)
-    index = SearchIndex(settings)
+    index = open_index(settings)
     for outcome in Library(settings, index).ingest_paths(files):
         if outcome.status == "skipped":
             print(f"skipped {outcome.source}: {outcome.message}")
@@ -192,9 +192,7 @@ def report_filters(index: Any, probes: Sequence[Probe]) -> dict[str, Filters]:
 
 
 def _variant(index: Any, tokenizer: str, weights: FusionWeights) -> Any:
-    from nianbao.retrieval.index import SearchIndex
-
-    return SearchIndex(index.settings, index.embeddings, tokenizer=tokenizer, weights=weights)
+    return type(index)(index.settings, index.embeddings, tokenizer=tokenizer, weights=weights)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

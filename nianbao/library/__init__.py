@@ -59,17 +59,27 @@ SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".md"}
 
 class Index(Protocol):
     """The search side: a report's chunks (and their vectors, made before the write transaction)
-    added or removed together with its records. Only current versions are indexed."""
+    added or removed together with its records. Only current versions are indexed.
+
+    ``add``, ``remove`` and ``rename_body`` are called inside the Library's write transaction and
+    given its connection: an index kept in the same database (PostgreSQL) writes on it, so the
+    report and its vectors commit as one; one kept elsewhere (Chroma) ignores it."""
 
     def chunk_rows(self, report: Report) -> list[dict]: ...
 
     def embed(self, rows: list[dict]) -> Any: ...
 
     def add(
-        self, report_id: str, rows: list[dict], vectors: Any = None, meta: ReportMeta | None = None
+        self,
+        report_id: str,
+        rows: list[dict],
+        vectors: Any = None,
+        meta: ReportMeta | None = None,
+        *,
+        conn: Connection | None = None,
     ) -> None: ...
 
-    def remove(self, report_id: str) -> None: ...
+    def remove(self, report_id: str, *, conn: Connection | None = None) -> None: ...
 
 
 class Library:
@@ -273,8 +283,8 @@ class Library:
             )
         if self.index:
             if old:
-                self.index.remove(old.meta.id)
-            self.index.add(m.id, p.rows, p.vectors, meta=m)
+                self.index.remove(old.meta.id, conn=conn)
+            self.index.add(m.id, p.rows, p.vectors, meta=m, conn=conn)
         return Outcome(m.source, *describe(report, old), m.id, len(report.cells), partial=partial)
 
     def _one_name(self, conn: Connection, report: Report) -> Report:
@@ -304,7 +314,7 @@ class Library:
         rename = getattr(self.index, "rename_body", None)
         if rename is not None:
             for report_id in renamed:
-                rename(report_id, new)
+                rename(report_id, new, conn=conn)
 
     def ingest_paths(
         self,
@@ -365,7 +375,7 @@ class Library:
                 return None
             store.log_action(conn, actor or cli_actor(), "delete", rep.meta, f"was {rep.state}")
             if self.index and rep.current:
-                self.index.remove(report_id)
+                self.index.remove(report_id, conn=conn)
             days = self.settings.deleted_retention_days
             return Change(
                 report_id,
@@ -397,8 +407,8 @@ class Library:
             store.log_action(conn, actor or cli_actor(), "restore", m, detail)
             if self.index:
                 if before:
-                    self.index.remove(before)
-                self.index.add(report_id, rows, vectors, meta=m)
+                    self.index.remove(before, conn=conn)
+                self.index.add(report_id, rows, vectors, meta=m, conn=conn)
             return Change(
                 report_id,
                 "restore",

@@ -46,7 +46,13 @@ def reconcile(engine: Engine, index: Any) -> Reconciliation:
     write lock meanwhile: other writers touch the index only inside their own write transaction,
     so none is half done while this looks. Raises ``store.StoreBusy`` when another writer holds
     the lock past the busy timeout.
+
+    On PostgreSQL there is nothing to do: the search index is written in the records' own
+    transaction, and the server enforces the foreign keys (a report's rows go with it), so no
+    lock is taken and no table scanned (every serving worker runs this at its start).
     """
+    if engine.dialect.name == "postgresql" and not hasattr(index, "vectors"):
+        return Reconciliation()
     with store.writing(engine) as conn:
         orphan_rows = store.delete_orphan_rows(conn)
         if index is None or not hasattr(index, "vectors"):
@@ -67,14 +73,6 @@ def reconcile(engine: Engine, index: Any) -> Reconciliation:
 # --- reconcile's view of the search index ------------------------------------------------
 
 
-def vector_reports(index: Any, page: int = 5000) -> dict[str, str]:
+def vector_reports(index: Any) -> dict[str, str]:
     """Chunk id → report id of every vector in the index's Chroma collection."""
-    out: dict[str, str] = {}
-    offset = 0
-    while True:
-        got = index.vectors.collection.get(include=["metadatas"], limit=page, offset=offset)
-        for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-            out[chunk_id] = str((meta or {}).get("report_id", ""))
-        if len(got["ids"]) < page:
-            return out
-        offset += page
+    return index.vectors.reports_by_chunk()

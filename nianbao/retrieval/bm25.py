@@ -42,7 +42,7 @@ import bm25s
 import numpy as np
 
 from nianbao.retrieval.chunks import report_header, squeeze
-from nianbao.retrieval.vectors import NO_FILTERS, Filters
+from nianbao.retrieval.filters import NO_FILTERS, Filters
 
 DEFAULT_TOKENIZER = "jieba"
 

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nianbao.retrieval.bm25 import KeywordIndex
 from nianbao.retrieval.chunks import PATH_SEPARATOR
-from nianbao.retrieval.vectors import NO_FILTERS, Filters, VectorStore
+from nianbao.retrieval.filters import NO_FILTERS, Filters
+
+if TYPE_CHECKING:  # the PostgreSQL backend uses rrf and Hit without importing Chroma or bm25s
+    from nianbao.retrieval.bm25 import KeywordIndex
+    from nianbao.retrieval.vectors import VectorStore
 
 #: chunk ids → their stored rows (text, section_path, start, end, page, kind, report_id,
 #: source, body, year); ids not found are left out.

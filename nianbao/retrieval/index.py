@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
 from nianbao import store
@@ -44,8 +45,9 @@ from nianbao.retrieval.bm25 import DEFAULT_TOKENIZER, TOKENIZERS, KeywordDoc, Ke
 from nianbao.retrieval.bodies import same_body
 from nianbao.retrieval.chunks import chunk_report, squeeze
 from nianbao.retrieval.embed import E5Embeddings
+from nianbao.retrieval.filters import NO_FILTERS, Filters
 from nianbao.retrieval.hybrid import DEFAULT_WEIGHTS, FusionWeights, Hit, HybridSearcher
-from nianbao.retrieval.vectors import NO_FILTERS, Filters, VectorStore
+from nianbao.retrieval.vectors import VectorStore
 from nianbao.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -110,11 +112,14 @@ class SearchIndex:
         rows: list[dict],
         vectors: np.ndarray | None = None,
         meta: ReportMeta | None = None,
+        *,
+        conn: Connection | None = None,
     ) -> None:
         """Upsert the rows' vectors into Chroma (embedded now unless ``vectors`` are given) with
         the report's metadata (read from the store unless ``meta`` is given, as it must be for a
         report not committed yet); put them in the keyword index (in place of what it held for
-        this report) and save it."""
+        this report) and save it. ``conn``, the Library's write transaction, is not needed:
+        Chroma and the keyword files are outside the database (``repair`` reconciles them)."""
         meta = meta or self._stored_meta(report_id)
         if rows:
             vectors = self.embed(rows) if vectors is None else vectors
@@ -123,16 +128,25 @@ class SearchIndex:
         docs = [keyword_doc(row, meta.body, meta.year) for row in rows]
         self.update_keywords(remove=[report_id], docs=docs, vectors=vectors)
 
-    def remove(self, report_id: str) -> None:
+    def remove(self, report_id: str, *, conn: Connection | None = None) -> None:
         """Delete a report's vectors and its keyword entries (the keyword index is saved)."""
         self.vectors.delete_report(report_id)
         self.update_keywords(remove=[report_id])
 
-    def rename_body(self, report_id: str, body: str) -> None:
+    def rename_body(self, report_id: str, body: str, *, conn: Connection | None = None) -> None:
         """A stored report's body is now called ``body``: its vectors' metadata say so (no
         embedding again), and its keyword entries are replaced with it."""
         self.vectors.set_metadata(report_id, {"body": body})
         self.update_keywords(remove=[report_id], docs=self.keyword_docs([report_id]))
+
+    def indexed(self) -> dict[str, str]:
+        """Chunk id → report id of every vector Chroma holds."""
+        return self.vectors.reports_by_chunk()
+
+    def close(self) -> None:
+        """Close the database connections this index opened."""
+        if "engine" in self.__dict__:
+            self.engine.dispose()
 
     # --- search ---------------------------------------------------------------------------
 

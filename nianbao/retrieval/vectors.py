@@ -10,7 +10,6 @@ different model is refused rather than mixed into the same vector space.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -23,52 +22,15 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from nianbao.retrieval.embed import E5Embeddings
+from nianbao.retrieval.filters import NO_FILTERS, Filters
 
 COLLECTION = "chunks"
+
+__all__ = ["NO_FILTERS", "ChromaEmbedder", "Filters", "VectorStore", "VectorStoreMismatch"]
 
 
 class VectorStoreMismatch(RuntimeError):
     """The Chroma collection on disk was built with another embedding model."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict a search to exact values: body names, years, top-level sections (or table
-    names), a kind. ``None`` leaves a field free; an empty tuple matches nothing."""
-
-    bodies: tuple[str, ...] | None = None
-    years: tuple[int, ...] | None = None
-    sections: tuple[str, ...] | None = None
-    kind: str | None = None
-
-    def where(self) -> dict[str, Any] | None:
-        """The Chroma ``where`` clause, or None for no filter."""
-        terms: list[dict[str, Any]] = []
-        if self.bodies is not None:
-            terms.append({"body": {"$in": list(self.bodies)}})
-        if self.years is not None:
-            terms.append({"year": {"$in": list(self.years)}})
-        if self.sections is not None:
-            terms.append({"section": {"$in": list(self.sections)}})
-        if self.kind is not None:
-            terms.append({"kind": self.kind})
-        if not terms:
-            return None
-        return terms[0] if len(terms) == 1 else {"$and": terms}
-
-    @property
-    def active(self) -> bool:
-        """True when any field restricts the search."""
-        return any(v is not None for v in (self.bodies, self.years, self.sections, self.kind))
-
-    @property
-    def empty(self) -> bool:
-        """True when a field can match nothing, so a search need not run."""
-        return () in (self.bodies, self.years, self.sections)
-
-
-#: No restriction.
-NO_FILTERS = Filters()
 
 
 @register_embedding_function
@@ -169,6 +131,18 @@ class VectorStore:
             for chunk_id, vector in zip(got["ids"], found, strict=True):
                 out[start + where[chunk_id]] = vector
         return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+
+    def reports_by_chunk(self, page: int = 5000) -> dict[str, str]:
+        """Chunk id → report id of every vector in the collection."""
+        out: dict[str, str] = {}
+        offset = 0
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+                out[chunk_id] = str((meta or {}).get("report_id", ""))
+            if len(got["ids"]) < page:
+                return out
+            offset += page
 
     def count(self) -> int:
         return int(self.collection.count())

@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from nianbao.model import Conversation, Turn
+from nianbao.store.schema import engine_url
 
 conversation_metadata = MetaData()
 
@@ -77,7 +78,7 @@ def connect_conversations(url: str) -> Engine:
     execution option ``writing``), so two workers saving at once wait for each other
     (``busy_timeout``) instead of one failing.
     """
-    engine = create_engine(url, future=True)
+    engine = create_engine(engine_url(url), future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

@@ -166,6 +166,24 @@ _ADDED_COLUMNS = {
 }
 
 
+def engine_url(url: str) -> str:
+    """The SQLAlchemy URL for a database URL as people write it: ``postgresql://`` (and
+    ``postgres://``) name psycopg 3, the driver nianbao installs (SQLAlchemy's default is psycopg2).
+
+    >>> engine_url("postgresql://nianbao@db/nianbao")
+    'postgresql+psycopg://nianbao@db/nianbao'
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def is_postgresql(url: str | None) -> bool:
+    """Whether a database URL names PostgreSQL (any driver)."""
+    return bool(url) and engine_url(str(url)).startswith("postgresql+")
+
+
 def connect(url: str, busy_timeout: float = 30.0) -> Engine:
     """An engine with the schema in place; SQLite gets WAL, foreign keys and a busy timeout.
 
@@ -173,7 +191,15 @@ def connect(url: str, busy_timeout: float = 30.0) -> Engine:
     is missing or older is created or brought up to date inside a write transaction, so two
     processes opening one new data directory at once do not both create it.
     """
-    engine = create_engine(url, future=True)
+    url = engine_url(url)
+    if is_postgresql(url):
+        # Writers wait for the advisory lock (transactions.writing) as long as SQLite's would.
+        options = {"options": f"-c lock_timeout={int(busy_timeout * 1000)}"}
+        engine = create_engine(
+            url, connect_args=options, isolation_level="REPEATABLE READ", pool_pre_ping=True
+        )
+    else:
+        engine = create_engine(url)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

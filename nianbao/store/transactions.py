@@ -5,7 +5,10 @@ snapshot. A write (:func:`writing`) begins with ``BEGIN IMMEDIATE``: it takes th
 once, and SQLite waits for it up to the busy timeout. A deferred transaction that reads first and
 writes later is refused at its first write without waiting (in WAL mode, when another writer
 committed since it began), which is how two uploads at the same moment used to end in a 500.
-On PostgreSQL a write takes a transaction-scoped advisory lock, so writers queue there too.
+On PostgreSQL a write takes a transaction-scoped advisory lock, so writers queue there too (up
+to ``lock_timeout``, set from the busy timeout by ``schema.connect``), and runs at READ COMMITTED:
+each statement after the lock sees what the writer before it committed. Reads there run at
+REPEATABLE READ (the engine's default), one snapshot per transaction as on SQLite.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ def writing(engine: Engine) -> Iterator[Connection]:
     try:
         with engine.connect() as conn:
             conn.execution_options(**{WRITE: True})
+            if engine.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="READ COMMITTED")
             with conn.begin():
                 lock_writes(conn)
                 yield conn

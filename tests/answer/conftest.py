@@ -28,8 +28,12 @@ TODAY = date(2024, 6, 1)
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
-    lib = made_up_library(Settings(data_dir=tmp_path_factory.mktemp("made_up") / "data"))
+def library(tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None) -> Iterator[Library]:
+    """The made-up reports stored as records, in SQLite and in PostgreSQL."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("made_up") / "data", database_url=module_database_url
+    )
+    lib = made_up_library(settings)
     yield lib
     lib.engine.dispose()
 
@@ -44,9 +48,9 @@ def answerer(library: Library) -> Answerer:
 
 
 @pytest.fixture
-def empty_answerer(tmp_path: Path) -> Iterator[Answerer]:
+def empty_answerer(tmp_path: Path, database_url: str | None) -> Iterator[Answerer]:
     """An answerer over a library that holds no report."""
-    empty = Library(Settings(data_dir=tmp_path / "data"))
+    empty = Library(Settings(data_dir=tmp_path / "data", database_url=database_url))
     yield answerer_of(empty)
     empty.engine.dispose()
 

@@ -38,10 +38,17 @@ class Recorder:
     def embed(self, rows: list[dict]) -> list:
         return []
 
-    def add(self, report_id: str, rows: list[dict], vectors: object = None, meta: object = None) -> None:
+    def add(
+        self,
+        report_id: str,
+        rows: list[dict],
+        vectors: object = None,
+        meta: object = None,
+        conn: object = None,
+    ) -> None:
         self.added.append(report_id)
 
-    def remove(self, report_id: str) -> None:
+    def remove(self, report_id: str, conn: object = None) -> None:
         pass
 
 

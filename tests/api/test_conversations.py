@@ -26,8 +26,10 @@ FOLLOW_UP = "其中自然人呢？"
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = settings_for(tmp_path_factory.mktemp("conversations") / "data")
+def settings(tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None) -> Settings:
+    settings = settings_for(
+        tmp_path_factory.mktemp("conversations") / "data", database_url=module_database_url
+    )
     library = Library(settings)
     assert [o.status for o in library.ingest_paths([RAW / f"{SEED}.docx"])] == ["ingested"]
     library.engine.dispose()

@@ -40,8 +40,13 @@ OTHER_FILES = ["2023_huaian_hongzequ.pdf"]
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    settings = settings_for(tmp_path_factory.mktemp("http") / "data", max_upload_bytes=MAX_UPLOAD)
+def served(tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None) -> Iterator[Served]:
+    """The app with its search index, on SQLite + Chroma and on PostgreSQL + pgvector."""
+    settings = settings_for(
+        tmp_path_factory.mktemp("http") / "data",
+        max_upload_bytes=MAX_UPLOAD,
+        database_url=module_database_url,
+    )
     with live_server(settings) as srv:
         yield srv
 

@@ -22,8 +22,8 @@ STUB = f"{SEED_BODY}\n2023年度政府信息公开工作年度报告\n一、总�
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    with live_server(settings_for(tmp_path / "data"), with_index=False) as srv:
+def served(tmp_path: Path, database_url: str | None) -> Iterator[Served]:
+    with live_server(settings_for(tmp_path / "data", database_url=database_url), with_index=False) as srv:
         yield srv
 
 

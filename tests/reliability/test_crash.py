@@ -178,10 +178,17 @@ class ChunkRowsOnly:
     def embed(self, rows: list[dict]) -> None:
         return None
 
-    def add(self, report_id: str, rows: list[dict], vectors: object = None, meta: object = None) -> None:
+    def add(
+        self,
+        report_id: str,
+        rows: list[dict],
+        vectors: object = None,
+        meta: object = None,
+        conn: object = None,
+    ) -> None:
         pass
 
-    def remove(self, report_id: str) -> None:
+    def remove(self, report_id: str, conn: object = None) -> None:
         pass
 
 

@@ -3,6 +3,7 @@ process that opens the same data directory. The in-memory stand-in behaves the s
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,9 +43,10 @@ def turn(question: str, at: float = 0.0) -> Turn:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, database_url: str | None) -> Settings:
+    """SQLite beside the data directory, and a PostgreSQL database (the tables beside the records)."""
     return Settings(
-        data_dir=tmp_path / "data", database_url=None, conversation_ttl=3600, conversation_limit=3
+        data_dir=tmp_path / "data", database_url=database_url, conversation_ttl=3600, conversation_limit=3
     )
 
 
@@ -166,7 +168,34 @@ def test_two_processes_over_one_data_directory_share_conversations(settings: Set
         second.close()
 
 
-def test_conversations_live_beside_the_records_not_in_their_file(settings: Settings) -> None:
+def test_two_workers_saving_turns_of_one_conversation_at_once_keep_every_turn(settings: Settings) -> None:
+    stores = [StoredConversations.of(settings) for _ in range(2)]
+    cid = new_id()
+    stores[0].save(cid, STATE, turn("问0"))
+
+    def ask(kept: StoredConversations, name: str) -> None:
+        for i in range(6):
+            kept.save(cid, STATE, turn(f"{name}{i}"))
+
+    try:
+        threads = [
+            threading.Thread(target=ask, args=(kept, name)) for kept, name in zip(stores, "AB", strict=True)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        kept = stores[1].history(cid)
+        assert kept is not None
+        assert len(kept.turns) == 13
+        assert {t.question for t in kept.turns} == {"问0"} | {f"{n}{i}" for n in "AB" for i in range(6)}
+    finally:
+        for kept_ in stores:
+            kept_.close()
+
+
+def test_conversations_live_beside_the_records_not_in_their_file(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=None)
     assert settings.conversations_url.endswith("conversations.sqlite3")
     assert settings.conversations_url != settings.db_url
     server = settings.model_copy(update={"database_url": "postgresql://db/nianbao"})
