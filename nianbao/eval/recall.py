@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nianbao.retrieval.bm25 import TOKENIZERS
 from nianbao.retrieval.hybrid import FusionWeights, Hit
+from nianbao.retrieval.tokens import TOKENIZERS
 from nianbao.retrieval.vectors import Filters
 
 DEV = Path(__file__).resolve().parents[2] / "eval" / "questions" / "dev.jsonl"

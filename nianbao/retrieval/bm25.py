@@ -1,10 +1,7 @@
 """A Chinese keyword index: BM25 (bm25s) over character uni+bigrams or jieba words.
 
-Chinese has no spaces, so a document is cut into tokens first. Two tokenisers:
-
-- ``bigram``: every CJK character and every pair of neighbours, plus ASCII words and numbers
-  (``0632-3921308`` → ``0632``, ``3921308``). No dictionary, no misses on rare names.
-- ``jieba``: jieba's search-mode words (a word and its shorter parts), plus the same ASCII tokens.
+Chinese has no spaces, so a document is cut into tokens first (``retrieval/tokens.py``):
+character pairs (``bigram``) or jieba's search-mode words (``jieba``).
 
 The dev questions decided the default (``python -m nianbao.eval.recall``): keyword-only
 answer-bearing recall@5 was 0.98 with jieba and 0.95 with bigrams; fused with dense, 0.99 and
@@ -26,69 +23,21 @@ the cheap part (the tokeniser is the dear one). The result equals a build from s
 from __future__ import annotations
 
 import json
-import logging
 import os
-import re
 import shutil
-import unicodedata
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import bm25s
 import numpy as np
 
-from nianbao.retrieval.chunks import report_header, squeeze
+from nianbao.retrieval.chunks import report_header
+from nianbao.retrieval.tokens import TOKENIZERS
 from nianbao.retrieval.vectors import NO_FILTERS, Filters
 
 DEFAULT_TOKENIZER = "jieba"
-
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
-_ASCII_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
-_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
-
-
-def normalise(text: str) -> str:
-    """Breaks inside Chinese text dropped, full-width digits and letters to ASCII, lower case."""
-    return unicodedata.normalize("NFKC", squeeze(text)).lower()
-
-
-def bigram_tokens(text: str) -> list[str]:
-    """CJK characters and character pairs, then ASCII words and numbers.
-
-    >>> bigram_tokens("电话：0632-3921308")
-    ['电', '话', '电话', '0632', '3921308']
-    """
-    text = normalise(text)
-    out: list[str] = []
-    for run in _CJK_RUN.findall(text):
-        out += list(run)
-        out += [run[i : i + 2] for i in range(len(run) - 1)]
-    out += _ASCII_WORD.findall(text)
-    return out
-
-
-@cache
-def _jieba() -> Any:  # jieba ships no type information
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
-
-
-def jieba_tokens(text: str) -> list[str]:
-    """jieba's search-mode words (CJK only; punctuation dropped), then ASCII words and numbers."""
-    text = normalise(text)
-    jieba = _jieba()
-    out = [w for run in _CJK_RUN.findall(text) for w in jieba.lcut_for_search(run)]
-    return [w for w in out if _WORDLIKE.search(w)] + _ASCII_WORD.findall(text)
-
-
-TOKENIZERS: dict[str, Callable[[str], list[str]]] = {"bigram": bigram_tokens, "jieba": jieba_tokens}
 
 
 @dataclass(frozen=True)

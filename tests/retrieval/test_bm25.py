@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.retrieval.bm25 import KeywordDoc, KeywordIndex, bigram_tokens, jieba_tokens
+from nianbao.retrieval.bm25 import KeywordDoc, KeywordIndex
+from nianbao.retrieval.tokens import bigram_tokens, jieba_tokens
 from nianbao.retrieval.vectors import Filters
 
 DOCS = [
