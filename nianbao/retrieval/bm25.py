@@ -8,7 +8,8 @@ answer-bearing recall@5 was 0.98 with jieba and 0.95 with bigrams; fused with de
 0.98. Each chunk is indexed with its report header (body, year) before its text.
 
 bm25s builds the score matrix; a query sums the matrix columns of its tokens with one
-``np.bincount`` and applies the filters as a mask. Saved indexes load memory-mapped.
+``np.bincount`` and applies the filters as a mask. Saved indexes load memory-mapped, read
+without bm25s (which imports scipy: a fifth of a second of a cold text question's start).
 
 The index keeps each chunk's token ids, so a report is added or removed (:meth:`KeywordIndex.updated`)
 by tokenising only that report's chunks and recomputing the matrix from the kept ids: BM25's idf
@@ -29,13 +30,16 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
 
 from nianbao.retrieval.chunks import report_header
 from nianbao.retrieval.tokens import TOKENIZERS
 from nianbao.retrieval.vectors import NO_FILTERS, Filters
+
+if TYPE_CHECKING:
+    import bm25s
 
 DEFAULT_TOKENIZER = "jieba"
 
@@ -78,7 +82,7 @@ class KeywordIndex:
     def __init__(
         self,
         tokenizer: str,
-        retriever: bm25s.BM25 | None,
+        retriever: bm25s.BM25 | SavedMatrix | None,
         ids: np.ndarray,
         columns: dict[str, _Codes],
         years: np.ndarray,
@@ -161,6 +165,8 @@ class KeywordIndex:
         corpus, vocab = _compact(rows.corpus, vocab)
         retriever = None
         if rows.ids:
+            import bm25s
+
             retriever = bm25s.BM25()
             retriever.index((corpus, vocab), show_progress=False)
         columns = {name: _Codes.of(values) for name, values in rows.strings.items()}
@@ -285,7 +291,7 @@ class KeywordIndex:
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         retriever = None
         if (directory / "bm25s").exists():
-            retriever = bm25s.BM25.load(str(directory / "bm25s"), mmap=True, show_progress=False)
+            retriever = SavedMatrix(directory / "bm25s")
         columns = {
             name: _Codes(values, np.load(directory / f"{name}.npy", mmap_mode="r"))
             for name, values in meta["values"].items()
@@ -305,6 +311,28 @@ class KeywordIndex:
             optional("tokens"),
             optional("offsets"),
         )
+
+
+class SavedMatrix:
+    """A saved bm25s index as a search reads it: its vocabulary (token → id) and its score matrix
+    (CSC: ``data``, ``indices``, ``indptr``), memory-mapped, from the files ``bm25s.BM25.save``
+    writes, without importing bm25s. Saving it copies those files."""
+
+    MATRIX = ("data", "indices", "indptr")
+    FILES = ("vocab.index.json", "params.index.json", *(f"{n}.csc.index.npy" for n in MATRIX))
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        vocab = (folder / "vocab.index.json").read_text(encoding="utf-8")
+        self.vocab_dict: dict[str, int] = json.loads(vocab)
+        self.scores = {n: np.load(folder / f"{n}.csc.index.npy", mmap_mode="r") for n in self.MATRIX}
+
+    def save(self, save_dir: str, show_progress: bool = False) -> None:
+        """Write the index where ``bm25s.BM25.save`` would (``show_progress``: its signature)."""
+        target = Path(save_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in self.FILES:
+            shutil.copyfile(self.folder / name, target / name)
 
 
 # --- building blocks of build and updated --------------------------------------------------
