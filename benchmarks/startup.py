@@ -11,8 +11,10 @@ wall time would be) and its peak memory (``ru_maxrss`` of the child, from ``wait
   Chroma, the keyword index, the embedding model);
 - ``nianbao serve`` until ``/healthz`` answers, and until it says ``"model": "ready"``;
 - the first text question after an ingest, in a warm server: a new report uploaded (POST
-  /api/reports; a synthetic variant, so it is new to any data dir), then a question that
-  searches, timed; the report deleted again for the next run.
+  /api/reports; a synthetic variant with a line of its own, so it is new to any data dir, even
+  one that keeps an earlier run's upload as a deleted version), then a question that searches,
+  timed; the report deleted again (and purged at the next upload: the server runs with a
+  retention of 0 days).
 
 The in-process column is the same answer inside one warm process (Catalog, Answerer, SearchIndex
 built once), median of 20. Without ``--data-dir``, ``--files`` corpus reports are ingested (with
@@ -36,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +94,14 @@ def main() -> None:
         started = time.perf_counter()
         ingest(data_dir, FILES[: args.files])
         print(f"ingested {args.files} reports with the search index in {time.perf_counter() - started:.0f} s")
-    env = {**os.environ, "NIANBAO_DATA_DIR": str(data_dir), "NIANBAO_ADMIN_KEY": ADMIN_KEY}
+    # Retention 0: the report the "first text question after an ingest" runs upload and delete
+    # is purged at the next upload, not kept (restorable) in the data dir.
+    env = {
+        **os.environ,
+        "NIANBAO_DATA_DIR": str(data_dir),
+        "NIANBAO_ADMIN_KEY": ADMIN_KEY,
+        "NIANBAO_DELETED_RETENTION_DAYS": "0",
+    }
     env.pop("NIANBAO_LLM_BASE_URL", None)
     try:
         rows = measure(env, data_dir, args.runs)
@@ -206,10 +216,11 @@ def first_after_ingest(env: dict[str, str], runs: int) -> list[Run]:
     out = []
     try:
         wait_for(port, lambda h: h.get("model") != "loading", timeout=300)
-        name, data = new_report()
+        name, report = new_report()
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300) as client:
             ask(client, TEXT_SEARCH)  # warm
             for _ in range(runs):
+                data = report + f"\n（{uuid.uuid4().hex}）\n".encode()  # never stored before
                 uploaded = client.post(
                     "/api/reports",
                     headers={"X-Admin-Key": ADMIN_KEY},

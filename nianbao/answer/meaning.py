@@ -5,15 +5,17 @@ Three signals, cheapest first:
 - the lexicon (``answer/lexicon.py``): regular expressions over the official labels and the
   common words for them; exact where it fires, blind to a paraphrase;
 - the keyword index: BM25 (bm25s, jieba words) over each row's and column's description in
-  ``answer/metric_descriptions.py``;
+  ``answer/metric_descriptions.py``; bm25s's score of every word in every description is stored
+  in :data:`KEYWORDS_FILE`, so a question is scored by adding them up (as bm25s does, in float32)
+  without loading bm25s or numpy;
 - the embedding model (multilingual E5, ``retrieval/embed.py``): the question against every
   text of every description, best text per row.
 
 When the lexicon and the keyword index agree (or neither finds anything) the answer is theirs
-and the model is not asked: a figure question stays within milliseconds. Otherwise the question
-is embedded once and the three are fused; a row is taken only when it is clearly ahead of the
-next one and the keyword index supports it. A weak or split reading takes nothing (the question
-goes to the text, or is asked back), never a wrong row.
+and the model is not asked (nor loaded, nor numpy): a figure question stays within milliseconds.
+Otherwise the question is embedded once and the three are fused; a row is taken only when it is
+clearly ahead of the next one and the keyword index supports it. A weak or split reading takes
+nothing (the question goes to the text, or is asked back), never a wrong row.
 
 >>> matcher = MetricMatcher()
 >>> matcher.read("没打复议直接去法院告的有几起", rows=["t4.review"]).rows
@@ -23,26 +25,34 @@ goes to the text, or is asked back), never a wrong row.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
+import struct
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import bm25s
-import numpy as np
+from typing import TYPE_CHECKING
 
 from nianbao.answer.metric_descriptions import DESCRIPTIONS, Description
 from nianbao.keys import ROW_GROUPS, T3_COLUMN_GROUPS
-from nianbao.retrieval.bm25 import jieba_tokens
-from nianbao.retrieval.embed import DEFAULT_MODEL, E5Embeddings
+from nianbao.retrieval.tokens import jieba_tokens
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from nianbao.retrieval.embed import E5Embeddings
 
 log = logging.getLogger(__name__)
 
 #: The description vectors for the bundled model, made by ``python -m nianbao.answer.meaning``.
 VECTORS_FILE = Path(__file__).with_name("metric_vectors.npz")
+#: bm25s's score of each word in each description, made by ``python -m nianbao.answer.meaning``.
+KEYWORDS_FILE = Path(__file__).with_name("metric_keywords.json")
+#: What the keyword scores are made with (in their digest, as the model is in the vectors').
+KEYWORD_MODEL = "bm25s lucene k1=1.5 b=0.75, jieba search words"
 
 #: Words that ask, not say what is asked about.
 _ASKING = re.compile(
@@ -101,23 +111,74 @@ def digest(model: str, descriptions: Mapping[str, Description]) -> str:
 
 
 class _Keywords:
-    """BM25 over the descriptions of one kind: one document per row or column."""
+    """BM25 over the descriptions of one kind: one document per row or column.
 
-    def __init__(self, descriptions: Sequence[Description]) -> None:
-        self.names = [d.name for d in descriptions]
-        self.tokens = [jieba_tokens("；".join(d.texts)) for d in descriptions]
-        self.index = bm25s.BM25()
-        self.index.index(self.tokens, show_progress=False)
-        self.vocabulary = set(self.index.vocab_dict)
+    ``columns`` holds bm25s's score of each word in each document that has it (its score
+    matrix, column by column); a question's score for a document is the sum over its words,
+    added in float32 in the question's order, as ``bm25s.BM25.get_scores`` adds them.
+    """
 
-    def scores(self, text: str) -> np.ndarray:
+    def __init__(self, names: list[str], columns: Mapping[str, Sequence[tuple[int, float]]]) -> None:
+        self.names = names
+        self.columns = {t: tuple((int(d), float(s)) for d, s in col) for t, col in columns.items()}
+        self.vocabulary = set(self.columns)
+
+    @classmethod
+    def build(cls, descriptions: Sequence[Description]) -> _Keywords:
+        """Index the descriptions with bm25s (Lucene's BM25, k1 1.5, b 0.75: its defaults)."""
+        import bm25s
+
+        index = bm25s.BM25()
+        index.index([jieba_tokens("；".join(d.texts)) for d in descriptions], show_progress=False)
+        data, indices, indptr = (index.scores[k] for k in ("data", "indices", "indptr"))
+        columns = {
+            t: [(int(indices[j]), float(data[j])) for j in range(indptr[i], indptr[i + 1])]
+            for t, i in index.vocab_dict.items()
+            if i + 1 < len(indptr)  # bm25s adds an empty word that no document has
+        }
+        return cls([d.name for d in descriptions], columns)
+
+    def scores(self, text: str) -> list[float]:
         known = [t for t in jieba_tokens(text) if t in self.vocabulary and t not in _COMMON]
-        if not known:
-            return np.zeros(len(self.names))
-        return np.asarray(self.index.get_scores(known), dtype=np.float64)
+        out = [0.0] * len(self.names)
+        for token in known:
+            for doc, score in self.columns[token]:
+                out[doc] = _float32(out[doc] + score)
+        return out
 
     def words_of(self, name: str) -> set[str]:
-        return set(self.tokens[self.names.index(name)])
+        """The words of a row's or column's description."""
+        doc = self.names.index(name)
+        return {t for t, col in self.columns.items() if any(d == doc for d, _ in col)}
+
+
+def _by_kind(descriptions: Mapping[str, Description]) -> dict[str, list[Description]]:
+    """The descriptions of each kind of slot; the text topics compete with the rows."""
+    by_kind: dict[str, list[Description]] = {}
+    for d in descriptions.values():
+        by_kind.setdefault("row" if d.kind == "text" else d.kind, []).append(d)
+    return by_kind
+
+
+def _float32(x: float) -> float:
+    """``x`` rounded to the nearest float32, as bm25s's float32 sums round."""
+    return float(struct.unpack("f", struct.pack("f", x))[0])
+
+
+def _keywords(descriptions: Mapping[str, Description]) -> dict[str, _Keywords]:
+    """The keyword index of each kind (row, applicant, result): read from :data:`KEYWORDS_FILE`
+    when it was made from these descriptions, else built with bm25s."""
+    by_kind = _by_kind(descriptions)
+    try:
+        stored = json.loads(KEYWORDS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stored = {}
+    if stored.get("digest") == digest(KEYWORD_MODEL, descriptions):
+        kinds = stored["kinds"]
+        return {kind: _Keywords(kinds[kind]["names"], kinds[kind]["columns"]) for kind in by_kind}
+    if descriptions is DESCRIPTIONS:
+        log.warning("%s is out of date; run `python -m nianbao.answer.meaning`", KEYWORDS_FILE.name)
+    return {kind: _Keywords.build(ds) for kind, ds in by_kind.items()}
 
 
 class MetricMatcher:
@@ -132,18 +193,24 @@ class MetricMatcher:
         embeddings: E5Embeddings | None = None,
         descriptions: Mapping[str, Description] = DESCRIPTIONS,
     ) -> None:
-        self.embeddings = embeddings or E5Embeddings(DEFAULT_MODEL)
+        self._embeddings = embeddings
         self.descriptions = dict(descriptions)
-        by_kind: dict[str, list[Description]] = {}
-        for d in self.descriptions.values():  # the text topics compete with the rows
-            by_kind.setdefault("row" if d.kind == "text" else d.kind, []).append(d)
-        self.keywords = {kind: _Keywords(ds) for kind, ds in by_kind.items()}
-        self._owners = np.asarray([n for n, d in self.descriptions.items() for _ in d.texts])
+        self.keywords = _keywords(descriptions)
+        self._owners: np.ndarray | None = None
         self._vectors: np.ndarray | None = None
         self._last: tuple[str, dict[str, float]] | None = None  # one question asks for several slots
         self._lock = threading.Lock()
 
     # --- the signals ---------------------------------------------------------------------------
+
+    @property
+    def embeddings(self) -> E5Embeddings:
+        """The model (the bundled one unless given): made on first use, as it needs numpy."""
+        if self._embeddings is None:
+            from nianbao.retrieval.embed import DEFAULT_MODEL, E5Embeddings
+
+            self._embeddings = E5Embeddings(DEFAULT_MODEL)
+        return self._embeddings
 
     def vectors(self) -> np.ndarray:
         """Every description text as a vector, made (or read) once."""
@@ -157,6 +224,10 @@ class MetricMatcher:
             return self._vectors
 
     def _stored_vectors(self) -> np.ndarray | None:
+        import numpy as np
+
+        from nianbao.retrieval.embed import DEFAULT_MODEL
+
         if self.embeddings.model != DEFAULT_MODEL or self.embeddings._encoder is not None:
             return None
         try:
@@ -174,6 +245,10 @@ class MetricMatcher:
             last = self._last
         if last is not None and last[0] == text:
             return last[1]
+        import numpy as np
+
+        if self._owners is None:
+            self._owners = np.asarray([n for n, d in self.descriptions.items() for _ in d.texts])
         sims = self.vectors() @ self.embeddings.query(text)
         out = {n: float(sims[self._owners == n].max()) for n in self.descriptions}
         with self._lock:
@@ -200,7 +275,7 @@ class MetricMatcher:
         if applicant:
             app_clear = _agree([applicant], apps_index.names, app_kw, _ORG_GROUP)
         else:
-            app_clear = app_kw.max(initial=0) < _APPLICANT_TRIGGER
+            app_clear = max(app_kw, default=0.0) < _APPLICANT_TRIGGER
         if not app_clear:
             by_lexicon = applicant
             applicant = self._applicant(self.similarities(words), applicant, app_top)
@@ -212,7 +287,7 @@ class MetricMatcher:
         settled = rows and applicant is not None  # 其中自然人提了多少: the column's words blur the row's
         agreed = _agree(list(rows or weak), rows_index.names, row_kw, ROW_GROUPS)
         about_text = not rows and str(_top(rows_index.names, row_kw)).startswith("text.")
-        if not row_kw.any() or several or settled or agreed or about_text:
+        if not any(row_kw) or several or settled or agreed or about_text:
             return Reading(tuple(rows or weak), applicant, used_model=not app_clear)
         sims = self.similarities(row_words)
         return self._rows(rows_index.names, sims, row_kw, list(rows), list(weak), applicant)
@@ -223,7 +298,7 @@ class MetricMatcher:
         words = content(text)
         index = self.keywords["result"]
         keyword = index.scores(words)
-        if keyword.max(initial=0) < _RESULT_TRIGGER:
+        if max(keyword, default=0.0) < _RESULT_TRIGGER:
             return None
         sims = self.similarities(words)
         first, second = sorted(index.names, key=lambda n: -sims[n])[:2]
@@ -243,11 +318,14 @@ class MetricMatcher:
         self,
         names: list[str],
         sims: Mapping[str, float],
-        keyword: np.ndarray,
+        keyword_scores: list[float],
         found: list[str],
         weak: list[str],
         applicant: str | None,
     ) -> Reading:
+        import numpy as np
+
+        keyword = np.asarray(keyword_scores, dtype=np.float64)
         cosine = np.asarray([sims[n] for n in names])
         z = (cosine - cosine.mean()) / (cosine.std() or 1.0)
         share = keyword / keyword.max()
@@ -270,11 +348,15 @@ class MetricMatcher:
         return Reading((), applicant, unsure=close if z[top] >= _MIN_Z else (), used_model=True)
 
 
-def _top(names: Sequence[str], scores: np.ndarray) -> str | None:
-    return names[int(scores.argmax())] if scores.max(initial=0) > 0 else None
+def _top(names: Sequence[str], scores: Sequence[float]) -> str | None:
+    """The best scoring name (the first of equals, as numpy's argmax), if any scores above 0."""
+    best = max(scores, default=0.0)
+    return names[list(scores).index(best)] if best > 0 else None
 
 
-def _agree(found: list[str], names: list[str], keyword: np.ndarray, groups: Mapping[str, object]) -> bool:
+def _agree(
+    found: list[str], names: list[str], keyword: Sequence[float], groups: Mapping[str, object]
+) -> bool:
     """The keyword index does not contradict the lexicon: it ranks one of the lexicon's rows first,
     or a group holding one (无法提供 over 本机关不掌握: the lexicon's is finer), or finds nothing."""
     top = _top(names, keyword)
@@ -303,6 +385,10 @@ def default_matcher() -> MetricMatcher:
 
 def _write_vectors() -> None:
     """Embed every description text with the bundled model and store the vectors beside this file."""
+    import numpy as np
+
+    from nianbao.retrieval.embed import DEFAULT_MODEL
+
     matcher = MetricMatcher()
     texts = [t for d in matcher.descriptions.values() for t in d.texts]
     vectors = matcher.embeddings.passages(texts).astype(np.float16)
@@ -310,5 +396,25 @@ def _write_vectors() -> None:
     print(f"{VECTORS_FILE}: {len(texts)} texts")
 
 
+def keyword_table(descriptions: Mapping[str, Description] = DESCRIPTIONS) -> dict[str, object]:
+    """What :data:`KEYWORDS_FILE` holds: bm25s's scores of the descriptions, by kind, and their digest."""
+    built = {kind: _Keywords.build(ds) for kind, ds in _by_kind(descriptions).items()}
+    return {
+        "digest": digest(KEYWORD_MODEL, descriptions),
+        "kinds": {k: {"names": i.names, "columns": i.columns} for k, i in built.items()},
+    }
+
+
+def _write_keywords() -> None:
+    """Score every description word with bm25s and store the scores beside this file."""
+    table = json.dumps(keyword_table(), ensure_ascii=False, separators=(",", ":"))
+    KEYWORDS_FILE.write_text(table + "\n", encoding="utf-8")
+    print(f"{KEYWORDS_FILE}: {len(table)} characters")
+
+
 if __name__ == "__main__":
-    _write_vectors()
+    import sys
+
+    if sys.argv[1:] != ["--keywords"]:  # the keyword scores alone need no model
+        _write_vectors()
+    _write_keywords()

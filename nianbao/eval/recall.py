@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nianbao.retrieval.bm25 import TOKENIZERS
 from nianbao.retrieval.filters import Filters
 from nianbao.retrieval.hybrid import FusionWeights, Hit
+from nianbao.retrieval.tokens import TOKENIZERS
 
 DEV = Path(__file__).resolve().parents[2] / "eval" / "questions" / "dev.jsonl"
 RAW = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "raw"

@@ -1,17 +1,15 @@
 """A Chinese keyword index: BM25 (bm25s) over character uni+bigrams or jieba words.
 
-Chinese has no spaces, so a document is cut into tokens first. Two tokenisers:
-
-- ``bigram``: every CJK character and every pair of neighbours, plus ASCII words and numbers
-  (``0632-3921308`` → ``0632``, ``3921308``). No dictionary, no misses on rare names.
-- ``jieba``: jieba's search-mode words (a word and its shorter parts), plus the same ASCII tokens.
+Chinese has no spaces, so a document is cut into tokens first (``retrieval/tokens.py``):
+character pairs (``bigram``) or jieba's search-mode words (``jieba``).
 
 The dev questions decided the default (``python -m nianbao.eval.recall``): keyword-only
 answer-bearing recall@5 was 0.98 with jieba and 0.95 with bigrams; fused with dense, 0.99 and
 0.98. Each chunk is indexed with its report header (body, year) before its text.
 
 bm25s builds the score matrix; a query sums the matrix columns of its tokens with one
-``np.bincount`` and applies the filters as a mask. Saved indexes load memory-mapped.
+``np.bincount`` and applies the filters as a mask. Saved indexes load memory-mapped, read
+without bm25s (which imports scipy: a fifth of a second of a cold text question's start).
 
 The index keeps each chunk's token ids, so a report is added or removed (:meth:`KeywordIndex.updated`)
 by tokenising only that report's chunks and recomputing the matrix from the kept ids: BM25's idf
@@ -26,69 +24,24 @@ the cheap part (the tokeniser is the dear one). The result equals a build from s
 from __future__ import annotations
 
 import json
-import logging
 import os
-import re
 import shutil
-import unicodedata
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
 
-from nianbao.retrieval.chunks import report_header, squeeze
+from nianbao.retrieval.chunks import report_header
 from nianbao.retrieval.filters import NO_FILTERS, Filters
+from nianbao.retrieval.tokens import TOKENIZERS
+
+if TYPE_CHECKING:
+    import bm25s
 
 DEFAULT_TOKENIZER = "jieba"
-
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
-_ASCII_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
-_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
-
-
-def normalise(text: str) -> str:
-    """Breaks inside Chinese text dropped, full-width digits and letters to ASCII, lower case."""
-    return unicodedata.normalize("NFKC", squeeze(text)).lower()
-
-
-def bigram_tokens(text: str) -> list[str]:
-    """CJK characters and character pairs, then ASCII words and numbers.
-
-    >>> bigram_tokens("电话：0632-3921308")
-    ['电', '话', '电话', '0632', '3921308']
-    """
-    text = normalise(text)
-    out: list[str] = []
-    for run in _CJK_RUN.findall(text):
-        out += list(run)
-        out += [run[i : i + 2] for i in range(len(run) - 1)]
-    out += _ASCII_WORD.findall(text)
-    return out
-
-
-@cache
-def _jieba() -> Any:  # jieba ships no type information
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
-
-
-def jieba_tokens(text: str) -> list[str]:
-    """jieba's search-mode words (CJK only; punctuation dropped), then ASCII words and numbers."""
-    text = normalise(text)
-    jieba = _jieba()
-    out = [w for run in _CJK_RUN.findall(text) for w in jieba.lcut_for_search(run)]
-    return [w for w in out if _WORDLIKE.search(w)] + _ASCII_WORD.findall(text)
-
-
-TOKENIZERS: dict[str, Callable[[str], list[str]]] = {"bigram": bigram_tokens, "jieba": jieba_tokens}
 
 
 @dataclass(frozen=True)
@@ -129,7 +82,7 @@ class KeywordIndex:
     def __init__(
         self,
         tokenizer: str,
-        retriever: bm25s.BM25 | None,
+        retriever: bm25s.BM25 | SavedMatrix | None,
         ids: np.ndarray,
         columns: dict[str, _Codes],
         years: np.ndarray,
@@ -212,6 +165,8 @@ class KeywordIndex:
         corpus, vocab = _compact(rows.corpus, vocab)
         retriever = None
         if rows.ids:
+            import bm25s
+
             retriever = bm25s.BM25()
             retriever.index((corpus, vocab), show_progress=False)
         columns = {name: _Codes.of(values) for name, values in rows.strings.items()}
@@ -336,7 +291,7 @@ class KeywordIndex:
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         retriever = None
         if (directory / "bm25s").exists():
-            retriever = bm25s.BM25.load(str(directory / "bm25s"), mmap=True, show_progress=False)
+            retriever = SavedMatrix(directory / "bm25s")
         columns = {
             name: _Codes(values, np.load(directory / f"{name}.npy", mmap_mode="r"))
             for name, values in meta["values"].items()
@@ -356,6 +311,28 @@ class KeywordIndex:
             optional("tokens"),
             optional("offsets"),
         )
+
+
+class SavedMatrix:
+    """A saved bm25s index as a search reads it: its vocabulary (token → id) and its score matrix
+    (CSC: ``data``, ``indices``, ``indptr``), memory-mapped, from the files ``bm25s.BM25.save``
+    writes, without importing bm25s. Saving it copies those files."""
+
+    MATRIX = ("data", "indices", "indptr")
+    FILES = ("vocab.index.json", "params.index.json", *(f"{n}.csc.index.npy" for n in MATRIX))
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        vocab = (folder / "vocab.index.json").read_text(encoding="utf-8")
+        self.vocab_dict: dict[str, int] = json.loads(vocab)
+        self.scores = {n: np.load(folder / f"{n}.csc.index.npy", mmap_mode="r") for n in self.MATRIX}
+
+    def save(self, save_dir: str, show_progress: bool = False) -> None:
+        """Write the index where ``bm25s.BM25.save`` would (``show_progress``: its signature)."""
+        target = Path(save_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in self.FILES:
+            shutil.copyfile(self.folder / name, target / name)
 
 
 # --- building blocks of build and updated --------------------------------------------------

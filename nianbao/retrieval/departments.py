@@ -1,7 +1,7 @@
 """The names people use for a department, generated from its full name by rule.
 
 A department's name is a stem and a kind: 人力资源和社会保障 + 厅. The stem is split into
-parts on 和/与/及 and each part into words (jieba, with four-character words cut into two
+parts on 和/与/及 and each part into words (jieba's cuts, with four-character words cut into two
 words where both halves are words); the short form takes one character of each part (the
 first of its first word, or of its last word that is not a generic word like 管理):
 人力资源和社会保障厅 → 人社厅, 住房和城乡建设局 → 住建局, 发展和改革委员会 → 发改委; a stem of
@@ -17,10 +17,11 @@ whose forms hold it, and takes all of that department's forms.
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import lru_cache
 from itertools import product
+
+from nianbao.retrieval import segment
 
 #: The kinds a department name ends with, longest first, and the kind in a short form.
 KINDS: tuple[tuple[str, str], ...] = (
@@ -123,13 +124,10 @@ def split_kind(name: str) -> tuple[str, str, str]:
 @lru_cache(maxsize=4096)
 def words(part: str) -> tuple[str, ...]:
     """The words of a part, fine-grained: 科学技术 → 科学, 技术; 市场监督管理 → 市场, 监督, 管理."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
     out: list[str] = []
-    for word in jieba.lcut(part, HMM=False):
+    for word in segment.lcut(part, hmm=False):
         halves = (word[:2], word[2:])
-        if len(word) == 4 and all(jieba.dt.FREQ.get(h) for h in halves):
+        if len(word) == 4 and all(segment.count(h) for h in halves):
             out += halves
         else:
             out.append(word)

@@ -1,4 +1,4 @@
-"""How a question writes the name of a body: years masked, word boundaries (jieba), where a
+"""How a question writes the name of a body: years masked, word boundaries (jieba's cuts), where a
 name may start or stop, and whether a run of characters may be a place nobody listed.
 
 >>> mask_years("2022年省民政厅")
@@ -7,8 +7,9 @@ name may start or stop, and whether a run of characters may be a place nobody li
 
 from __future__ import annotations
 
-import logging
 import re
+
+from nianbao.retrieval import segment
 
 #: Year expressions, masked before names are read (2022年省民政厅 is not a body 年省民政厅).
 YEARS = re.compile(
@@ -31,13 +32,10 @@ def mask_years(text: str) -> str:
 
 
 def word_bounds(text: str) -> set[int]:
-    """Offsets where a word starts or ends (jieba), so a name does not end inside a word."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    """Offsets where a word starts or ends (jieba's cuts), so a name does not end inside a word."""
     out = {0, len(text)}
     pos = 0
-    for word in jieba.lcut(text, HMM=False):
+    for word in segment.lcut(text, hmm=False):
         pos += len(word)
         out.add(pos)
     return out
@@ -51,15 +49,13 @@ COMMON_WORD = 100
 def unknown_name(start: int, name: str, bounds: set[int]) -> bool:
     """An unlisted place's stem is one rare word (白鹭), or characters no word holds (红枫):
     not 请问某 of 请问某省, not 通过 of 通过县政府."""
-    import jieba
-
     if name.startswith("某"):
         return True
     inner = sorted(b for b in bounds if start < b < start + len(name) - 1)
     cuts = [start, *inner, start + len(name) - 1]
     if inner and not all(b - a == 1 for a, b in zip(cuts, cuts[1:], strict=False)):
         return False
-    return jieba.dt.FREQ.get(name[:-1], 0) <= COMMON_WORD
+    return segment.count(name[:-1]) <= COMMON_WORD
 
 
 def inside_name(masked: str, i: int, bounds: set[int]) -> bool:
@@ -80,6 +76,4 @@ def name_starts(masked: str, j: int) -> bool:
 
 def is_word(text: str) -> bool:
     """Whether jieba's dictionary holds the text as a word (上年 is; 平谭 is not)."""
-    import jieba
-
-    return bool(jieba.dt.FREQ.get(text))
+    return bool(segment.count(text))

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nianbao.model import Section
-from nianbao.retrieval.bm25 import jieba_tokens
 from nianbao.retrieval.chunks import leaf_segments
+from nianbao.retrieval.tokens import jieba_tokens
 
 #: A sentence longer than this is cut at its ；, if it has one.
 LONG_SENTENCE = 160

@@ -80,8 +80,8 @@ class Divisions:
             rank = 0 if six.endswith("0000") else 1 if six.endswith("00") else 2
             place = Place(name, six, rank)
             self.by_name.setdefault(name, []).append(place)
-            short = self.short_of(name)
-            if rank < 2 and short != name:
+            short = self.short_of(name) if rank < 2 else name  # counties keep their names whole
+            if short != name:
                 self.by_short.setdefault(short, []).append(place)
         self.longest = max((len(n) for n in self.by_name), default=0)
 

@@ -1,10 +1,13 @@
 """Chunk vectors in Chroma: one cosine collection on disk, opened with our embedding function.
 
-The collection is created and reopened with :class:`ChromaEmbedder`, a registered wrapper of our
-``E5Embeddings``, so Chroma never falls back to its default function (which would download a
-model). We pass precomputed vectors on upsert and query anyway, to batch and time the model
-ourselves. Telemetry is off. The model a collection was built with is kept in its metadata; a
-different model is refused rather than mixed into the same vector space.
+The collection is created and reopened with ``ChromaEmbedder`` (``retrieval/chroma_function.py``),
+a registered wrapper of our ``E5Embeddings``, so Chroma never falls back to its default function
+(which would download a model). We pass precomputed vectors on upsert and query anyway, to batch
+and time the model ourselves. Telemetry is off. The model a collection was built with is kept in
+its metadata; a different model is refused rather than mixed into the same vector space.
+
+Chroma is imported when the store is first opened, not with this module: a search within named
+bodies reads the vectors the keyword index keeps (``KeywordIndex.nearest``) and never opens it.
 """
 
 from __future__ import annotations
@@ -12,55 +15,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import chromadb
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Space
-from chromadb.api.types import Embeddings as ChromaVectors
-from chromadb.config import Settings as ChromaSettings
-from chromadb.utils.embedding_functions import register_embedding_function
 
-from nianbao.retrieval.embed import E5Embeddings
 from nianbao.retrieval.filters import NO_FILTERS, Filters
+
+if TYPE_CHECKING:
+    from nianbao.retrieval.embed import E5Embeddings
 
 COLLECTION = "chunks"
 
-__all__ = ["NO_FILTERS", "ChromaEmbedder", "Filters", "VectorStore", "VectorStoreMismatch"]
+__all__ = ["NO_FILTERS", "Filters", "VectorStore", "VectorStoreMismatch"]
 
 
 class VectorStoreMismatch(RuntimeError):
     """The Chroma collection on disk was built with another embedding model."""
-
-
-@register_embedding_function
-class ChromaEmbedder(EmbeddingFunction[Documents]):
-    """Our embeddings as a Chroma embedding function: passages on ``__call__``, questions on
-    ``embed_query``. Registered under ``nianbao`` so a reopened collection rebuilds it from its
-    stored config (the model name) instead of Chroma's default."""
-
-    def __init__(self, embeddings: E5Embeddings) -> None:
-        self.embeddings = embeddings
-
-    def __call__(self, input: Documents) -> ChromaVectors:
-        return list(self.embeddings.passages(list(input)))
-
-    def embed_query(self, input: Documents) -> ChromaVectors:
-        return [self.embeddings.query(text) for text in input]
-
-    @staticmethod
-    def name() -> str:
-        return "nianbao"
-
-    def default_space(self) -> Space:
-        return "cosine"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model": self.embeddings.model}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> ChromaEmbedder:
-        return ChromaEmbedder(E5Embeddings(config["model"]))
 
 
 class VectorStore:
@@ -73,12 +43,17 @@ class VectorStore:
 
     @cached_property
     def client(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
         self.path.mkdir(parents=True, exist_ok=True)
         settings = ChromaSettings(anonymized_telemetry=False)
         return chromadb.PersistentClient(path=str(self.path), settings=settings)
 
     @cached_property
     def collection(self) -> Any:
+        from nianbao.retrieval.chroma_function import ChromaEmbedder
+
         embedder = ChromaEmbedder(self.embeddings)
         collection = self.client.get_or_create_collection(
             self.collection_name,

@@ -8,19 +8,21 @@ Each is asked of a made-up body and year, as a question would be.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import numpy as np
 import pytest
 
 from nianbao.answer.engine import Answerer
-from nianbao.answer.meaning import VECTORS_FILE, MetricMatcher, digest
+from nianbao.answer.meaning import _COMMON, KEYWORDS_FILE, VECTORS_FILE, MetricMatcher, digest, keyword_table
 from nianbao.answer.metric_descriptions import DESCRIPTIONS
 from nianbao.answer.metrics import metrics_for_reports
 from nianbao.answer.parse import parse
 from nianbao.keys import T2_ROWS, T3_APPLICANT_COLUMNS, T3_ROWS, T4_RESULT_COLUMNS, T4_ROWS
 from nianbao.retrieval.bodies import BodyResolver
 from nianbao.retrieval.embed import DEFAULT_MODEL
+from nianbao.retrieval.tokens import jieba_tokens
 
 BODY = "白鹭县人民政府办公室"
 TODAY = date(2024, 6, 1)
@@ -237,6 +239,33 @@ def test_the_shipped_description_vectors_are_those_of_the_descriptions() -> None
         "the descriptions changed: run `python -m nianbao.answer.meaning` to embed them again"
     )
     assert stored["vectors"].shape[0] == sum(len(d.texts) for d in DESCRIPTIONS.values())
+
+
+def test_the_shipped_keyword_scores_are_bm25s_scores_of_the_descriptions() -> None:
+    stored = json.loads(KEYWORDS_FILE.read_text(encoding="utf-8"))
+    assert stored == json.loads(json.dumps(keyword_table(DESCRIPTIONS))), (
+        "the descriptions changed: run `python -m nianbao.answer.meaning --keywords` to score them again"
+    )
+
+
+def test_a_question_scores_as_bm25s_scores_it() -> None:
+    """The stored scores, added in float32, give what bm25s's own index gives, to the bit."""
+    import bm25s
+
+    matcher = MetricMatcher(embeddings=_NoModel())  # type: ignore[arg-type]
+    questions = [p for p, _ in PARAPHRASES] + [
+        "申请申请申请的公开公开",
+        "行政复议和行政诉讼各几件",
+        "联系电话",
+    ]
+    for kind, keywords in matcher.keywords.items():
+        descriptions = [DESCRIPTIONS[n] for n in keywords.names]
+        index = bm25s.BM25()
+        index.index([jieba_tokens("；".join(d.texts)) for d in descriptions], show_progress=False)
+        for question in questions:
+            known = [t for t in jieba_tokens(question) if t in keywords.vocabulary and t not in _COMMON]
+            expected = index.get_scores(known).tolist() if known else [0.0] * len(descriptions)
+            assert keywords.scores(question) == expected, (kind, question)
 
 
 def test_every_row_and_column_of_the_tables_has_a_description() -> None:

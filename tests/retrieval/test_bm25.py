@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from nianbao.retrieval.bm25 import KeywordDoc, KeywordIndex, bigram_tokens, jieba_tokens
+from nianbao.retrieval.bm25 import KeywordDoc, KeywordIndex, SavedMatrix
+from nianbao.retrieval.tokens import bigram_tokens, jieba_tokens
 from nianbao.retrieval.vectors import Filters
 
 DOCS = [
@@ -97,3 +99,22 @@ def test_a_saved_index_loads_and_ranks_the_same(tmp_path: Path) -> None:
     for query in ("联系电话", "主动公开政府信息", "予以公开"):
         assert loaded.search(query, k=3) == index.search(query, k=3)
     assert loaded.search("电话", k=5, filters=Filters(years=(2023,), bodies=("洪泽区人民政府",)))[0][0] == "c"
+
+
+def test_a_loaded_index_reads_bm25s_files_as_bm25s_does(tmp_path: Path) -> None:
+    """The saved matrix is read without bm25s: the same vocabulary and scores as bm25s's own load,
+    and saved again (a loaded index re-saved) it loads the same once more."""
+    import bm25s
+
+    index = KeywordIndex.build(DOCS, "jieba")
+    index.save(tmp_path / "kw")
+    loaded = KeywordIndex.load(tmp_path / "kw")
+    theirs = bm25s.BM25.load(str(tmp_path / "kw" / "bm25s"), mmap=True)
+    assert isinstance(loaded.retriever, SavedMatrix)
+    assert loaded.retriever.vocab_dict == theirs.vocab_dict
+    for name in SavedMatrix.MATRIX:
+        assert np.array_equal(loaded.retriever.scores[name], theirs.scores[name])
+    loaded.save(tmp_path / "again")
+    again = KeywordIndex.load(tmp_path / "again")
+    for query in ("联系电话", "主动公开政府信息"):
+        assert again.search(query, k=3) == index.search(query, k=3)

@@ -119,3 +119,13 @@ def test_the_fake_puts_texts_that_share_words_nearer() -> None:
     )
     assert int(np.argmax(passages @ fake.query("依申请公开收取费用了吗"))) == 1
     assert int(np.argmax(passages @ fake.query("联系电话是多少"))) == 0
+
+
+def test_a_langchain_vector_store_takes_the_embeddings() -> None:
+    """Not derived from langchain's ``Embeddings`` (its import is slow), but shaped like it."""
+    from langchain_core.vectorstores import InMemoryVectorStore
+
+    store = InMemoryVectorStore(embedding=fake_embeddings())
+    store.add_texts(["联系电话：0632-3921308", "本年度未收取任何费用。"])
+    [found] = store.similarity_search("联系电话", k=1)
+    assert found.page_content == "联系电话：0632-3921308"
