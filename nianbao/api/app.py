@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,12 +88,14 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
         app.state.index = loading
         search = loading.for_question if loading is not None else None
         app.state.answerer = build_answerer(settings, catalog, search, kept)  # LLM wording if configured
+        app.state.uploads = uploads = ThreadPoolExecutor(settings.upload_workers, "nianbao-upload")
         log.info(
             "nianbao api ready: data in %s, search index %s",
             settings.data_dir,
             "loading in the background" if loading else "off",
         )
         yield
+        uploads.shutdown(wait=False, cancel_futures=True)
         kept.close()
         library.engine.dispose()
 

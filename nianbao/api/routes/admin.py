@@ -9,17 +9,21 @@ path written to. Every change is logged in the audit table under the key's id (a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import asdict
+from functools import partial
 from pathlib import PurePosixPath
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from nianbao.api.deps import ActorDep, AdminDep, CatalogDep, LibraryDep, SettingsDep
+from nianbao.api.deps import ActorDep, AdminDep, CatalogDep, LibraryDep, SettingsDep, UploadsDep
 from nianbao.api.errors import ApiError
 from nianbao.api.schemas import (
     AuditEntryOut,
@@ -29,13 +33,13 @@ from nianbao.api.schemas import (
     UploadOutcome,
     UploadResponse,
 )
-from nianbao.library import Outcome, Prepared
+from nianbao.library import Library, Outcome, Prepared
 
+T = TypeVar("T")
 log = logging.getLogger("nianbao.api")
 router = APIRouter(tags=["admin"], dependencies=[AdminDep])
 
 MAX_FILES = 50
-CHUNK = 64 * 1024
 _ADMIN_ERRORS: dict[int | str, dict] = {
     401: {"model": ErrorResponse, "description": "X-Admin-Key missing or wrong"},
     403: {"model": ErrorResponse, "description": "NIANBAO_ADMIN_KEY is not set: admin operations are off"},
@@ -91,14 +95,17 @@ _UPLOAD_BODY = {
     summary="Upload report files (admin)",
 )
 async def upload(
-    request: Request, library: LibraryDep, settings: SettingsDep, actor: ActorDep
+    request: Request, library: LibraryDep, settings: SettingsDep, actor: ActorDep, uploads: UploadsDep
 ) -> UploadResponse:
     """Ingest each file; a bad or empty file is a ``skipped`` outcome, the others still go in.
 
     ``body`` and ``year`` fill what a file does not say; when a file's title names another body
     or year, nothing of the upload is stored (409, naming both). A new version that reads fewer
     cells than the current one is stored but not made current (``kept_current``) unless
-    ``force=true``.
+    ``force=true``. Each file is read within the reading budget (``NIANBAO_BUDGET__*``): one over
+    it is ``skipped`` with the reason. Uploads are read and stored by their own few workers
+    (``NIANBAO_UPLOAD_WORKERS``), never by the threads that answer questions, and wait their
+    turn; a client that disconnects cancels its upload (nothing of it is stored).
     """
     form = await request.form(max_files=MAX_FILES, max_fields=10)
     files = [v for k, v in form.multi_items() if k in ("files", "file") and isinstance(v, UploadFile)]
@@ -109,26 +116,84 @@ async def upload(
     body = _text_field(form.get("body"))
     year = _year_field(form.get("year"))
     force = _flag_field(form.get("force"))
+    names = [safe_name(f.filename) for f in files]
+    for upload_file, name in zip(files, names, strict=True):
+        _check_size(upload_file, settings.max_upload_bytes, name)
+    cancel = threading.Event()
+    watcher = asyncio.create_task(_watch_disconnect(request, cancel))
+    try:
+        return await _ingest(uploads, library, files, names, body, year, force, actor, cancel)
+    finally:
+        watcher.cancel()
+
+
+async def _ingest(
+    uploads: Executor,
+    library: Library,
+    files: list[UploadFile],
+    names: list[str],
+    body: str | None,
+    year: int | None,
+    force: bool,
+    actor: str,
+    cancel: threading.Event,
+) -> UploadResponse:
+    """Prepare every file, then commit them, each step on the upload workers; stop (storing
+    nothing more) as soon as the client is gone."""
     prepared: list[Prepared | Outcome] = []
-    for upload_file in files:
-        name = safe_name(upload_file.filename)
-        data = await _read_bounded(upload_file, settings.max_upload_bytes, name)
-        log.info("upload %r: %d bytes", name, len(data))
+    for upload_file, name in zip(files, names, strict=True):
+        if cancel.is_set():
+            break
         prepared.append(
-            await run_in_threadpool(library.prepare, data, name, body=body, year=year, batch=prepared)
+            await _on(uploads, _prepare, library, upload_file, name, body, year, prepared, cancel)
         )
     refused = [p.message for p in prepared if isinstance(p, Outcome) and p.status == "refused"]
-    if refused:
+    if refused or cancel.is_set():
         for item in prepared:
             library.discard(item)
+    if cancel.is_set():
+        log.info("upload of %d file(s) cancelled: the client disconnected; nothing stored", len(files))
+        raise ApiError(499, "client_closed", "the client disconnected; nothing of the upload was stored")
+    if refused:
         raise ApiError(409, "identity_conflict", " ".join(refused) + " Nothing of this upload was stored.")
-    await run_in_threadpool(library.purge_deleted)
+    await _on(uploads, library.purge_deleted)
     outcomes = []
     for ready in prepared:
-        item = await run_in_threadpool(library.commit, ready, force=force, actor=actor)
+        item = await _on(uploads, partial(library.commit, ready, force=force, actor=actor))
         log.info("upload %r: %s %s", item.source, item.status, item.report_id or "")
         outcomes.append(UploadOutcome(**asdict(item)))
     return UploadResponse(outcomes=outcomes)
+
+
+def _prepare(
+    library: Library,
+    upload_file: UploadFile,
+    name: str,
+    body: str | None,
+    year: int | None,
+    batch: object,
+    cancel: threading.Event,
+) -> Prepared | Outcome:
+    """On an upload worker: read the spooled file (only now, so waiting uploads hold no bytes in
+    memory) and prepare it."""
+    upload_file.file.seek(0)
+    data = upload_file.file.read()
+    log.info("upload %r: %d bytes", name, len(data))
+    return library.prepare(data, name, body=body, year=year, batch=batch, cancel=cancel)
+
+
+async def _on(pool: Executor, work: Callable[..., T], *args: Any) -> T:
+    """Run ``work`` on the upload workers and wait for it without holding a thread."""
+    return await asyncio.wrap_future(pool.submit(work, *args))
+
+
+async def _watch_disconnect(request: Request, cancel: threading.Event) -> None:
+    """Set ``cancel`` when the client goes away (the body is read: the next message is that)."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            cancel.set()
+            return
 
 
 @router.delete(
@@ -192,19 +257,14 @@ def safe_name(filename: str | None) -> str:
     return name if name not in ("", ".", "..") else "upload"
 
 
-async def _read_bounded(upload_file: UploadFile, limit: int, name: str) -> bytes:
-    parts: list[bytes] = []
-    size = 0
-    while chunk := await upload_file.read(CHUNK):
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(
-                413,
-                "payload_too_large",
-                f"{name}: the file is larger than {limit} bytes (NIANBAO_MAX_UPLOAD_BYTES)",
-            )
-        parts.append(chunk)
-    return b"".join(parts)
+def _check_size(upload_file: UploadFile, limit: int, name: str) -> None:
+    size = upload_file.size if upload_file.size is not None else 0
+    if size > limit:
+        raise ApiError(
+            413,
+            "payload_too_large",
+            f"{name}: the file is larger than {limit} bytes (NIANBAO_MAX_UPLOAD_BYTES)",
+        )
 
 
 def _text_field(value: object) -> str | None:
