@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -28,7 +27,7 @@ from nianbao.answer.conversations import StoredConversations
 from nianbao.answer.engine import build_answerer
 from nianbao.api import errors
 from nianbao.api.background import BackgroundIndex, warm
-from nianbao.api.middleware import BodyLimit, PageHeaders
+from nianbao.api.middleware import BodyLimit, PageHeaders, ShapedCORS
 from nianbao.api.routes import admin, chat, conversations, figures, health, reports
 from nianbao.catalog import Catalog
 from nianbao.library import Library, Reconciliation
@@ -122,7 +121,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     )
     if settings.allowed_origins:  # outermost, so error responses carry the CORS headers too
         app.add_middleware(
-            CORSMiddleware,
+            ShapedCORS,
             allow_origins=settings.allowed_origins,
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Content-Type", "X-Admin-Key"],

@@ -45,6 +45,17 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+#: The 400 any route with a body may answer: bytes it cannot decode (JSON that is not UTF-8, a
+#: broken multipart body, more files or fields than allowed).
+UNDECODABLE: dict[int | str, dict] = {
+    400: {
+        "model": ErrorResponse,
+        "description": "The body could not be decoded (bytes that are not "
+        "UTF-8, a broken multipart body, too many files or fields)",
+    }
+}
+
+
 # --- chat -----------------------------------------------------------------------------------
 
 

@@ -516,13 +516,11 @@ def test_without_cors_origins_a_preflight_gets_no_cors_header(client: httpx.Clie
     assert_error(response, 405)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Starlette's CORSMiddleware refuses a preflight from an unlisted "
-    "origin with a plain-text 400 ('Disallowed CORS origin'), not the error shape",
-)
 def test_a_refused_preflight_is_in_the_error_shape(cors_client: TestClient) -> None:
-    assert_error(preflight(cors_client, "https://evil.example"), 400)
+    response = preflight(cors_client, "https://evil.example")
+    error = assert_error(response, 400)
+    assert error["code"] == "cors_refused" and "https://evil.example" in error["message"]
+    assert "access-control-allow-origin" not in response.headers
 
 
 # --- what the chat log keeps ----------------------------------------------------------------

@@ -26,6 +26,7 @@ from starlette.datastructures import UploadFile
 from nianbao.api.deps import ActorDep, AdminDep, CatalogDep, LibraryDep, SettingsDep, UploadsDep
 from nianbao.api.errors import ApiError
 from nianbao.api.schemas import (
+    UNDECODABLE,
     AuditEntryOut,
     DeleteResponse,
     ErrorResponse,
@@ -59,14 +60,19 @@ _UPLOAD_BODY = {
                         "files": {
                             "type": "array",
                             "items": {"type": "string", "format": "binary"},
+                            "minItems": 1,
+                            "maxItems": MAX_FILES,
                             "description": "One or more report files (.docx .html .pdf .txt).",
                         },
                         "body": {
                             "type": "string",
+                            "maxLength": 100,
                             "description": "The body, for files whose title lacks it.",
                         },
                         "year": {
                             "type": "integer",
+                            "minimum": 1900,
+                            "maximum": 2099,
                             "description": "The year, for files whose title lacks it.",
                         },
                         "force": {
@@ -86,6 +92,7 @@ _UPLOAD_BODY = {
     "/api/reports",
     response_model=UploadResponse,
     responses={
+        **UNDECODABLE,
         **_ADMIN_ERRORS,
         409: {"model": ErrorResponse, "description": "The body or year sent contradicts a file's title"},
         413: {"model": ErrorResponse},
