@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nianbao.library import DiskFull
 from nianbao.store import StoreBusy
 
 log = logging.getLogger("nianbao.api")
@@ -30,8 +31,10 @@ CODES = {
     409: "conflict",
     415: "unsupported_media_type",
     422: "validation_error",
+    499: "client_closed",
     500: "internal_error",
     503: "store_busy",
+    507: "disk_full",
 }
 
 
@@ -81,6 +84,11 @@ async def _store_busy(_: Request, exc: Exception) -> JSONResponse:
     return error_response(503, "store_busy", str(exc), headers={"Retry-After": "5"})
 
 
+async def _disk_full(_: Request, exc: Exception) -> JSONResponse:
+    """The data directory's disk is (nearly) full: nothing was written; the message says where."""
+    return error_response(507, "disk_full", str(exc))
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     """Log the traceback under an id; the client gets the id, never the internals."""
     incident = uuid.uuid4().hex[:12]
@@ -93,4 +101,5 @@ def register(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreBusy, _store_busy)
+    app.add_exception_handler(DiskFull, _disk_full)
     app.add_exception_handler(Exception, _unexpected)

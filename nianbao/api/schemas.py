@@ -562,11 +562,15 @@ class AuditEntryOut(BaseModel):
 
 
 class Health(BaseModel):
-    """Liveness, the number of stored reports, and whether the search model is ready."""
+    """Liveness, the number of stored reports, whether the search model is ready, and what is
+    wrong if anything is."""
 
-    model_config = _example(status="ok", reports=9, model="ready", reason=None)
+    model_config = _example(status="ok", reports=9, model="ready", reason=None, problems=[])
 
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"] = Field(
+        description="`ok`: nothing is wrong; `degraded`: the service answers, but `problems` says "
+        "what does not work and what to do. (A store that cannot be read is a 503 in the error shape.)"
+    )
     reports: int = Field(description="How many reports are stored.")
     model: Literal["loading", "ready", "unavailable"] = Field(
         description=(
@@ -577,4 +581,9 @@ class Health(BaseModel):
     )
     reason: str | None = Field(
         default=None, description="Why the model is unavailable; null when it is loading or ready."
+    )
+    problems: list[str] = Field(
+        default=[],
+        description="What is wrong, each with what to do: no reports stored, the search model "
+        "failed to load, the data directory's disk (nearly) full. Empty when `status` is `ok`.",
     )

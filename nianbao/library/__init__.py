@@ -31,6 +31,7 @@ from nianbao.ingest import bodies
 from nianbao.ingest.errors import IngestError, OverBudget, UnreadableFile
 from nianbao.ingest.isolate import read_isolated
 from nianbao.ingest.pipeline import Parsed, parse_file
+from nianbao.library.disk import DiskFull, as_disk_full, check_free
 from nianbao.library.outcomes import (
     Change,
     Outcome,
@@ -226,7 +227,7 @@ class Library:
         source = prepared.report.meta.source
         try:
             return self._write(lambda conn: self._commit(conn, prepared, force, actor or cli_actor()))
-        except store.StoreBusy as exc:
+        except (store.StoreBusy, DiskFull) as exc:
             return Outcome(source, "skipped", f"{source}: {exc}")
         except Exception as exc:
             log.exception("storing %s failed", source)
@@ -348,6 +349,11 @@ class Library:
                 log.warning("an earlier run was interrupted; %s", repaired)
         except store.StoreBusy as exc:  # another writer is at work; it will not leave a mess
             log.warning("repair put off: %s", exc)
+        except Exception as exc:
+            full = as_disk_full(exc, self.settings.data_dir, self.settings.min_free_bytes)
+            if full is None:
+                raise
+            log.warning("repair put off: %s", full)
         self.purge_deleted()
         limit = self.settings.budget.file_bytes
         for path in paths:
@@ -452,7 +458,7 @@ class Library:
 
         try:
             return self._write(run)
-        except store.StoreBusy as exc:
+        except (store.StoreBusy, DiskFull) as exc:
             log.warning("purge of deleted reports put off: %s", exc)
             return []
 
@@ -462,7 +468,10 @@ class Library:
 
     def _write(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in a write transaction; when the store is busy, try again until the busy
-        timeout is spent, then raise ``store.StoreBusy``."""
+        timeout is spent, then raise ``store.StoreBusy``. Raises ``DiskFull`` instead of writing
+        when the disk is nearly full, and for a write that failed because it is."""
+        data_dir, minimum = self.settings.data_dir, self.settings.min_free_bytes
+        check_free(data_dir, minimum)
         deadline = time.monotonic() + self.settings.busy_timeout_seconds
         while True:
             try:
@@ -472,6 +481,11 @@ class Library:
                 if time.monotonic() >= deadline:
                     raise
                 time.sleep(0.05)
+            except Exception as exc:
+                full = as_disk_full(exc, data_dir, minimum)
+                if full is None:
+                    raise
+                raise full from exc
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -488,6 +502,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 __all__ = [
     "SUFFIXES",
     "Change",
+    "DiskFull",
     "Index",
     "Library",
     "Outcome",

@@ -46,7 +46,8 @@ _ADMIN_ERRORS: dict[int | str, dict] = {
     403: {"model": ErrorResponse, "description": "NIANBAO_ADMIN_KEY is not set: admin operations are off"},
 }
 _BUSY: dict[int | str, dict] = {
-    503: {"model": ErrorResponse, "description": "Another writer held the store past the busy timeout"}
+    503: {"model": ErrorResponse, "description": "Another writer held the store past the busy timeout"},
+    507: {"model": ErrorResponse, "description": "The data directory's disk is full; nothing was written"},
 }
 _UPLOAD_BODY = {
     "requestBody": {
