@@ -28,6 +28,7 @@ from collections.abc import Callable
 from functools import cache
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
 from nianbao.ingest.errors import Cancelled, IngestError, OverBudget, UnreadableFile
@@ -145,21 +146,32 @@ def _child(
     cpu = math.ceil(budget.parse_seconds) + 5  # in case the parent is gone and cannot kill it
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     os.nice(NICENESS)
-    result: tuple[bool, Any]
+    # made now: once memory has run out, even pickling a message can fail
+    out_of_memory = ForkingPickler.dumps(
+        (False, OverBudget(source, "reading it needed more memory", "parse_memory_bytes", limit))
+    )
+    message: bytes | None = None
     try:
         result = True, target(data, source, budget, **kwargs)
-    except MemoryError:
-        result = (
-            False,
-            OverBudget(
-                source, "reading it needed more memory", "parse_memory_bytes", budget.parse_memory_bytes
-            ),
-        )
-    except IngestError as exc:
-        result = False, exc
     except Exception as exc:  # noqa: BLE001 - a reader's bug is a skipped file, with the reason
-        result = False, UnreadableFile(f"{source}: could not be read ({type(exc).__name__}: {exc})")
+        if _ran_out_of_memory(exc):  # also when a reader caught it and raised its own error
+            message = bytes(out_of_memory)
+        elif isinstance(exc, IngestError):
+            result = False, exc
+        else:
+            result = False, UnreadableFile(f"{source}: could not be read ({type(exc).__name__}: {exc})")
     try:
-        sender.send(result)
+        if message is not None:
+            sender.send_bytes(message)
+        else:
+            sender.send(result)
     finally:
         sender.close()
+
+
+def _ran_out_of_memory(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, MemoryError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

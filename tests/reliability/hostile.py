@@ -71,3 +71,24 @@ def one_line_txt(size: int) -> bytes:
     head = (_REPORT_TITLE + " 一、总体情况 ").encode("utf-8")
     sentence = "本机关认真贯彻落实政府信息公开条例，主动公开政府信息120条。".encode()
     return head + sentence * ((size - len(head)) // len(sentence))
+
+
+def slow_pdf(operators: int, *, boxes: bool = False, seed: int = 7) -> bytes:
+    """A one-page PDF whose content stream holds ``operators`` path operators at random points
+    (``boxes``: filled rectangles, each an object the reader keeps): it inflates no more than
+    ordinary content (random digits compress about 2×), so only the time and memory of reading
+    it give it away."""
+    import random
+
+    rng = random.Random(seed)
+    op = b"%d %d 4 4 re f " if boxes else b"%d %d m "
+    ops = b"".join(op % (rng.randrange(10_000), rng.randrange(10_000)) for _ in range(operators))
+    stream = zlib.compress(ops, 9)
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            _stream(stream, b" /Filter /FlateDecode"),
+        ]
+    )
