@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nianbao.library import DiskFull
+from nianbao.library.disk import as_disk_full
 from nianbao.store import StoreBusy
 
 log = logging.getLogger("nianbao.api")
@@ -90,7 +91,13 @@ async def _disk_full(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    """Log the traceback under an id; the client gets the id, never the internals."""
+    """Log the traceback under an id; the client gets the id, never the internals. An error on
+    a full disk (a conversation that could not be saved, say) is a 507 that says so."""
+    settings = request.app.state.settings
+    full = as_disk_full(exc, settings.data_dir, settings.min_free_bytes)
+    if full is not None:
+        log.warning("%s %s: %s", request.method, request.url.path, full)
+        return await _disk_full(request, full)
     incident = uuid.uuid4().hex[:12]
     log.error("unhandled error %s on %s %s", incident, request.method, request.url.path, exc_info=exc)
     return error_response(500, "internal_error", f"an internal error occurred (incident {incident})")

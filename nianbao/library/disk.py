@@ -18,6 +18,9 @@ from pathlib import Path
 
 #: Words by which the libraries below say the disk is full.
 _FULL_WORDS = ("disk is full", "no space left", "disk full", "database or disk is full")
+#: A write that failed with less than this free failed for want of space, whatever it said
+#: (Chroma's "Error in compaction", a short write of the keyword index).
+NEARLY_FULL = 16 * 1024 * 1024
 
 
 class DiskFull(RuntimeError):
@@ -49,7 +52,8 @@ def check_free(path: Path, minimum: int) -> None:
 
 def as_disk_full(exc: BaseException, path: Path, minimum: int) -> DiskFull | None:
     """``exc`` as a DiskFull when it (or what caused it) says the disk is full, or when the disk
-    is in fact nearly full now (the libraries do not all say so); else None."""
+    is in fact nearly full now (under ``minimum`` or ``NEARLY_FULL``: the libraries do not all
+    say so); else None."""
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -58,6 +62,6 @@ def as_disk_full(exc: BaseException, path: Path, minimum: int) -> DiskFull | Non
             break
         seen = seen.__cause__ or seen.__context__
     free = free_bytes(path)
-    if seen is None and free >= max(minimum, 1):
+    if seen is None and free >= max(minimum, NEARLY_FULL):
         return None
     return DiskFull(full_message(path, free, minimum) + f" ({type(exc).__name__}: {str(exc)[:200]})")
