@@ -1,9 +1,9 @@
 """A full disk is said as such: on a small real file system (a tmpfs, mounted for the test; it
-needs root, and is skipped without it), filled up to the last MiB, ingest with the search index
-skips each file with "disk full", the directory and what to do (then, in brackets, what the
-library said: Chroma's "Error in compaction", say), never a traceback; the API answers 507 ``disk_full`` and /healthz names it; once space
-is freed the next ingest goes in and ``nianbao doctor`` finds the store whole (SQL, vectors and
-keyword index agree)."""
+needs root, and is skipped without it), filled up to the last MiB while the service runs, ingest
+with the search index skips each file with "disk full", the directory and what to do (then, in
+brackets, what the library said: Chroma's "Error in compaction", say), never a traceback; the
+API answers 507 ``disk_full`` and /healthz names it; once space is freed the next ingest goes in
+and ``nianbao doctor`` finds the store whole (SQL, vectors and keyword index agree)."""
 
 from __future__ import annotations
 
