@@ -13,12 +13,10 @@ import asyncio
 import logging
 import re
 import threading
-from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import asdict
 from functools import partial
 from pathlib import PurePosixPath
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from starlette.datastructures import UploadFile
@@ -36,7 +34,6 @@ from nianbao.api.schemas import (
 )
 from nianbao.library import Library, Outcome, Prepared
 
-T = TypeVar("T")
 log = logging.getLogger("nianbao.api")
 router = APIRouter(tags=["admin"], dependencies=[AdminDep])
 
@@ -129,14 +126,14 @@ async def upload(
         _check_size(upload_file, settings.max_upload_bytes, name)
     cancel = threading.Event()
     watcher = asyncio.create_task(_watch_disconnect(request, cancel))
-    try:
-        return await _ingest(uploads, library, files, names, body, year, force, actor, cancel)
+    try:  # the whole upload is one turn of the upload workers: uploads go in first come, first served
+        work = partial(_ingest, library, files, names, body, year, force, actor, cancel)
+        return await asyncio.wrap_future(uploads.submit(work))
     finally:
         watcher.cancel()
 
 
-async def _ingest(
-    uploads: Executor,
+def _ingest(
     library: Library,
     files: list[UploadFile],
     names: list[str],
@@ -146,15 +143,17 @@ async def _ingest(
     actor: str,
     cancel: threading.Event,
 ) -> UploadResponse:
-    """Prepare every file, then commit them, each step on the upload workers; stop (storing
-    nothing more) as soon as the client is gone."""
+    """On an upload worker: prepare every file, then commit them; stop (storing nothing) as
+    soon as the client is gone. A file is read from its spooled copy only now, so uploads
+    waiting their turn hold no bytes in memory."""
     prepared: list[Prepared | Outcome] = []
     for upload_file, name in zip(files, names, strict=True):
         if cancel.is_set():
             break
-        prepared.append(
-            await _on(uploads, _prepare, library, upload_file, name, body, year, prepared, cancel)
-        )
+        upload_file.file.seek(0)
+        data = upload_file.file.read()
+        log.info("upload %r: %d bytes", name, len(data))
+        prepared.append(library.prepare(data, name, body=body, year=year, batch=prepared, cancel=cancel))
     refused = [p.message for p in prepared if isinstance(p, Outcome) and p.status == "refused"]
     if refused or cancel.is_set():
         for item in prepared:
@@ -164,35 +163,13 @@ async def _ingest(
         raise ApiError(499, "client_closed", "the client disconnected; nothing of the upload was stored")
     if refused:
         raise ApiError(409, "identity_conflict", " ".join(refused) + " Nothing of this upload was stored.")
-    await _on(uploads, library.purge_deleted)
+    library.purge_deleted()
     outcomes = []
     for ready in prepared:
-        item = await _on(uploads, partial(library.commit, ready, force=force, actor=actor))
+        item = library.commit(ready, force=force, actor=actor)
         log.info("upload %r: %s %s", item.source, item.status, item.report_id or "")
         outcomes.append(UploadOutcome(**asdict(item)))
     return UploadResponse(outcomes=outcomes)
-
-
-def _prepare(
-    library: Library,
-    upload_file: UploadFile,
-    name: str,
-    body: str | None,
-    year: int | None,
-    batch: object,
-    cancel: threading.Event,
-) -> Prepared | Outcome:
-    """On an upload worker: read the spooled file (only now, so waiting uploads hold no bytes in
-    memory) and prepare it."""
-    upload_file.file.seek(0)
-    data = upload_file.file.read()
-    log.info("upload %r: %d bytes", name, len(data))
-    return library.prepare(data, name, body=body, year=year, batch=batch, cancel=cancel)
-
-
-async def _on(pool: Executor, work: Callable[..., T], *args: Any) -> T:
-    """Run ``work`` on the upload workers and wait for it without holding a thread."""
-    return await asyncio.wrap_future(pool.submit(work, *args))
 
 
 async def _watch_disconnect(request: Request, cancel: threading.Event) -> None:
