@@ -365,7 +365,18 @@ def _seeds(target: str) -> list[bytes]:
         return []
     reader = BYTE_TARGETS[target]
     suffixes = (f".{reader}",) if reader else (".txt", ".html", ".docx", ".pdf")
-    return [p.read_bytes() for p in sorted(RAW.iterdir()) if p.suffix in suffixes]
+    return [p.read_bytes() for p in sorted(RAW.iterdir()) if p.suffix in suffixes] + _hostile(reader)
+
+
+def _hostile(reader: str | None) -> list[bytes]:
+    """Hostile seeds (tests/reliability/hostile.py), small enough to mutate: bombs, page trees
+    over the budget (one that understates its count), a slow page, a long one-line text."""
+    from tests.reliability.hostile import many_pages_pdf, one_line_txt, pdf_bomb, slow_pdf
+
+    pdfs = [pdf_bomb(20 << 20), pdf_bomb(2 << 20), pdf_bomb(200 << 20, filters=2), many_pages_pdf(400),
+            many_pages_pdf(400, declared=1), slow_pdf(20_000)]  # fmt: skip
+    texts = [one_line_txt(3 << 20)]
+    return {"pdf": pdfs, "txt": texts, None: pdfs + texts}.get(reader, [])
 
 
 def _mutate(rng: random.Random, data: bytes, seeds: list[bytes]) -> bytes:

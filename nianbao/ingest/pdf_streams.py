@@ -74,24 +74,64 @@ def _zlib_header(data: bytes, at: int) -> bool:
 
 def _inflated_size(compressed: memoryview, limit: int, layer: int = 1) -> tuple[int, int]:
     """(bytes the stream inflates to, or ``limit + 1`` once past the limit; compressed bytes it
-    used). A corrupt stream counts what inflated before the damage."""
+    used). A damaged stream counts what inflates before the damage, as pdfminer reads it."""
     inflater = zlib.decompressobj()
-    pieces: list[bytes] = []
-    size = fed = 0
-    try:
-        while not inflater.eof and fed < len(compressed) and size <= limit:
-            piece = inflater.decompress(compressed[fed : fed + STEP], limit + 1 - size)
-            fed += STEP
-            size += len(piece)
-            pieces.append(piece)
-            while inflater.unconsumed_tail and size <= limit:
-                piece = inflater.decompress(inflater.unconsumed_tail, limit + 1 - size)
-                size += len(piece)
-                pieces.append(piece)
-    except zlib.error:
-        pass
-    used = min(fed, len(compressed)) - len(inflater.unused_data) - len(inflater.unconsumed_tail)
-    inflated = b"".join(pieces) if size <= limit and layer < MAX_LAYERS else b""
+    out = _Output(limit)
+    fed = 0
+    while not inflater.eof and fed < len(compressed) and not out.full:
+        chunk = compressed[fed : fed + STEP]
+        fed += len(chunk)
+        before = inflater.copy()
+        try:
+            _feed(inflater, chunk, out)
+        except zlib.error:  # what came out of this chunk before the damage, byte by byte
+            out.size, out.pieces = out.size - out.last, out.pieces[: len(out.pieces) - out.count]
+            _salvage(before, chunk, out)
+            inflater = before
+            break
+    used = fed - len(inflater.unused_data) - len(inflater.unconsumed_tail)
+    inflated = b"".join(out.pieces) if not out.full and layer < MAX_LAYERS else b""
     if _zlib_header(inflated, 0):
-        size = max(size, _inflated_size(memoryview(inflated), limit, layer + 1)[0])
-    return size, used
+        return max(out.size, _inflated_size(memoryview(inflated), limit, layer + 1)[0]), used
+    return out.size, used
+
+
+class _Output:
+    """What a stream inflated to, kept up to one byte past the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.pieces: list[bytes] = []
+        self.last = self.count = 0  # bytes and pieces the last feed added
+
+    @property
+    def room(self) -> int:
+        return self.limit + 1 - self.size
+
+    @property
+    def full(self) -> bool:
+        return self.size > self.limit
+
+    def add(self, piece: bytes) -> None:
+        self.size += len(piece)
+        self.pieces.append(piece)
+        self.last += len(piece)
+        self.count += 1
+
+
+def _feed(inflater: zlib._Decompress, data: bytes | memoryview, out: _Output) -> None:
+    out.last = out.count = 0
+    out.add(inflater.decompress(data, out.room))
+    while inflater.unconsumed_tail and not out.full:
+        out.add(inflater.decompress(inflater.unconsumed_tail, out.room))
+
+
+def _salvage(inflater: zlib._Decompress, chunk: memoryview, out: _Output) -> None:
+    for i in range(len(chunk)):
+        try:
+            _feed(inflater, chunk[i : i + 1], out)
+        except zlib.error:
+            return
+        if out.full or inflater.eof:
+            return

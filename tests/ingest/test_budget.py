@@ -60,6 +60,14 @@ def test_a_stream_compressed_twice_is_inflated_twice_within_the_budget() -> None
         read_bytes(bomb, "double.pdf")
 
 
+def test_a_stream_with_a_broken_checksum_is_counted_as_pdfminer_reads_it() -> None:
+    """zlib refuses the whole stream at its last byte; pdfminer reads it regardless (found by
+    benchmarks/fuzz.py: a bomb so damaged took pdfminer over a minute)."""
+    bomb = pdf_bomb(200 << 20, filters=2, damaged=True)
+    with pytest.raises(OverBudget, match="STREAM_INFLATED_BYTES"):
+        read_bytes(bomb, "damaged.pdf")
+
+
 def test_all_streams_of_a_file_count_against_the_file_budget() -> None:
     pdf = (RAW / "2024_huaian_shi.pdf").read_bytes()
     total = check_streams(pdf, "a.pdf", Budget())

@@ -31,14 +31,17 @@ def _stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d%s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
 
-def pdf_bomb(inflated: int, *, filters: int = 1) -> bytes:
+def pdf_bomb(inflated: int, *, filters: int = 1, damaged: bool = False) -> bytes:
     """A one-page PDF whose content stream inflates to ``inflated`` bytes of path operators
     (``0 0 m``): a few kB that pdfminer would turn into millions of objects. ``filters=2``
     compresses the stream twice (``/Filter [/FlateDecode /FlateDecode]``), so only the second
-    inflation is large."""
+    inflation is large. ``damaged`` breaks the stream's checksum (its last byte), which zlib
+    refuses and pdfminer reads past."""
     data = b"0 0 m " * (inflated // 6)
     for _ in range(filters):
         data = zlib.compress(data, 9)
+    if damaged:
+        data = data[:-1] + bytes([data[-1] ^ 0xFF])
     names = b" ".join([b"/FlateDecode"] * filters)
     return _pdf(
         [
