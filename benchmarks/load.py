@@ -354,17 +354,19 @@ def run_uploaders(url: str, uploaders: int, seconds: float) -> tuple[Counter[str
     deadline = time.monotonic() + seconds
 
     async def run() -> None:
-        await asyncio.gather(*(uploader(url, files, tally, watch, deadline) for _ in range(uploaders)))
+        await asyncio.gather(*(uploader(url, files, tally, watch, deadline, i) for i in range(uploaders)))
 
     asyncio.run(run())
     return watch.uploads, watch.upload_seconds, [(k, n, tally.examples[k]) for k, n in tally.errors.items()]
 
 
-async def uploader(url: str, files: dict[str, bytes], tally: Tally, watch: Watch, deadline: float) -> None:
-    """Upload hostile files one after another until the deadline; an upload still waiting then
-    is given up (the connection closes, which cancels it on the server)."""
+async def uploader(
+    url: str, files: dict[str, bytes], tally: Tally, watch: Watch, deadline: float, first: int
+) -> None:
+    """Upload hostile files one after another, from the ``first``, until the deadline; an upload
+    still waiting then is given up (the connection closes, which cancels it on the server)."""
     names = list(files)
-    turn = random.randrange(len(names))
+    turn = first
     async with httpx.AsyncClient(base_url=url, timeout=None) as http:
         while (left := deadline - time.monotonic()) > 0:
             name = names[turn % len(names)]
