@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -29,7 +29,7 @@ from nianbao.answer.feedback import FeedbackBook
 from nianbao.api import errors
 from nianbao.api.background import BackgroundIndex, warm
 from nianbao.api.docs import add_docs
-from nianbao.api.middleware import BodyLimit, PageHeaders, ShapedCORS
+from nianbao.api.middleware import BodyLimit, PageHeaders
 from nianbao.api.routes import (
     admin,
     chat,
@@ -102,14 +102,12 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
         app.state.index = loading
         search = loading.for_question if loading is not None else None
         app.state.answerer = build_answerer(settings, catalog, search, kept)  # LLM wording if configured
-        app.state.uploads = uploads = ThreadPoolExecutor(settings.upload_workers, "nianbao-upload")
         log.info(
             "nianbao api ready: data in %s, search index %s",
             settings.data_dir,
             "loading in the background" if loading else "off",
         )
         yield
-        uploads.shutdown(wait=False, cancel_futures=True)
         kept.close()
         library.engine.dispose()
 
@@ -141,7 +139,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     )
     if settings.allowed_origins:  # outermost, so error responses carry the CORS headers too
         app.add_middleware(
-            ShapedCORS,
+            CORSMiddleware,
             allow_origins=settings.allowed_origins,
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Content-Type", "X-Admin-Key"],
