@@ -218,13 +218,24 @@ def search_at_scale(server: Server, files: Sequence[Path], n_reports: int, tmp: 
     hnsw = time.perf_counter() - started
     with index.engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
-        chunks = conn.execute(text("SELECT count(*) FROM chunk_index")).scalar_one()
     print(
-        f"scaled: {copied:,} reports, {chunks:,} indexed chunks; copied in {built:.0f} s, "
-        f"HNSW index built in {hnsw:.0f} s",
-        flush=True,
+        f"scaled: {copied:,} reports; copied in {built:.0f} s, HNSW index built in {hnsw:.0f} s", flush=True
     )
-    probes = load_probes()
+    measured = measure_search(index)
+    index.close()
+    library.engine.dispose()
+    return {"copy_seconds": round(built), "hnsw_build_seconds": round(hnsw), **measured}
+
+
+def measure_search(index: PgSearchIndex, n_probes: int | None = None, rounds: int = 3) -> dict[str, Any]:
+    """Hybrid search latency over the dev text questions (the first ``n_probes``), ``rounds``
+    times each, and the database's size."""
+    with index.engine.connect() as conn:
+        reports = conn.execute(text("SELECT count(*) FROM reports")).scalar_one()
+        chunks = conn.execute(text("SELECT count(*) FROM chunk_index")).scalar_one()
+    print(f"measuring search over {reports:,} reports, {chunks:,} indexed chunks", flush=True)
+    copied = reports
+    probes = load_probes()[:n_probes]
     vectors = [index.embeddings.query(p.question) for p in probes]
     some_body = f"模拟{(copied // 2) // len(YEARS):04d}号机关"  # a copied body, with reports of 2015-2025
     latency = {}
@@ -235,7 +246,9 @@ def search_at_scale(server: Server, files: Sequence[Path], n_reports: int, tmp: 
         ("one body, one year", index.filters(body=some_body, year=2023)),
     ):
         ms = timed(
-            lambda i, f=filters: index.search_vector(probes[i].question, vectors[i], 5, f), len(probes)
+            lambda i, f=filters: index.search_vector(probes[i].question, vectors[i], 5, f),
+            len(probes),
+            rounds,
         )
         latency[name] = {"p50_ms": round(pct(ms, 50), 1), "p95_ms": round(pct(ms, 95), 1)}
         print(f"hybrid search, {name:<19}: p50 {pct(ms, 50):7.1f} ms  p95 {pct(ms, 95):7.1f} ms", flush=True)
@@ -246,13 +259,9 @@ def search_at_scale(server: Server, files: Sequence[Path], n_reports: int, tmp: 
         f"database on disk: {sizes['database_mb']:,.0f} MB; "
         + ", ".join(f"{t} {mb:,.0f} MB" for t, mb in sizes["tables_mb"].items())
     )
-    index.close()
-    library.engine.dispose()
     return {
-        "reports": copied,
+        "reports": reports,
         "chunks": chunks,
-        "copy_seconds": round(built),
-        "hnsw_build_seconds": round(hnsw),
         "search": latency,
         "query_embedding": {"p50_ms": round(pct(query_ms, 50), 1), "p95_ms": round(pct(query_ms, 95), 1)},
         **sizes,
@@ -387,7 +396,19 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20, help="load.py clients (default 20)")
     parser.add_argument("--seconds", type=float, default=30, help="load.py seconds per run (default 30)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--measure", metavar="URL", help="only measure search in this scaled database")
+    parser.add_argument(
+        "--probes", type=int, help="with --measure: the first N dev text questions, once each"
+    )
     args = parser.parse_args()
+    if args.measure:
+        with tempfile.TemporaryDirectory(prefix="nianbao-scale-") as tmp:
+            index = PgSearchIndex(Settings(data_dir=Path(tmp), database_url=args.measure))
+            found = measure_search(index, args.probes, rounds=1 if args.probes else 3)
+            index.close()
+        if args.json:
+            args.json.write_text(json.dumps(found, indent=1, ensure_ascii=False))
+        return
     files = [RAW / f for f in args.files] if args.files else sorted(p for p in RAW.iterdir() if p.is_file())
     parts = args.only or list(PARTS)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
