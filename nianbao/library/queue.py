@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import multiprocessing
 import time
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -28,6 +29,7 @@ from typing import Any
 
 from celery import Celery
 from celery.result import AsyncResult
+from celery.signals import worker_process_init
 
 from nianbao.library import Library
 from nianbao.settings import Settings
@@ -36,6 +38,12 @@ from nianbao.settings import Settings
 JOBS_KEY = "nianbao:jobs"
 #: A busy store (another writer held the lock past the busy timeout) is tried again this often.
 BUSY_RETRIES = 5
+
+
+def _may_have_children(**_: Any) -> None:
+    """Celery's pool processes are daemonic, and a daemonic process may not start the child
+    process each file is read in (``ingest.isolate``); the pool still ends them when it stops."""
+    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]  # the flag Process.start checks
 
 
 def make_app(settings: Settings) -> Celery:
@@ -58,6 +66,7 @@ def make_app(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
     )
     app.task(name="nianbao.ingest", bind=True, max_retries=BUSY_RETRIES)(ingest_task)
+    worker_process_init.connect(_may_have_children, weak=False)
     return app
 
 

@@ -56,7 +56,10 @@ def _work(conn: Connection, options: Options) -> None:
         index = open_index(options.settings)
     library = Library(options.settings, index)
     while True:
-        path = conn.recv()
+        try:
+            path = conn.recv()
+        except EOFError:  # the parent is gone
+            break
         if path is None:
             break
         try:
@@ -90,7 +93,9 @@ def ingest_in_parallel(
 
     def start() -> None:
         mine, theirs = context.Pipe()
-        process = context.Process(target=_work, args=(theirs, options), daemon=True, name="nianbao-ingest")
+        # Not a daemon: a worker reads each file in a child process of its own (ingest.isolate),
+        # which a daemonic process may not start. It ends when its pipe closes.
+        process = context.Process(target=_work, args=(theirs, options), name="nianbao-ingest")
         process.start()
         theirs.close()
         running[process] = (mine, None)
