@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import multiprocessing
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -41,9 +42,13 @@ BUSY_RETRIES = 5
 
 
 def _may_have_children(**_: Any) -> None:
-    """Celery's pool processes are daemonic, and a daemonic process may not start the child
-    process each file is read in (``ingest.isolate``); the pool still ends them when it stops."""
-    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]  # the flag Process.start checks
+    """Let a Celery pool process start the child process each file is read in
+    (``ingest.isolate``): billiard marks it daemonic (a daemonic process may not have children;
+    the pool still ends it when it stops) and gives it billiard's authentication key, which the
+    standard library's forkserver cannot pass on; it gets a key of its own."""
+    process = multiprocessing.current_process()
+    process._config["daemon"] = False  # type: ignore[attr-defined]  # the flag Process.start checks
+    process.authkey = os.urandom(32)
 
 
 def make_app(settings: Settings) -> Celery:
