@@ -41,13 +41,10 @@ BUSY_RETRIES = 5
 
 
 def _may_have_children(**_: Any) -> None:
-    """Let a Celery pool process start child processes: billiard marks it daemonic, and a daemonic
-    process may not have children (the pool still ends it when it stops).
-
-    Not enough yet: each file is now read in a child of the standard library's forkserver
-    (``ingest.isolate``), and starting one from a billiard pool process fails with "Pickling an
-    AuthenticationString object is disallowed" (``tests/reliability/test_queue.py`` is marked
-    xfail until it is fixed)."""
+    """Let a Celery pool process start child processes (to read a file in one, say): billiard
+    marks it daemonic, and a daemonic process may not have children; the pool still ends it when
+    it stops. (A child of the standard library's forkserver failed there too, with "Pickling an
+    AuthenticationString object is disallowed": reading in such a child needs another way.)"""
     multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]  # the flag Process.start checks
 
 

@@ -22,12 +22,6 @@ from tests.servers import fresh_database
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="since each file is read in a child of the standard library's forkserver (ingest.isolate), a "
-    "Celery (billiard) pool process cannot start it: 'Pickling an AuthenticationString object is "
-    "disallowed'; every queued file is skipped",
-)
 def test_queued_files_are_stored_once_by_the_workers_even_when_one_is_killed_mid_file(
     postgres: object, redis_url: str, one_process_store: dict, tmp_path: Path
 ) -> None:
