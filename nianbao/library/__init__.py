@@ -98,7 +98,7 @@ class Library:
     @cached_property
     def engine(self) -> Engine:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return store.connect(self.settings.db_url, self.settings.busy_timeout_seconds)
+        return store.open_engine(self.settings)
 
     # --- ingest --------------------------------------------------------------------------
 

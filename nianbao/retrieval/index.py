@@ -75,12 +75,12 @@ class SearchIndex:
 
     @cached_property
     def vectors(self) -> VectorStore:
-        return VectorStore(self.settings.chroma_dir, self.embeddings)
+        return VectorStore(self.settings.chroma_dir, self.embeddings, url=self.settings.chroma_url)
 
     @cached_property
     def engine(self) -> Engine:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return store.connect(self.settings.db_url, self.settings.busy_timeout_seconds)
+        return store.open_engine(self.settings)
 
     @cached_property
     def searcher(self) -> HybridSearcher:

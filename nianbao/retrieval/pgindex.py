@@ -55,7 +55,7 @@ class PgSearchIndex:
 
     @cached_property
     def engine(self) -> Engine:
-        return store.connect(self.settings.db_url, self.settings.busy_timeout_seconds)
+        return store.open_engine(self.settings)
 
     # --- the Library's Index protocol ---------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Chunk vectors in Chroma: one cosine collection on disk, opened with our embedding function.
+"""Chunk vectors in Chroma: one cosine collection on disk (or on a Chroma server, when
+``NIANBAO_CHROMA_URL`` names one), opened with our embedding function.
 
 The collection is created and reopened with ``ChromaEmbedder`` (``retrieval/chroma_function.py``),
 a registered wrapper of our ``E5Embeddings``, so Chroma never falls back to its default function
@@ -16,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -36,18 +38,33 @@ class VectorStoreMismatch(RuntimeError):
 class VectorStore:
     """Chunk vectors with their metadata (report_id, source, body, year, section, kind, page)."""
 
-    def __init__(self, path: Path, embeddings: E5Embeddings, collection: str = COLLECTION) -> None:
+    def __init__(
+        self, path: Path, embeddings: E5Embeddings, collection: str = COLLECTION, url: str | None = None
+    ) -> None:
         self.path = path
+        self.url = url
         self.embeddings = embeddings
         self.collection_name = collection
+
+    @property
+    def where(self) -> str:
+        """The server or the directory the vectors are kept in (for messages)."""
+        return self.url or str(self.path)
 
     @cached_property
     def client(self) -> Any:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        self.path.mkdir(parents=True, exist_ok=True)
         settings = ChromaSettings(anonymized_telemetry=False)
+        if self.url:
+            server = urlsplit(self.url)
+            https = server.scheme == "https"
+            port = server.port or (443 if https else 8000)
+            return chromadb.HttpClient(
+                host=server.hostname or "127.0.0.1", port=port, ssl=https, settings=settings
+            )
+        self.path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(self.path), settings=settings)
 
     @cached_property
@@ -64,9 +81,9 @@ class VectorStore:
         built_with = (collection.metadata or {}).get("embed_model")
         if built_with != self.embeddings.model:
             raise VectorStoreMismatch(
-                f"the vector store in {self.path} was built with embed_model={built_with!r}, not "
-                f"{self.embeddings.model!r}; set NIANBAO_EMBED_MODEL back, or delete {self.path} "
-                "and re-ingest"
+                f"the vector store in {self.where} was built with embed_model={built_with!r}, not "
+                f"{self.embeddings.model!r}; set NIANBAO_EMBED_MODEL back, or delete the collection "
+                f"{self.collection_name!r} in {self.where} and re-ingest"
             )
         return collection
 

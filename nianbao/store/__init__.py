@@ -62,6 +62,7 @@ from nianbao.store.schema import (
     is_postgresql,
     metadata,
     narrative,
+    open_engine,
     reports,
     sections,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "chunks",
     "chunks_of",
     "connect",
+    "open_engine",
     "connect_conversations",
     "conversation_turns",
     "conversations",

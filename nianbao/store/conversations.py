@@ -71,24 +71,27 @@ conversation_turns = Table(
 )
 
 
-def connect_conversations(url: str) -> Engine:
-    """An engine for the conversation tables, with the tables in place.
+def connect_conversations(url: str, pool_size: int = 5, max_overflow: int = 5) -> Engine:
+    """An engine for the conversation tables, with the tables in place (``pool_size`` and
+    ``max_overflow`` bound a PostgreSQL engine's connections).
 
     On SQLite a write transaction starts as a write (``BEGIN IMMEDIATE``, asked for with the
     execution option ``writing``), so two workers saving at once wait for each other
     (``busy_timeout``) instead of one failing.
     """
-    engine = create_engine(engine_url(url), future=True, pool_pre_ping=True)
+    url = engine_url(url)
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow} if url.startswith("postgresql+") else {}
+    engine = create_engine(url, future=True, pool_pre_ping=True, **pool)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _: Any) -> None:
             dbapi_conn.isolation_level = None  # SQLAlchemy's begin event decides, below
             cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA busy_timeout=30000")  # first: the others may wait
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -96,7 +99,9 @@ def connect_conversations(url: str) -> Engine:
             writing = conn.get_execution_options().get("writing", False)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
-    conversation_metadata.create_all(engine)
+    # Inside a write transaction: two workers starting on one new file create the tables once.
+    with engine.connect().execution_options(writing=True) as conn, conn.begin():
+        conversation_metadata.create_all(conn)
     return engine
 
 

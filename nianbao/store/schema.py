@@ -11,7 +11,7 @@ restored or purged what, and when.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -32,6 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from nianbao.store.transactions import begin_statement, writing
+
+if TYPE_CHECKING:
+    from nianbao.settings import Settings
 
 metadata = MetaData()
 
@@ -184,10 +187,18 @@ def is_postgresql(url: str | None) -> bool:
     return bool(url) and engine_url(str(url)).startswith("postgresql+")
 
 
-def connect(url: str, busy_timeout: float = 30.0) -> Engine:
+def open_engine(settings: Settings) -> Engine:
+    """The records' engine as the settings say: their URL, busy timeout and pool size."""
+    return connect(
+        settings.db_url, settings.busy_timeout_seconds, settings.db_pool_size, settings.db_max_overflow
+    )
+
+
+def connect(url: str, busy_timeout: float = 30.0, pool_size: int = 5, max_overflow: int = 5) -> Engine:
     """An engine with the schema in place; SQLite gets WAL, foreign keys and a busy timeout.
 
-    ``busy_timeout`` (seconds) is how long a writer waits for another's write lock. A schema that
+    ``busy_timeout`` (seconds) is how long a writer waits for another's write lock;
+    ``pool_size`` and ``max_overflow`` bound a PostgreSQL engine's connections. A schema that
     is missing or older is created or brought up to date inside a write transaction, so two
     processes opening one new data directory at once do not both create it.
     """
@@ -196,7 +207,12 @@ def connect(url: str, busy_timeout: float = 30.0) -> Engine:
         # Writers wait for the advisory lock (transactions.writing) as long as SQLite's would.
         options = {"options": f"-c lock_timeout={int(busy_timeout * 1000)}"}
         engine = create_engine(
-            url, connect_args=options, isolation_level="REPEATABLE READ", pool_pre_ping=True
+            url,
+            connect_args=options,
+            isolation_level="REPEATABLE READ",
+            pool_pre_ping=True,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
         )
     else:
         engine = create_engine(url)

