@@ -91,3 +91,15 @@ def test_a_writer_waits_for_the_advisory_lock_and_past_the_busy_timeout_is_told_
     with store.writing(engine):  # free again
         pass
     engine.dispose()
+
+
+def test_the_pool_settings_bound_each_engines_connections(url: str, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=url, db_pool_size=2, db_max_overflow=1)
+    engine = store.open_engine(settings)
+    conversations = store.connect_conversations(url, settings.db_pool_size, settings.db_max_overflow)
+    try:
+        for pool in (engine.pool, conversations.pool):
+            assert (pool.size(), pool._max_overflow) == (2, 1)  # type: ignore[attr-defined]  # QueuePool's
+    finally:
+        engine.dispose()
+        conversations.dispose()
