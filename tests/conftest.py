@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,11 +47,19 @@ DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """One embedded PostgreSQL 18 (with pgvector) for the whole session."""
-    server = start_postgres(tmp_path_factory.mktemp("postgres") / "pgdata")
-    yield server
-    server.cleanup()
+def postgres() -> Iterator[Any]:
+    """One embedded PostgreSQL 18 (with pgvector) for the whole session.
+
+    Its data is in a directory of its own, not under pytest's base temp: run as root, the server
+    runs as another user, and a second pytest session starting on the machine makes pytest's
+    directory private to root again, which cut a running server off its data (PANIC)."""
+    where = Path(tempfile.mkdtemp(prefix="nianbao-postgres-"))
+    try:
+        server = start_postgres(where / "pgdata")
+        yield server
+        server.cleanup()
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
 
 
 def _database(request: pytest.FixtureRequest) -> Iterator[str | None]:
