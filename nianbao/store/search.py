@@ -68,6 +68,13 @@ index_meta = Table(
 #: How many candidates an HNSW scan considers (pgvector's default is 40; more is better recall).
 EF_SEARCH = 100
 
+#: About how many chunks a keyword search over every body ranks at most. ``ts_rank`` costs a few
+#: microseconds a row, and the common words of a question (政府, 信息, 公开) are in nearly every
+#: chunk: past this many, chunks are found by the question's rarer words only and the common ones
+#: just add to their scores (as BM25's idf nearly drops them), so the cost stops growing with the
+#: index (see :func:`match_words`).
+RANKED_ROWS = 20_000
+
 
 class IndexMismatch(RuntimeError):
     """The index in the database was built with another embedding model."""
@@ -208,17 +215,57 @@ def keyword_ranked(
     kind: str | None = None,
 ) -> list[tuple[str, float]]:
     """The ``n`` chunks that hold most of ``words`` (any of them), best first, as (chunk id,
-    score): ``ts_rank`` over the GIN index's matches, its score divided by 1 + log(length)."""
+    score): ``ts_rank`` over the GIN index's matches, its score divided by 1 + log(length).
+    Without a body filter, the chunks ranked are those holding the words :func:`match_words` keeps."""
     words = [w for w in dict.fromkeys(words) if w.strip()]
     if n <= 0 or not words or not exists(conn):
         return []
-    query_text = " | ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in words)
-    tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), query_text)
-    score = func.ts_rank(chunk_index.c.terms, tsquery, 1)
-    query = select(chunk_index.c.chunk_id, score.label("s")).where(chunk_index.c.terms.op("@@")(tsquery))
+    scored = _tsquery(words)
+    matched = scored if bodies is not None else _tsquery(match_words(conn, words))
+    score = func.ts_rank(chunk_index.c.terms, scored, 1)
+    query = select(chunk_index.c.chunk_id, score.label("s")).where(chunk_index.c.terms.op("@@")(matched))
     query = _filtered(query, bodies, years, sections, kind)
     found = conn.execute(query.order_by(score.desc(), chunk_index.c.chunk_id).limit(n)).all()
     return [(i, float(s)) for i, s in found]
+
+
+def _tsquery(words: Sequence[str]) -> Any:
+    """Any of ``words``, each whole (the ``simple`` configuration, as the index reads them)."""
+    text_ = " | ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in words)
+    return func.to_tsquery(literal_column("'simple'::regconfig"), text_)
+
+
+def match_words(conn: Connection, words: Sequence[str], budget: int = RANKED_ROWS) -> list[str]:
+    """The words a keyword search finds its chunks by: all of ``words`` when the chunks holding
+    any of them are estimated at ``budget`` or fewer, else the rarest, as many as fit (at least
+    one). The estimate is the planner's own: ``pg_stats``' most common lexemes of the ``terms``
+    column with their frequencies (kept by ANALYZE; a word not listed is rarer than the least
+    common listed one). With no statistics yet, all of them."""
+    row = conn.execute(
+        text(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+            "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
+            "AND c.relnamespace = to_regnamespace(s.schemaname) "
+            "WHERE s.tablename = 'chunk_index' AND s.attname = 'terms' "
+            "AND s.schemaname = current_schema()"
+        )
+    ).first()
+    if row is None or not row[0] or not row[1]:
+        return list(words)
+    listed, freqs, total = row
+    rarest_listed = freqs[len(listed)]  # after the frequencies: their minimum, maximum, null share
+    share = dict(zip(listed, freqs, strict=False))
+    rows = {w: share.get(w.lower(), rarest_listed) * max(float(total), 0.0) for w in words}
+    if sum(rows.values()) <= budget:
+        return list(words)
+    kept: list[str] = []
+    spent = 0.0
+    for word in sorted(words, key=rows.__getitem__):
+        if kept and spent + rows[word] > budget:
+            break
+        kept.append(word)
+        spent += rows[word]
+    return kept
 
 
 def indexed_chunks(conn: Connection) -> dict[str, str]:

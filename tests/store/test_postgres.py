@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from nianbao import store
-from nianbao.library import Library
+from nianbao.library import Library, Prepared
 from nianbao.retrieval.backend import in_database, open_index
 from nianbao.settings import Settings
 from tests.fakes import fake_embeddings
@@ -103,3 +103,41 @@ def test_the_pool_settings_bound_each_engines_connections(url: str, tmp_path: Pa
     finally:
         engine.dispose()
         conversations.dispose()
+
+
+def test_over_every_body_the_keyword_half_finds_chunks_by_the_rarer_words_past_its_budget(
+    url: str, tmp_path: Path
+) -> None:
+    """A word every chunk holds would make every chunk a candidate; past the budget the chunks are
+    found by the rarer words (the planner's statistics say which), and all words still score."""
+    from sqlalchemy import text
+
+    from nianbao.store import search as sql
+    from tests.fixtures import MADE_UP
+
+    settings = Settings(data_dir=tmp_path / "data", database_url=url)
+    library = Library(settings, open_index(settings, fake_embeddings()))
+    index = library.index
+    assert index is not None
+    try:
+        for made in MADE_UP:
+            report = report_of(made)
+            rows = index.chunk_rows(report)
+            library.commit(Prepared(report, rows, index.embed(rows)))
+        with library.engine.connect() as conn:
+            assert sql.match_words(conn, ["政府", "联系电话"]) == ["政府", "联系电话"]  # no statistics yet
+        with library.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE chunk_index"))
+        with library.engine.connect() as conn:
+            chunks = len(index.indexed())
+            holding = conn.execute(
+                text("SELECT count(*) FROM chunk_index WHERE terms @@ to_tsquery('simple', :w)"),
+                {"w": "政府"},
+            ).scalar_one()
+            assert holding > chunks / 2  # a common word of these reports
+            assert sql.match_words(conn, ["政府", "联系电话"], budget=chunks * 10) == ["政府", "联系电话"]
+            assert sql.match_words(conn, ["政府", "联系电话"], budget=holding - 1) == ["联系电话"]
+            assert sql.match_words(conn, ["政府"], budget=1) == ["政府"]  # at least one word
+    finally:
+        index.close()
+        library.engine.dispose()
