@@ -290,8 +290,9 @@ class Library:
     def _one_name(self, conn: Connection, report: Report) -> Report:
         """The report under the name its body is stored under: a recorded alias's body, or a
         stored body that is the same one under a shorter or longer name (洪泽区人民政府 /
-        淮安市洪泽区人民政府, see ``ingest.bodies.same_body``). The longer name is kept; a
-        shorter stored one is renamed to it and becomes an alias."""
+        淮安市洪泽区人民政府, see ``ingest.bodies.same_body``). The shorter name, as people say
+        it, is kept (``bodies.canonical``); a longer stored one is renamed to it and becomes an
+        alias."""
         m = report.meta
         name = store.body_alias_map(conn).get(m.body, m.body)
         if name == m.body:

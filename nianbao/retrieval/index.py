@@ -137,7 +137,7 @@ class SearchIndex:
         """A stored report's body is now called ``body``: its vectors' metadata say so (no
         embedding again), and its keyword entries are replaced with it."""
         self.vectors.set_metadata(report_id, {"body": body})
-        self.update_keywords(remove=[report_id], docs=self.keyword_docs([report_id]))
+        self.update_keywords(remove=[report_id], docs=self.keyword_docs([report_id], conn))
 
     def indexed(self) -> dict[str, str]:
         """Chunk id → report id of every vector Chroma holds."""
@@ -297,10 +297,16 @@ class SearchIndex:
         self._keywords, self._keywords_stamp = index, _stamp(self.keyword_dir)
         return index
 
-    def keyword_docs(self, report_ids: Sequence[str] | None = None) -> list[KeywordDoc]:
-        """The stored chunks (of these reports, or all) as the keyword index takes them."""
-        with self.engine.connect() as conn:
+    def keyword_docs(
+        self, report_ids: Sequence[str] | None = None, conn: Connection | None = None
+    ) -> list[KeywordDoc]:
+        """The stored chunks (of these reports, or all) as the keyword index takes them; read on
+        ``conn`` when given (a writer's transaction sees its own changes, another connection not)."""
+        if conn is not None:
             rows = store.keyword_rows(conn, report_ids)
+        else:
+            with self.engine.connect() as own:
+                rows = store.keyword_rows(own, report_ids)
         return [keyword_doc(row, row["body"], row["year"]) for row in rows]
 
     # --- store lookups --------------------------------------------------------------------

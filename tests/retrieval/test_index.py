@@ -330,3 +330,36 @@ def test_filtered_dense_search_on_the_kept_vectors_ranks_like_chroma(index: Sear
     assert [i for i, _ in kept] == [i for i, _ in chroma]
     assert [d for _, d in kept] == pytest.approx([d for _, d in chroma], abs=1e-3)
     assert index.keywords().nearest(vector, 5, Filters(bodies=())) == []
+
+
+def test_a_renamed_body_is_renamed_in_the_keyword_index_inside_the_writers_transaction(
+    tmp_path: Path,
+) -> None:
+    """The Library renames a body (a shorter name of it arrived, see ``Library._one_name``) inside
+    its write transaction; the keyword entries take the new name from that transaction, so they
+    equal a rebuild from the store afterwards (on SQLite another connection would still read the
+    old name until the commit)."""
+    settings = Settings(data_dir=tmp_path / "data")
+    library = Library(settings, SearchIndex(settings, fake_embeddings()))
+    index = library.index
+    assert isinstance(index, SearchIndex)
+    new = "宿迁市沭阳县发展和改革局"
+    try:
+        [outcome] = library.ingest_paths([FAGAIJU])
+        assert outcome.status == "ingested", outcome.message
+        with store.writing(library.engine) as conn:
+            renamed = store.reports_of_body(conn, "沭阳县发展和改革局")
+            store.rename_body(conn, "沭阳县发展和改革局", new)
+            for report in renamed:
+                index.rename_body(report, new, conn=conn)
+        kept = index.keywords()
+        built = KeywordIndex.build(index.keyword_docs(), index.tokenizer)
+
+        def bodies(keywords: KeywordIndex) -> list[str]:
+            column = keywords.columns["body"]
+            return [column.values[code] for code in column.codes]
+
+        assert set(bodies(kept)) == {new}
+        assert bodies(kept) == bodies(built)
+    finally:
+        library.engine.dispose()
