@@ -31,7 +31,12 @@ from nianbao.retrieval.passages import Passage, PassageSearch
 #: Below this confidence the best sentence is not taken as an answer (see the module docstring).
 ANSWER_THRESHOLD = 0.35
 
-_STOP = set("的了吗呢么是有在和与及对于年度多少几个哪些什么怎么如何为何为什么请问报告政府信息公开工作")
+#: Function characters: a pair of two of them carries no topic (的是, 有在).
+_FUNCTION = set("的了吗呢么是有在和与及对于")
+#: Words every report or every question uses; their character pairs carry no topic. 公报 (two
+#: characters of these words) still does: only the pairs inside the words are dropped.
+_STOP_WORDS = ("政府信息公开工作年度报告", "多少", "几个", "哪些", "什么", "怎么", "如何", "为何", "为什么", "请问")
+_STOP_PAIRS = {w[i : i + 2] for w in _STOP_WORDS for i in range(len(w) - 1)}
 _ASKING = set("了吗呢么几多少哪些什么怎样如何是否有没")
 _TIME_WORDS = re.compile(r"全年|一年|今年|去年|前年|本年度?|当年|上年|年内|每年|年度|目前|现在|截至目前|至今")
 #: Function words (adverbs of quantity and time, aspect particles) and light verbs: a question
@@ -107,7 +112,7 @@ def _bigrams(text: str) -> frozenset[str]:
     grams = {
         run[i : i + 2] for run in re.findall(r"[\u4e00-\u9fffA-Za-z0-9]+", text) for i in range(len(run) - 1)
     }
-    return frozenset(g for g in grams if not (g[0] in _STOP and g[1] in _STOP))
+    return frozenset(g for g in grams if g not in _STOP_PAIRS and not (g[0] in _FUNCTION and g[1] in _FUNCTION))
 
 
 @dataclass(frozen=True)
