@@ -647,6 +647,7 @@ class Answerer:
                     partial(_section_path, sections),
                     sections,
                     meta.title,
+                    meta.published,
                 )
             )
         return sources

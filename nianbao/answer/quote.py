@@ -47,6 +47,8 @@ class Source:
     section_of: Callable[[int], str]
     sections: tuple[Section, ...] = ()
     title: str = ""
+    #: The date the page the report came from gives (``YYYY-MM-DD``), when it gives one.
+    published: str | None = None
 
     def passages(self) -> tuple[Passage, ...]:
         return report_passages(self.report_id, self.text, self.sections)
@@ -232,6 +234,10 @@ def _facts(topic: str, sources: Sequence[Source]) -> Answer | None:
                 cite = _cite(src, line.start, line.line)
                 text = f"{src.body}{src.year}年报告的落款日期（发布日期）是{line.date}：「{line.line}」。"
                 return Answer("answered", text, (cite,), confidence=1.0)
+            if src.published:  # no date line in the text: the page's 发布时间
+                cite = Citation(src.source, src.body, src.year, "网页发布时间", src.published, src.report_id)
+                text = f"{src.body}{src.year}年报告的发布日期是{src.published}（据报告所在网页的发布时间）。"
+                return Answer("answered", text, (cite,), confidence=0.9)
         return Answer("not_found", f"{_which(sources)}正文没有写明发布日期。", confidence=0.0)
     if ASKS_TITLE.search(topic) and sources:
         src = sources[0]

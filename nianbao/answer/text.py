@@ -70,13 +70,23 @@ _NONE = re.compile(
 )
 
 
+#: Whether something happened at all (有人申请吗, 收费了没有, 是否收取): a count or an explicit
+#: none answers.
+_ASKS_WHETHER = re.compile(r"有没有|是否|有无|[了过].{0,12}没有?[？?。]*$|吗[？?。]*$")
+#: A number glued to a word that is not its unit (条00受理, 206912106其中): a table's rows run
+#: together as text. A sentence with several of them is a table, not a statement.
+_GLUED = re.compile(rf"\d(?=[\u4e00-\u9fff])(?![年月日号万亿元余多{MEASURE_WORDS}])")
+
+
 @dataclass(frozen=True)
 class Need:
-    """What a question (part) asks for: a form (a phone number), a count and its measure word."""
+    """What a question (part) asks for: a form (a phone number), a count and its measure word,
+    or whether something happened (a count or an explicit none answers)."""
 
     form: re.Pattern[str] | None
     counting: bool
     unit: str | None
+    whether: bool = False
 
 
 def slot_of(question: str) -> re.Pattern[str] | None:
@@ -88,8 +98,22 @@ def need_of(question: str) -> Need:
     """What a question (part) asks for: the form of the detail, and whether it counts, in what."""
     form = slot_of(question)
     match = _ASKS_COUNT.search(question)
-    counting = match is not None and form is None
-    return Need(form, counting, match.group(1) if match and match.lastindex else None)
+    whether = form is None and match is None and _ASKS_WHETHER.search(question) is not None
+    counting = (match is not None or whether) and form is None
+    return Need(form, counting, match.group(1) if match and match.lastindex else None, whether)
+
+
+def heading_like(sentence: str) -> bool:
+    """Whether a "sentence" is a heading: short, or a line with no number that does not end as a
+    sentence does (本年度信息公开处理费收费情况)."""
+    if len(sentence) < 12:
+        return True
+    return len(sentence) < 30 and not re.search(r"\d", sentence) and sentence[-1] not in "。！？；;.!?：:”」）)"
+
+
+def table_like(sentence: str) -> bool:
+    """Whether a "sentence" is a table's rows run together (several numbers glued to words)."""
+    return len(_GLUED.findall(sentence)) >= 5
 
 
 def counts_in(sentence: str) -> list[str]:
@@ -180,7 +204,7 @@ class Reader:
         out = []
         for i in within if within is not None else range(len(self.passages)):
             p = self.passages[i]
-            if need.form is not None and not need.form.search(p.text):
+            if (need.form is not None and not need.form.search(p.text)) or table_like(p.text):
                 continue
             covered, hits = self.coverage(i, weights)
             confidence = covered if hits >= 2 or need.form else covered * 0.5
@@ -188,11 +212,12 @@ class Reader:
                 confidence = max(confidence, 0.5) + 0.2
             if need.counting:
                 units = counts_in(p.text)
-                if need.unit and need.unit in units:
+                none = states_none(p.text)
+                if need.unit and need.unit in units or need.whether and none:
                     confidence += 0.15
-                elif not units and not states_none(p.text):
+                elif not units and not none:
                     confidence *= 0.5
-            if len(p.text) < 12 and need.form is None:
+            if need.form is None and heading_like(p.text):
                 confidence *= 0.5  # a heading names the topic; it does not answer
             confidence = min(1.0, confidence)
             prior = self.prior.get((p.report_id, p.start), 0.0)
@@ -224,7 +249,7 @@ def _focus(sentence: str, weights: Mapping[str, float]) -> float:
 _TEXT_ONLY = re.compile(
     rf"(?:多少|几)\s*(?:(?![{TABLE_MEASURE_WORDS}])[{MEASURE_WORDS}]|个语种)|主动公开(?!.{{0,12}}(?:规章|规范性文件))"
     r"|网络问政|问政|撤回|催办|留言|热线|培训|解读|发布会|公报|粉丝|关注|浏览|联系|电话|邮箱|地址|网站"
-    r"|发布时间|发布日期|落款|哪天发布|何时发布|什么时候发布|标题"
+    r"|发布时间|发布日期|落款|哪天发布|何时发布|什么时候发布|标题|处理费"
 )
 
 
