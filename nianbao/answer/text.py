@@ -35,7 +35,18 @@ ANSWER_THRESHOLD = 0.35
 _FUNCTION = set("的了吗呢么是有在和与及对于")
 #: Words every report or every question uses; their character pairs carry no topic. 公报 (two
 #: characters of these words) still does: only the pairs inside the words are dropped.
-_STOP_WORDS = ("政府信息公开工作年度报告", "多少", "几个", "哪些", "什么", "怎么", "如何", "为何", "为什么", "请问")
+_STOP_WORDS = (
+    "政府信息公开工作年度报告",
+    "多少",
+    "几个",
+    "哪些",
+    "什么",
+    "怎么",
+    "如何",
+    "为何",
+    "为什么",
+    "请问",
+)
 _STOP_PAIRS = {w[i : i + 2] for w in _STOP_WORDS for i in range(len(w) - 1)}
 _ASKING = set("了吗呢么几多少哪些什么怎样如何是否有没")
 _TIME_WORDS = re.compile(r"全年|一年|今年|去年|前年|本年度?|当年|上年|年内|每年|年度|目前|现在|截至目前|至今")
@@ -51,8 +62,15 @@ SLOTS: list[tuple[str, re.Pattern[str]]] = [
     (r"电话|联系方式|热线|传真", re.compile(r"(?<!\d)(?:0\d{2,3}[-－—]?\d{7,8}|1[3-9]\d{9})(?!\d)")),
     (r"邮箱|电子邮件|e-?mail|Email", re.compile(r"[\w.\-]+@[\w\-]+(?:\.[\w\-]+)+")),
     (r"邮编|邮政编码", re.compile(r"(?<!\d)\d{6}(?!\d)")),
-    (r"地址|在哪里|什么地方|办公地点", re.compile(r"地址|路\d+号|号楼|大厦|中心")),
+    (r"地址|在哪里|什么地方|办公地点", re.compile(r"地址|[路街道巷]\s*\d+\s*号|号楼|\d+\s*[层楼]|大厦|大楼")),
     (r"网址|网站地址|链接|在哪.*下载|哪里.*查", re.compile(r"https?://|www\.|网站")),
+    # a fee: the sentence that states an amount charged, or that none was
+    (
+        r"处理费|收费(?!标准)|费用|收取.{0,8}费",
+        re.compile(
+            r"费[^。；]{0,30}?(?<![\d.])\d+(?:\.\d+)?\s*万?元|(?:未|无|没有|不)[^。；，]{0,16}费|费[^。；]{0,8}(?:为零|为0)"
+        ),
+    ),
 ]
 
 #: Chinese measure words and units a count is written with (a closed word class).
@@ -75,6 +93,9 @@ _NONE = re.compile(
 _ASKS_WHETHER = re.compile(r"有没有|是否|有无|[了过].{0,12}没有?[？?。]*$|吗[？?。]*$")
 #: A number glued to a word that is not its unit (条00受理, 206912106其中): a table's rows run
 #: together as text. A sentence with several of them is a table, not a statement.
+_CONTENTS = re.compile(
+    r"(?:本报告|报告全文|全文)(?:由|包括|共分|分为)|[六五七6-7]个?部分(?:组成|内容)?[。，,]"
+)
 _GLUED = re.compile(rf"\d(?=[\u4e00-\u9fff])(?![年月日号万亿元余多{MEASURE_WORDS}])")
 
 
@@ -103,14 +124,25 @@ def need_of(question: str) -> Need:
     return Need(form, counting, match.group(1) if match and match.lastindex else None, whether)
 
 
+@lru_cache(maxsize=65536)
 def heading_like(sentence: str) -> bool:
     """Whether a "sentence" is a heading: short, or a line with no number that does not end as a
     sentence does (本年度信息公开处理费收费情况)."""
     if len(sentence) < 12:
         return True
-    return len(sentence) < 30 and not re.search(r"\d", sentence) and sentence[-1] not in "。！？；;.!?：:”」）)"
+    return (
+        len(sentence) < 30 and not re.search(r"\d", sentence) and sentence[-1] not in "。！？；;.!?：:”」）)"
+    )
 
 
+@lru_cache(maxsize=65536)
+def contents_like(sentence: str) -> bool:
+    """Whether a sentence lists the report's own parts (本报告由概述、…共六个部分组成): it names
+    every topic and answers none."""
+    return _CONTENTS.search(sentence) is not None
+
+
+@lru_cache(maxsize=65536)
 def table_like(sentence: str) -> bool:
     """Whether a "sentence" is a table's rows run together (several numbers glued to words)."""
     return len(_GLUED.findall(sentence)) >= 5
@@ -136,7 +168,9 @@ def _bigrams(text: str) -> frozenset[str]:
     grams = {
         run[i : i + 2] for run in re.findall(r"[\u4e00-\u9fffA-Za-z0-9]+", text) for i in range(len(run) - 1)
     }
-    return frozenset(g for g in grams if g not in _STOP_PAIRS and not (g[0] in _FUNCTION and g[1] in _FUNCTION))
+    return frozenset(
+        g for g in grams if g not in _STOP_PAIRS and not (g[0] in _FUNCTION and g[1] in _FUNCTION)
+    )
 
 
 @dataclass(frozen=True)
@@ -217,7 +251,7 @@ class Reader:
                     confidence += 0.15
                 elif not units and not none:
                     confidence *= 0.5
-            if need.form is None and heading_like(p.text):
+            if need.form is None and (heading_like(p.text) or contents_like(p.text)):
                 confidence *= 0.5  # a heading names the topic; it does not answer
             confidence = min(1.0, confidence)
             prior = self.prior.get((p.report_id, p.start), 0.0)
