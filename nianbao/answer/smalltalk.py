@@ -42,6 +42,11 @@ _ABOUT_STORE = re.compile(
     r"|(?:单位|机关|部门|年份|年度|报告|年报|数据)(?:都)?(?:有|包括|包含|收录了?)(?:哪些|什么|几个|多少)"
     r"|收录了?(?:哪些|什么|多少|几)"
 )
+#: The words of a question about the catalogue besides what it asks for (你们都收录了…的年报).
+_STORE_WORDS = re.compile(
+    r"[\W_\d]|年报|报告|数据|资料|文件|收录|包括|包含|可以|能够?|查询?|问|系统|这里|目前|现在|语料|库|里|中"
+    r"|单位|机关|部门|年份|年度|哪些|什么|哪几|多少|[有都的你您们几个家份年啊呀吧哈啦嘛哟哦噢喔嗯呢吗了些]"
+)
 #: How many bodies a catalogue answer names before it says 等.
 MAX_LISTED = 30
 
@@ -57,7 +62,9 @@ def kind_of(question: Question) -> str | None:
     for _, pattern in _POLITE:
         rest = re.sub(pattern, " ", rest, flags=re.IGNORECASE)
     if _ABOUT_STORE.search(rest):
-        return "catalogue"
+        # 哪些单位的年报 asks the catalogue; 哪些单位开了新闻发布会 asks every report
+        topic = _STORE_WORDS.sub("", _ABOUT_STORE.sub("", rest))
+        return "catalogue" if len(topic) < 2 else None
     if question.years:
         return None
     if _ABOUT_YOU.search(rest):

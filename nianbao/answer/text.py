@@ -48,6 +48,7 @@ _STOP_WORDS = (
     "请问",
 )
 _STOP_PAIRS = {w[i : i + 2] for w in _STOP_WORDS for i in range(len(w) - 1)}
+_STOP_CHARS = _FUNCTION | set("".join(_STOP_WORDS)) | set("年度几个")
 _ASKING = set("了吗呢么几多少哪些什么怎样如何是否有没")
 _TIME_WORDS = re.compile(r"全年|一年|今年|去年|前年|本年度?|当年|上年|年内|每年|年度|目前|现在|截至目前|至今")
 #: Function words (adverbs of quantity and time, aspect particles) and light verbs: a question
@@ -168,9 +169,13 @@ def _bigrams(text: str) -> frozenset[str]:
     grams = {
         run[i : i + 2] for run in re.findall(r"[\u4e00-\u9fffA-Za-z0-9]+", text) for i in range(len(run) - 1)
     }
-    return frozenset(
-        g for g in grams if g not in _STOP_PAIRS and not (g[0] in _FUNCTION and g[1] in _FUNCTION)
-    )
+    return frozenset(g for g in grams if g not in _STOP_PAIRS and not _function_pair(g))
+
+
+def _function_pair(pair: str) -> bool:
+    """A function character with another of the stop words' (的工, 开了, 是有): no topic."""
+    a, b = pair
+    return (a in _FUNCTION and b in _STOP_CHARS) or (b in _FUNCTION and a in _STOP_CHARS)
 
 
 @dataclass(frozen=True)
