@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from nianbao.answer import check, compose, review, smalltalk
+from nianbao.answer import check, compose, previous, review, smalltalk
 from nianbao.answer.conversations import (
     ConversationStore,
     MemoryConversations,
@@ -267,7 +267,7 @@ class Answerer:
         reports, missing = self._reports(q, bodies, catalogue)
         years = sorted({r.meta.year for r in reports if r.meta.year})
         if missing:
-            return missing, bodies, list(q.years)
+            return self._from_next_year(q, bodies, catalogue) or missing, bodies, list(q.years)
         whole = review.answer(self.catalog, q, bodies)  # what changed, is it complete
         if whole is not None:
             return whole, bodies, years
@@ -614,6 +614,16 @@ class Answerer:
         topic = topic_of(q)
         hits = self._hits(topic, reports)
         return quote_answer(topic, sources, q.intent, hits=hits, nearest_first=nearest_first, across=across)
+
+    def _from_next_year(self, q: Question, bodies: list[str], catalogue: dict) -> Answer | None:
+        """A count of a year not stored, worked back from the next year's 较上年增加 (``answer.previous``)."""
+        if len(bodies) != 1 or len(q.years) != 1:
+            return None
+        year = q.years[0]
+        following = [r for r in self._reports_of(bodies[0], catalogue) if r.meta.year == year + 1]
+        if not following:
+            return None
+        return previous.from_next_year(topic_of(q), year, self._sources(following[:1])[0])
 
     def _hits(self, topic: str, reports: list) -> list:
         """The search index's windows for the question within these reports (keywords and

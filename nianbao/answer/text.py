@@ -174,7 +174,7 @@ def _bigrams(text: str) -> frozenset[str]:
 
 def _function_pair(pair: str) -> bool:
     """A function character with another of the stop words' (的工, 开了, 是有): no topic."""
-    a, b = pair
+    a, b = pair[0], pair[1]
     return (a in _FUNCTION and b in _STOP_CHARS) or (b in _FUNCTION and a in _STOP_CHARS)
 
 

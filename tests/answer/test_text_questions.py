@@ -8,7 +8,8 @@ never seen); each expected value was read from the report's text, not from an an
 last tag names the kind of failure: ``count`` (the question's words differ from the
 sentence's), ``none`` (an explicit none answers), ``problems`` (this year's problems, not last
 year's 整改), ``contact`` (with or without a year), ``date`` (the date line, or the page's
-发布时间), ``fee`` (the amount charged, or none).
+发布时间), ``fee`` (the amount charged, or none), ``previous`` (a year not stored, worked back
+from the next year's 较上年 sentence, or not found when it says nothing of the thing asked).
 """
 
 from __future__ import annotations
