@@ -1,10 +1,11 @@
 """The audit's checks of a report's text: its six parts, part 五's problems, part 六's fees, and
 whether its year, body and date agree (``audit`` runs them with the table checks).
 
-The legal deadline: 《政府信息公开条例》第四十九条 has each body publish its report for a year by
-31 January of the next; a report dated before 1 January (before the year is over) or after
-31 January is flagged. (第五十条 gives a government's office until 31 March to publish the
-report of the government as a whole; the message says so, the check does not tell them apart.)
+The legal deadline, 《政府信息公开条例》: 第四十九条 — a department of a government (某某局, 某某委,
+某某人民政府办公室 …) publishes its report for a year by 31 January of the next; 第五十条 — the report
+of a people's government as a whole (published by its 主管部门) is due by 31 March. Which one applies
+is read off the body's name (``reports_as_government``). A report dated before 1 January (before
+the year is over) or after its deadline is flagged.
 """
 
 from __future__ import annotations
@@ -265,26 +266,48 @@ def _valid(match: re.Match[str]) -> bool:
     return True
 
 
+#: A name that ends as a place (平潭综合实验区, 霞浦县, 城关镇), as its people's government
+#: (淮安市人民政府), or as a body that governs an area in the government's stead (管委会, 管理委员会,
+#: a 街道办事处) is a government reporting as a whole; any other ending names a department.
+_GOVERNMENT_NAME = re.compile(
+    r"(?:省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|乡|镇|街道|人民政府|管委会|管理委员会|办事处)$"
+)
+#: The article of the 条例 that sets each kind's deadline, and the deadline's month and day.
+_DEADLINES = {
+    True: ("第五十条", 3, 31, "县级以上地方人民政府的年报由其政府信息公开工作主管部门在每年3月31日前公布"),
+    False: ("第四十九条", 1, 31, "政府部门应在每年1月31日前公布本机关上一年度的年报"),
+}
+
+
+def reports_as_government(body: str) -> bool:
+    """Whether the body's report is that of a government as a whole (条例第五十条, due 31 March)
+    rather than a department's (第四十九条, due 31 January): its name ends as a place or a government.
+
+    >>> [reports_as_government(b) for b in ("淮安市人民政府", "平潭综合实验区", "沭阳县发展和改革局")]
+    [True, True, False]
+    """
+    return _GOVERNMENT_NAME.search(body.strip()) is not None
+
+
 def date(text: str, rep: StoredReport) -> list[AuditItem]:
-    """The report is dated within January of the year after the one it reports on."""
+    """The report is dated after the year it reports on and by its deadline: 31 January for a
+    department (第四十九条), 31 March for a government's own report (第五十条)."""
     dated = report_date(text, rep)
     if rep.meta.year is None:
         return []
+    article, month, day_of, rule = _DEADLINES[reports_as_government(rep.meta.body)]
     if dated is None:
-        message = "报告没有注明成文或发布日期，无法核对是否按期公开。"
+        message = f"报告没有注明成文或发布日期，无法核对是否按期公开（《条例》{article}：{rule}）。"
         return [AuditItem("date", "unknown", message, "落款")]
-    first, last = Date(rep.meta.year + 1, 1, 1), Date(rep.meta.year + 1, 1, 31)
+    first, last = Date(rep.meta.year + 1, 1, 1), Date(rep.meta.year + 1, month, day_of)
     day = f"{dated.day.year}年{dated.day.month}月{dated.day.day}日"
+    deadline = f"{last.year}年{month}月{day_of}日"
     if dated.day < first:
-        message = (
-            f"报告日期{day}早于{rep.meta.year}年结束，{rep.meta.year}年度报告应在{first.year}年1月公开。"
-        )
+        year = rep.meta.year
+        message = f"报告日期{day}早于{year}年结束，{year}年度报告应在{first.year}年1月1日至{deadline}公开。"
         return [AuditItem("date", "problem", message, dated.where, dated.quote)]
     if dated.day > last:
-        message = (
-            f"报告日期{day}晚于{last.year}年1月31日（《条例》第四十九条：部门应在每年1月31日前公布上一年度的年报；"
-            f"第五十条：本级人民政府的年报由主管部门在3月31日前公布）。"
-        )
+        message = f"报告日期{day}晚于{deadline}（《条例》{article}：{rule}）。"
         return [AuditItem("date", "problem", message, dated.where, dated.quote)]
-    message = f"报告日期{day}，在{last.year}年1月31日的期限之内。"
+    message = f"报告日期{day}，在{deadline}的期限之内（《条例》{article}：{rule}）。"
     return [AuditItem("date", "ok", message, dated.where, dated.quote)]

@@ -68,7 +68,7 @@ def test_a_change_with_no_other_year_stored_says_so(answerer: Answerer) -> None:
     ("question", "expected"),
     [
         ("平潭2024年的报告是按时公开的吗？", "2025年3月10日"),
-        ("平潭2024年年报有没有超过公开期限", "晚于2025年1月31日"),
+        ("平潭2024年年报有没有超过公开期限", "在2025年3月31日的期限之内"),
         ("沭阳县发改局2023年的年报是否按期发布", "2024年1月17日"),
     ],
 )
@@ -89,7 +89,8 @@ def test_blank_cells_are_named_with_their_rows(answerer: Answerer) -> None:
 
 def test_is_it_complete_summarises_every_check(answerer: Answerer) -> None:
     answer = answerer.ask("平潭2024年的年度报告完整吗？")
-    assert answer.status == "answered" and "9项检查" in answer.text and "公开日期" in answer.text
+    # a government's report published on 10 March is within 第五十条's 31 March
+    assert answer.status == "answered" and "9项检查均未发现问题" in answer.text
 
 
 def test_the_signature_date_is_still_a_text_answer(answerer: Answerer) -> None:

@@ -5,7 +5,8 @@
 - 上海市科委 2024 (.txt): parts 一 总体情况, 二 工作机制保障, 三 主动公开工作情况, 四 政府信息公开申请情况 …;
   no 存在的主要问题 heading; 其他需要报告的事项 numbered 五. 表三 结转下年度 总计 left blank.
 - 沭阳县 2025 (.txt): title and signature say 沐阳县人民政府 (an OCR slip for 沭阳); dated 2026年1月23日.
-- 平潭 2024 (.html): the page says 时间：2025-03-10 15:35, after 31 January 2025.
+- 平潭 2024 (.html): the page says 时间：2025-03-10 15:35: a government's own report, due by 31 March
+  (条例第五十条); a department's (第四十九条) would be late after 31 January.
 - 上海市政府办公厅 2019 (.html): 发布日期：2020-01-31, the last day.
 - 洪泽区 2023 (.pdf): 表四 行政复议 维持10 纠正1, 总计0.
 - 平潭 2021 (.txt): 表二's rows are glued digit strings (行政规范性文件 693665).
@@ -14,6 +15,10 @@ The part-五 and fee rules are also tested on small texts written here.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
 
 from nianbao.catalog import Catalog
 from nianbao.model import ReportMeta, StoredReport
@@ -46,17 +51,57 @@ def test_blank_legal_person_columns_are_listed_row_by_row(catalog: Catalog) -> N
     assert "一、本年新收政府信息公开申请数量" in first.where and "商业企业（空白）" in first.message
 
 
-def test_a_report_signed_within_january_is_on_time(catalog: Catalog) -> None:
+def test_a_department_signed_within_january_is_on_time_under_article_49(catalog: Catalog) -> None:
     [dated] = items(catalog, "沭阳县发展和改革局", 2023, "date")
     assert dated.status == "ok" and dated.quote == "2024年1月17日" and dated.where == "落款"
+    assert "2024年1月31日的期限之内" in dated.message and "第四十九条" in dated.message
+    # a government's office is a department of it: its own report is due in January too
     [last_day] = items(catalog, "上海市人民政府办公厅", 2019, "date")
     assert last_day.status == "ok" and "2020-01-31" in last_day.quote
+    assert "2020年1月31日的期限之内" in last_day.message and "第四十九条" in last_day.message
 
 
-def test_a_report_published_in_march_is_late(catalog: Catalog) -> None:
-    [dated] = items(catalog, "平潭", 2024, "date")
-    assert dated.status == "problem" and "2025-03-10" in dated.quote
-    assert "2025年3月10日" in dated.message and "1月31日" in dated.message
+def test_a_government_report_published_in_march_is_on_time_under_article_50(catalog: Catalog) -> None:
+    [dated] = items(catalog, "平潭", 2024, "date")  # the page: 时间：2025-03-10 15:35
+    assert dated.status == "ok" and "2025-03-10" in dated.quote
+    assert "2025年3月10日，在2025年3月31日的期限之内" in dated.message and "第五十条" in dated.message
+    [county] = items(catalog, "沭阳县人民政府", 2025, "date")
+    assert county.status == "ok" and "2026年3月31日" in county.message and "第五十条" in county.message
+
+
+def test_the_same_march_date_is_late_for_a_department(catalog: Catalog) -> None:
+    text, _ = catalog.text_with_sections(report_id(catalog, "平潭", 2024))
+    [stored] = catalog.matching_reports("平潭", [2024])
+    department = replace(stored, meta=replace(stored.meta, body="平潭综合实验区财政金融局"))
+    [late] = audit_text.date(text, department)
+    assert late.status == "problem" and "2025-03-10" in late.quote
+    assert "2025年3月10日晚于2025年1月31日" in late.message and "第四十九条" in late.message
+
+
+@pytest.mark.parametrize(
+    ("body", "government"),
+    [
+        # the bodies of the corpus's titles
+        ("平潭综合实验区", True),
+        ("淮安市人民政府", True),
+        ("洪泽区人民政府", True),
+        ("沭阳县人民政府", True),
+        ("沭阳县发展和改革局", False),
+        ("市中区人民政府办公室", False),
+        ("上海市人民政府办公厅", False),
+        ("上海市科委", False),
+        # and bodies of other kinds, named the way such reports are titled
+        ("城关镇人民政府", True),
+        ("苏州工业园区管理委员会", True),
+        ("福州经济技术开发区管委会", True),
+        ("鼓楼街道办事处", True),
+        ("福建省卫生健康委员会", False),
+        ("北京市市场监督管理局", False),
+        ("杭州市西湖区教育局", False),
+    ],
+)
+def test_the_deadline_follows_the_kind_of_body_its_name_gives(body: str, government: bool) -> None:
+    assert audit_text.reports_as_government(body) is government
 
 
 def test_fees_said_in_part_six_are_cited(catalog: Catalog) -> None:
