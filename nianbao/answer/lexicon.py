@@ -7,9 +7,10 @@ table-4 result words.
 
 from __future__ import annotations
 
+import os
 import re
 
-from nianbao.keys import RATE_GROUPS, ROW_GROUPS, T2_COMBOS
+from nianbao.keys import RATE_GROUPS, RATES, ROW_GROUPS, T2_COMBOS, TABLE_ROWS, Rate
 
 #: (pattern, metric row), most specific first. A span a pattern takes is not matched again.
 ROWS: list[tuple[str, str]] = [
@@ -137,8 +138,13 @@ _CORRECTION = r"纠错率|纠正率|(?:被)?(?:纠错|纠正)的?(?:比例|比�
 RATE_PATTERN = "|".join([_CORRECTION] + [p for p, _ in RATE_WORDS])
 
 
+#: Words asking for a proportion (比例, 占多少, 几成 …): with the parts of a rate named, they ask for it.
+RATIO = r"比例|比率|占比|比重|占多少|占了多少|所占|百分之几|百分比|几成"
+
+
 def find_rates(text: str) -> tuple[str, ...]:
-    """The rates a question names, in ``keys.RATES`` order of mention."""
+    """The rates a question names, in ``keys.RATES`` order of mention: by a rate's name, or by a
+    word for a proportion and the parts of a rate's numerator (``rates_by_parts``)."""
     found: list[str] = []
     if re.search(_CORRECTION, text):
         suit = re.search(r"诉讼|起诉|官司|法院", text) is not None
@@ -150,7 +156,69 @@ def find_rates(text: str) -> tuple[str, ...]:
     for pattern, names in RATE_WORDS:
         if re.search(pattern, text):
             found += names
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found)) or rates_by_parts(text)
+
+
+def _rows_of(name: str) -> set[str]:
+    """A row, or the rows of a group (t4.suit → both kinds of suit), as ``table.row`` names."""
+    group = ROW_GROUPS.get(name)
+    table = name.split(".")[0]
+    return {f"{table}.{row}" for row in group.rows} if group else {name}
+
+
+def _terms(keys: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """The rows (groups opened) and the columns other than 总计 that a rate's terms read."""
+    rows: set[str] = set()
+    columns: set[str] = set()
+    for key in keys:
+        parts = key.split(".")
+        rows |= _rows_of(".".join(parts[:2]))
+        columns |= {parts[2]} - {"total"}
+    return rows, columns
+
+
+def _head(rate: Rate) -> str:
+    """The word the labels of a rate's numerator rows end in, when there are several (予以公开,
+    部分公开 → 公开): said alone, it names them together."""
+    labels = []
+    for row in _terms(rate.numerator)[0]:
+        table, name = row.split(".")
+        label = TABLE_ROWS[table].get(name, "")
+        labels.append(re.sub(r"^（.）|^[一二三四]、", "", label.split(" ")[-1])[::-1])
+    head = os.path.commonprefix(labels)[::-1] if len(labels) > 1 else ""
+    return head if len(head) >= 2 else ""
+
+
+#: A head word that stands for the rows (得到了公开, 公开的比例), not for a noun it modifies
+#: (政府信息公开申请, 主动公开, 不予公开); only for a numerator of 总计 cells.
+_HEADS = {
+    rate.name: re.compile(
+        rf"(?<!主动)(?<!信息)(?<!政务)(?<!不予)(?<!不)(?<!拒绝){head}(?!申请|工作|年报|报告|信息)"
+    )
+    for rate in RATES.values()
+    if (head := _head(rate)) and not _terms(rate.numerator)[1]  # a column (纠正) is no head's
+}
+
+
+def rates_by_parts(text: str) -> tuple[str, ...]:
+    """The rates a question asks for with a word for a proportion and the parts of a numerator
+    rather than a rate's name: several rows that together are a numerator (复议和诉讼占新收的比例 →
+    争议转化率), or the head word of a numerator's rows (多大比例的申请得到了公开 → 实质公开率).
+    A single row or column is a share of its own total (``intent`` ratio), not asked here."""
+    if not re.search(RATIO, text):
+        return ()
+    named = named_rows(text)
+    rows = set().union(*(_rows_of(r) for r in named)) if named else set()
+    columns = set(find_all(APPLICANTS, text)) | set(find_all(T4_RESULTS, text))
+    found = []
+    for rate in RATES.values():
+        top, top_columns = _terms(rate.numerator)
+        bottom = _terms(rate.denominator)[0]
+        if len(named) > 1 and rows - bottom == top and columns == top_columns:
+            found.append(rate.name)
+        elif rate.name in _HEADS and _HEADS[rate.name].search(without_rows(text)) and not columns:
+            found.append(rate.name)
+    return tuple(found)
 
 
 _compiled = [(re.compile(p), v) for p, v in ROWS]

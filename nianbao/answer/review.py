@@ -24,15 +24,19 @@ from nianbao.review import choose
 from nianbao.review.audit import CHECK_NAMES, ReportAudit, audit
 from nianbao.review.changes import KIND_WORDS, Changes, RateChange, cell_text, changes, signed
 
-_CHANGE_WORDS = r"变化|不同|区别|差异|变动|改动|改变"
+_CHANGE_WORDS = r"变化|不同|区别|差异|变动|改动|改变|调整"
+#: A question word after a change word (变化在哪, 变化最大的是哪些, 改了哪些地方), or before it.
+_ASKING = r"什么|哪些|哪里|哪儿|哪个|在哪|何处|如何|怎样|怎么样|大吗|多吗|大不大|多不多"
 _CHANGES = re.compile(
-    rf"(?:有|有没有|有什么|有哪些|有何|什么|哪些)(?:{_CHANGE_WORDS})|(?:{_CHANGE_WORDS})(?:在哪|是什么|有哪些|大吗|多吗|大不大)"
-    r"|变了什么|改了什么|哪里变了|哪些地方变了"
+    rf"(?:有|有没有|有什么|有哪些|有何|什么|哪些)(?:{_CHANGE_WORDS})"
+    rf"|(?:{_CHANGE_WORDS}|改了|变了)(?:最大|最多|较大|较多|比较大|明显)?的?(?:地方|内容|部分)?(?:是|有|在)?(?:{_ASKING})"
+    r"|哪里变了|哪些地方变了"
 )
 #: What a question about the whole report says besides its body and years.
 _ABOUT_REPORT = re.compile(
-    rf"报告|年报|年度|年|的|了|吗|呢|和|与|跟|同|及|相比|比较|对比|比起来|比|较|上一|上|去|前一|最近|最新|近|这|一|之间|两|主要|最大"
-    rf"|有没有|有什么|有哪些|有何|什么|哪些|在哪里|在哪|是|有|哪里|地方|{_CHANGE_WORDS}|变了|改了|[\W\d_]"
+    rf"报告|年报|年度|年|的|了|吗|呢|和|与|跟|同|及|相比|比较|对比|比起来|相对于|相较于?|较之|比|较|上一|上|去|前一|最近|最新|近|这|一|之间|两|主要"
+    rf"|最大|最多|较大|较多|比较大|明显|内容|部分"
+    rf"|有没有|有什么|有哪些|有何|{_ASKING}|是|有|在|地方|{_CHANGE_WORDS}|变了|改了|[\W\d_]"
 )
 #: An audit question speaks of the report (or its tables, parts, cells) being complete, blank or
 #: on time; 是否按时答复 is about the applications, not the report.
@@ -40,6 +44,8 @@ _AUDIT = re.compile(
     r"(?:报告|年报|表格?|部分).{0,6}(?:完整|齐全)|(?:完整|齐全)(?:吗|么|不|性)|缺项|漏填|漏报|未填|没填|没有填|空着"
     r"|缺(?:了|少)?(?:哪些|什么)?(?:部分|表格?|单元格)|(?:单元格|表格?|栏).{0,6}空白|空白(?:的)?(?:单元格|格|栏)"
     r"|(?:按时|按期|如期|及时)(?:公开|发布|公布|上网|挂网)|(?:逾期|超期|晚)(?:公开|发布|公布)"
+    r"|(?:规定|法定|要求)的?(?:时间|期限|时限|日期)(?:内|之内|前|以内)?.{0,2}(?:公开|发布|公布)"
+    r"|(?:部分|章节|表格?).{0,4}(?:都有|全吗|齐吗|全不全|齐不齐)"
     r"|(?:公开|发布|公布)(?:的)?(?:期限|时限)|(?:报告|年报).{0,10}(?:按时|按期|逾期|超期|超过.{0,2}期限)"
     r"|(?:落款|标题).{0,8}(?:一致|相符|对得上|对吗)"
 )
