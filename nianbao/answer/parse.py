@@ -272,7 +272,7 @@ def asks_nothing(question: Question, is_topic: Callable[[str], bool] | None = No
     the form of a follow-up (那…呢？), ``is_topic`` (is this something a report may state?)
     tells a topic (那联系电话呢？) from words about the asking (换成洪泽区呢？).
     """
-    if question.row is not None:
+    if question.row is not None or question.rates:
         return False
     topic = own_topic(question)
     if len(topic) <= 1:
@@ -286,9 +286,9 @@ def follow_up(question: Question, state: dict, is_topic: Callable[[str], bool] |
 
     - the body, when it names none (nor all of them: 哪个单位);
     - the years, when it names none (nor asks for every year: 历年);
-    - the metric (and applicant type), when it has no metric and no topic of its own
-      (其中自然人呢？ 那2023年呢？ 洪泽区呢？; :func:`asks_nothing`), or the topic of a question
-      answered from the text;
+    - the metric (and applicant type), or the derived rates, when it has no metric and no topic
+      of its own (其中自然人呢？ 那2023年呢？ 洪泽区呢？; :func:`asks_nothing`), or the topic of a
+      question answered from the text;
     - the operation (比较, 相差), when it has the form of a follow-up (:func:`continues`).
 
     A question that names its own body, years or metric keeps them; small talk never gets here
@@ -304,7 +304,9 @@ def follow_up(question: Question, state: dict, is_topic: Callable[[str], bool] |
     if not question.years and not question.recent and question.intent != "trend" and state.get("years"):
         updates["years"] = tuple(state["years"])
     bare = asks_nothing(question, is_topic)
-    if bare and state.get("row"):
+    if bare and not question.rates and state.get("rates"):  # 复议纠错率是多少？ 那2023年呢？
+        updates["rates"] = tuple(state["rates"])
+    elif bare and state.get("row"):
         updates["asks"] = ((state["row"], question.text),)
         if question.applicant is None and question.intent in ("value", "diff", "sum", "compare", "ratio"):
             updates["applicant"] = state.get("applicant")
@@ -331,5 +333,6 @@ def state_of(question: Question, bodies: list[str], years: list[int]) -> dict:
         "row": question.row,
         "applicant": question.applicant,
         "intent": question.intent,
+        "rates": list(question.rates),
         "topic": topic if len(own_topic(replace(question, text=topic, mentions=()))) > 1 else "",
     }
