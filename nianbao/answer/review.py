@@ -121,7 +121,8 @@ def _changes_answer(catalog: Catalog, q: Question, body: str) -> Answer:
     lines = [
         f"{body}{b}年与{a}年的报告相比：表格中有{len(found.cells)}个数字不同（{found.unchanged}个相同）。"
     ]
-    largest = found.largest[:SHOWN]
+    tables = _tables_named(q.text)
+    largest = found.largest_in(tables)[:SHOWN]
     if largest:
         moves = "；".join(
             f"{c.label}从{cell_text(c.before)}到{cell_text(c.after)}{unit_of(c.key)}（{signed(c.change)}）"
@@ -137,6 +138,12 @@ def _changes_answer(catalog: Catalog, q: Question, body: str) -> Answer:
         {"source": c.source, "body": c.body, "year": c.year, "key": c.key, "value": c.value} for c in cells
     )
     return Answer("answered", "".join(lines), tuple(cite(c) for c in cells), figures)
+
+
+def _tables_named(text: str) -> set[str]:
+    """The tables a question names (表三, 表2): the changes it asks about are in them."""
+    numerals = {"二": "2", "三": "3", "四": "4"}
+    return {f"t{numerals.get(n, n)}" for n in re.findall(r"表([二三四234])", text)}
 
 
 def _moved_rates(found: Changes) -> list[RateChange]:

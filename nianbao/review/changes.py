@@ -15,7 +15,7 @@ in the same sentence is no change); a sentence of one year close enough to one o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
@@ -116,7 +116,17 @@ class Changes:
     def largest(self) -> tuple[CellChange, ...]:
         """The cells that changed most, in cases, among each row's 总计 and table 2 (an applicant
         column would repeat its row's change); money cells after, ranked by their own size."""
-        known = [c for c in self.cells if c.change and (c.key.startswith("t2.") or c.key.endswith(".total"))]
+        return self.largest_in()
+
+    def largest_in(self, tables: Collection[str] = ()) -> tuple[CellChange, ...]:
+        """``largest`` among the cells of these tables (``t3``, ``t4``; every table when none)."""
+        known = [
+            c
+            for c in self.cells
+            if c.change
+            and (c.key.startswith("t2.") or c.key.endswith(".total"))
+            and (not tables or c.key.split(".")[0] in tables)
+        ]
         counts = sorted((c for c in known if not c.money), key=lambda c: -abs(c.change or 0))
         money = sorted((c for c in known if c.money), key=lambda c: -abs(c.change or 0))
         return tuple(counts[:LARGEST] + money)

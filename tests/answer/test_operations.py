@@ -99,6 +99,42 @@ def test_a_rate_over_years_says_how_it_moved(pingtan: Answerer) -> None:
     assert "下降6.0个百分点" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # 实质公开率 by the word its rows share (予以公开, 部分公开 → 公开): (71 + 29) / 218
+        ("平潭2024年的公开比例是多少？", "= 45.9%"),
+        ("平潭2024年有多大比例的申请得到了公开？", "= 45.9%"),
+        # 争议转化率 by its rows named together: (7 + 0 + 19) / 218
+        ("平潭2024年的申请有多少比例转成了复议或诉讼？", "= 11.9%"),
+        ("平潭2024年复议和诉讼案件占新收申请的比例", "= 11.9%"),
+        # 诉讼纠错率, its parts named: (0 + 2) / (0 + 19)
+        ("平潭2024年行政诉讼被纠正的比例", "= 10.5%"),
+    ],
+)
+def test_a_rate_asked_by_its_parts_is_the_rate(pingtan: Answerer, question: str, expected: str) -> None:
+    answer = pingtan.ask(question)
+    assert all_cells_cited(answer) and expected in answer.text, answer.text
+
+
+def test_one_row_asked_as_a_proportion_stays_a_share_of_its_total(pingtan: Answerer) -> None:
+    answer = pingtan.ask("平潭2024年申请人里自然人占多少？")  # 217 of 218
+    assert "217件" in answer.text and "218件的99.5%" in answer.text
+    # 信息公开 in the name of the applications is no 公开 of a result
+    assert "公开率" not in pingtan.ask("平潭2024年政府信息公开申请中自然人的比例").text
+
+
+def test_a_follow_up_keeps_the_rate_and_changes_the_year(pingtan: Answerer) -> None:
+    first = pingtan.ask("平潭2024年行政复议纠错率是多少？")
+    answer = pingtan.ask("那2025年呢？", first.conversation_id)
+    assert "行政复议纠错率 = 结果纠正3 ÷ 总计36 = 8.3%" in answer.text  # 表四 2025: 纠正3, 总计36
+
+
+def test_which_body_has_the_highest_rate_is_no_bare_question(pingtan: Answerer) -> None:
+    answer = pingtan.ask("2024年哪个单位的实质公开率最高")
+    assert answer.status == "answered" and "45.9%" in answer.text
+
+
 def test_main_open_rate_of_the_text_is_no_derived_rate(made_up: Answerer) -> None:
     question = "白鹭县政府办2023年主动公开率是多少？"
     assert "实质公开率" not in made_up.ask(question).text

@@ -42,6 +42,11 @@ def answerer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Answerer]:
         "平潭2024年的年报跟上一年相比有哪些不同",
         "平潭综合实验区2023年与2024年年度报告的区别是什么？",
         "平潭的年报最近一年变了什么",
+        "平潭2024年的数据和2023年比有哪些变化",
+        "平潭2023年到2024年有什么变化",
+        "平潭2024年年报与2023年年报的主要区别",
+        "比较一下平潭2023年和2024年的年报",
+        "平潭2024年年报和上年相比哪些数字变了",
     ],
 )
 def test_a_question_about_what_changed_gets_both_years_figures(answerer: Answerer, question: str) -> None:
@@ -70,6 +75,9 @@ def test_a_change_with_no_other_year_stored_says_so(answerer: Answerer) -> None:
         ("平潭2024年的报告是按时公开的吗？", "2025年3月10日"),
         ("平潭2024年年报有没有超过公开期限", "在2025年3月31日的期限之内"),
         ("沭阳县发改局2023年的年报是否按期发布", "2024年1月17日"),
+        ("沭阳县发改局2023年年报是否在规定时间内公开", "2024年1月31日的期限之内（《条例》第四十九条"),
+        ("沭阳县发改局2023年年报是否在1月31日前发布", "2024年1月17日"),
+        ("平潭2024年的报告有没有迟发", "第五十条"),
     ],
 )
 def test_a_question_about_the_deadline_gets_the_date_check(
@@ -102,3 +110,27 @@ def test_the_signature_date_is_still_a_text_answer(answerer: Answerer) -> None:
 def test_replying_on_time_is_about_the_applications_not_the_report(answerer: Answerer) -> None:
     answer = answerer.ask("平潭2024年的申请是否都按时答复了？")
     assert "完整性检查" not in answer.text and "数字不同" not in answer.text
+
+
+def test_a_question_naming_a_table_gets_that_tables_changes(answerer: Answerer) -> None:
+    answer = answerer.ask("平潭2024年表三跟2023年比有什么变化")
+    assert "81到218" in answer.text and "2629到4529" not in answer.text  # 表二's 行政许可 left out
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "沭阳县发改局2023年报告有没有漏填？",
+        "沭阳县发改局2023年的数据有没有填全",
+        "沭阳县发改局2023年年报有没有空白的地方",
+    ],
+)
+def test_blank_cells_asked_in_other_words(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.status == "answered" and "商业企业（空白）" in answer.text
+
+
+def test_a_follow_up_audits_the_other_year(answerer: Answerer) -> None:
+    first = answerer.ask("平潭2024年的报告完整吗")
+    answer = answerer.ask("2023年呢？", first.conversation_id)
+    assert answer.status == "answered" and "平潭综合实验区2023年报告的完整性检查" in answer.text
