@@ -542,7 +542,7 @@ class Answerer:
         """Derived rates (复议纠错率…), each with its formula and every cell it used."""
         rates = [RATES[name] for name in q.rates]
         note = ""
-        if not q.years and not q.recent:
+        if not q.years and not q.recent and not re.search(_EVERY_YEAR, q.text):
             reports, note = self._latest_with(reports, partial(self._has_rates, rates))
         ids = [r.meta.id for r in reports]
         found = [value for rate in rates for value in self.figures.rate(ids, rate)]
@@ -692,7 +692,9 @@ def _which_row(rows: Sequence[str]) -> Answer:
 def _latest_only(q: Question) -> bool:
     """A question that names no year is asked of the latest report only (a trend, a comparison,
     a sum or a 多少倍 reads them all)."""
-    return q.intent in ("value", "text", "rate") or (q.intent == "ratio" and "倍" not in q.text)
+    if q.intent == "rate":  # 平潭历年的实质公开率 reads every year
+        return re.search(_EVERY_YEAR, q.text) is None
+    return q.intent in ("value", "text") or (q.intent == "ratio" and "倍" not in q.text)
 
 
 def _joined(answers: Sequence[Answer]) -> Answer:
@@ -733,6 +735,10 @@ def _section_path(sections: Sequence[Section], offset: int) -> str:
         if s.start <= offset < s.end and len(s.path) >= len(best):
             best = s.path
     return " › ".join(best)
+
+
+#: Words asking for every year a body reported (平潭历年的实质公开率).
+_EVERY_YEAR = r"历年|逐年|每年|各年|历次|这几年|趋势|走势"
 
 
 def build_answerer(

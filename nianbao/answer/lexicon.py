@@ -200,25 +200,34 @@ _HEADS = {
 }
 
 
+def _units(rate: Rate) -> set[str]:
+    """What a question names to ask for a rate: its numerator's rows that are not also its
+    denominator's, and its columns other than 总计 (自然人占比 → {natural_person})."""
+    top, columns = _terms(rate.numerator)
+    return (top - _terms(rate.denominator)[0]) | columns
+
+
 def rates_by_parts(text: str) -> tuple[str, ...]:
-    """The rates a question asks for with a word for a proportion and the parts of a numerator
+    """The rates a question asks for with a word for a proportion and the parts of numerators
     rather than a rate's name: several rows that together are a numerator (复议和诉讼占新收的比例 →
-    争议转化率), or the head word of a numerator's rows (多大比例的申请得到了公开 → 实质公开率).
-    A single row or column is a share of its own total (``intent`` ratio), not asked here."""
+    争议转化率), the head word of a numerator's rows (多大比例的申请得到了公开 → 实质公开率), or the
+    numerators of several rates (自然人和法人的比例各是多少). Everything named must be a numerator
+    or a denominator of them. One row or column alone is a share of its own total (``intent``
+    ratio, with its figure), not asked here."""
     if not re.search(RATIO, text):
         return ()
     named = named_rows(text)
     rows = set().union(*(_rows_of(r) for r in named)) if named else set()
-    columns = set(find_all(APPLICANTS, text)) | set(find_all(T4_RESULTS, text))
-    found = []
-    for rate in RATES.values():
-        top, top_columns = _terms(rate.numerator)
-        bottom = _terms(rate.denominator)[0]
-        if len(named) > 1 and rows - bottom == top and columns == top_columns:
-            found.append(rate.name)
-        elif rate.name in _HEADS and _HEADS[rate.name].search(without_rows(text)) and not columns:
-            found.append(rate.name)
-    return tuple(found)
+    heads = [name for name, head in _HEADS.items() if head.search(without_rows(text))]
+    for name in heads:
+        rows |= _terms(RATES[name].numerator)[0]
+    parts = rows | set(find_all(APPLICANTS, text)) | set(find_all(T4_RESULTS, text))
+    matched = [rate for rate in RATES.values() if _units(rate) and _units(rate) <= parts]
+    covered = set().union(*(_units(r) | _terms(r.denominator)[0] for r in matched)) if matched else set()
+    if not matched or parts - covered:
+        return ()
+    several = len(matched) > 1 or bool(heads) or len(named) > 1
+    return tuple(r.name for r in matched) if several else ()
 
 
 _compiled = [(re.compile(p), v) for p, v in ROWS]

@@ -24,21 +24,24 @@ from nianbao.review import choose
 from nianbao.review.audit import CHECK_NAMES, ReportAudit, audit
 from nianbao.review.changes import KIND_WORDS, Changes, RateChange, cell_text, changes, signed
 
-_CHANGE_WORDS = r"变化|不同|区别|差异|变动|改动|改变|调整"
+_CHANGE_WORDS = r"变化|不同|区别|差异|异同|变动|改动|改变|调整"
 #: A question word after a change word (变化在哪, 变化最大的是哪些, 改了哪些地方), or before it.
 _ASKING = r"什么|哪些|哪里|哪儿|哪个|在哪|何处|如何|怎样|怎么样|大吗|多吗|大不大|多不多"
 #: What a report's parts are called when a question asks what changed in them (数据, 表三, 内容).
 _PARTS = r"数据|数字|表格|表[一二三四]|内容|地方|方面|部分|情况"
 _CHANGES = re.compile(
-    rf"(?:有|有没有|有什么|有哪些|有何|什么|哪些|主要|最大的?|明显的?)(?:{_CHANGE_WORDS})"
+    rf"(?:有|有没有|有什么|有哪些|有何|什么|哪些|主要|最大的?|明显的?)(?:新的?)?(?:{_CHANGE_WORDS})"
     rf"|(?:{_CHANGE_WORDS}|改了|变了)(?:最大|最多|较大|较多|比较大|明显)?的?(?:{_PARTS})?(?:是|有|在)?(?:{_ASKING})"
-    rf"|(?:{_ASKING})(?:{_PARTS})?(?:变了|改了|不同|不一样|新增|增加了|减少了)|新增了?(?:{_ASKING})"
-    r"|(?:比较|对比)一下|(?:年报|报告)(?:作)?(?:比较|对比)$"
+    rf"|(?:{_CHANGE_WORDS})(?:最大|最多|幅度最大)"
+    rf"|(?:{_ASKING})(?:{_PARTS})?(?:变了|改了|不同|不一样|新增|增加了|减少了)"
+    rf"|(?:新增|多|少|增加|删除|删掉|删去|去掉)了?(?:{_ASKING})"
+    rf"|(?:比较|对比)一下|(?:年报|报告|{_PARTS})(?:作|的)?(?:比较|对比)$"
 )
 #: What a question about the whole report says besides its body and years.
 _ABOUT_REPORT = re.compile(
     rf"报告|年报|年度|年|的|了|吗|呢|和|与|跟|同|及|到|至|从|相比|比较|对比|比起来|相对于|相较于?|较之|比|较|上一|上|去"
-    rf"|前一|最近|最新|近|这|一下|一|之间|两|主要|最大|最多|较大|较多|比较大|明显|新增|增加|减少|不一样"
+    rf"|前一|最近|最新|近|这|一下|一|之间|两|主要|最大|最多|较大|较多|比较大|明显|幅度|新增|增加|减少|不一样"
+    rf"|删除|删掉|删去|去掉|多|少|新|哪一?项|项"
     rf"|有没有|有什么|有哪些|有何|{_ASKING}|{_PARTS}|是|有|在|{_CHANGE_WORDS}|变了|改了|[\W\d_]"
 )
 #: An audit question speaks of the report (or its tables, parts, cells) being complete, blank or
@@ -51,6 +54,8 @@ _AUDIT = re.compile(
     r"|(?:规定|法定|要求)的?(?:时间|期限|时限|日期)(?:内|之内|前|以内)?.{0,2}(?:公开|发布|公布)"
     r"|\d{1,2}月\d{1,2}日(?:前|之前|以前).{0,2}(?:公开|发布|公布)"
     r"|(?:部分|章节|表格?).{0,4}(?:都有|全吗|齐吗|全不全|齐不齐)|(?:结构|格式|体例).{0,4}(?:规范|符合|标准)"
+    r"|少了?(?:哪|哪一|哪些|什么)个?(?:部分|章节|板块|表)|(?:报告|年报).{0,6}(?:合规|合乎规范|符合规定)"
+    r"|(?:发布|公开|公布).{0,8}(?:是否|有没有|是不是)?(?:及时|按时|逾期|超期)"
     r"|(?:公开|发布|公布)(?:的)?(?:期限|时限)|(?:报告|年报).{0,10}(?:按时|按期|逾期|超期|超过.{0,2}(?:期限|时限))"
     r"|(?:落款|标题).{0,8}(?:一致|相符|对得上|对吗)"
 )
@@ -62,7 +67,7 @@ _TOPICS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("tables", "cells"), r"表|单元格|空白|未填|没填|没有填|漏填|空着|填写|填全|填齐"),
         (("problems",), r"存在的?问题|第五"),
         (("fees",), r"收费|处理费|费用"),
-        (("date",), r"按时|按期|及时|逾期|超期|期限|时限|日期|时间|晚|迟|推迟|\d月\d{1,2}日"),
+        (("date",), r"按时|按期|及时|逾期|超期|期限|时限|日期|时间|什么时候|晚|迟|推迟|\d月\d{1,2}日"),
         (("year", "body"), r"年份|名称|落款|标题"),
     )
 )
