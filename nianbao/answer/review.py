@@ -22,7 +22,7 @@ from nianbao.model import StoredReport
 from nianbao.retrieval.figures import RateFigure
 from nianbao.review import choose
 from nianbao.review.audit import CHECK_NAMES, ReportAudit, audit
-from nianbao.review.changes import KIND_WORDS, Changes, RateChange, cell_text, changes, signed
+from nianbao.review.changes import KIND_WORDS, CellChange, Changes, RateChange, cell_text, changes, signed
 
 _CHANGE_WORDS = r"变化|不同|区别|差异|异同|变动|改动|改变|调整"
 #: A question word after a change word (变化在哪, 变化最大的是哪些, 改了哪些地方), or before it.
@@ -127,22 +127,29 @@ def _changes_answer(catalog: Catalog, q: Question, body: str) -> Answer:
         f"{body}{b}年与{a}年的报告相比：表格中有{len(found.cells)}个数字不同（{found.unchanged}个相同）。"
     ]
     tables = _tables_named(q.text)
-    largest = found.largest_in(tables)[:SHOWN]
+    headline = found.headline(tables)
+    largest = [c for c in found.largest_in(tables) if c not in headline][:SHOWN]
+    if headline:
+        lines.append(f"主要数字：{_moves(headline)}。")
     if largest:
-        moves = "；".join(
-            f"{c.label}从{cell_text(c.before)}到{cell_text(c.after)}{unit_of(c.key)}（{signed(c.change)}）"
-            for c in largest
-        )
-        lines.append(f"变化最大的是：{moves}。")
+        lines.append(f"{'其他' if headline else ''}变化最大的是：{_moves(largest)}。")
     lines += _rate_lines(found)
     lines += _text_lines(found)
-    cells = [c for ch in largest for c in (ch.before, ch.after) if c is not None]
+    cells = [c for ch in (*headline, *largest) for c in (ch.before, ch.after) if c is not None]
     cells += [c for r in _moved_rates(found) for f in (r.before, r.after) if f for c in f.cells]
     cells = list(dict.fromkeys(cells))
     figures = tuple(
         {"source": c.source, "body": c.body, "year": c.year, "key": c.key, "value": c.value} for c in cells
     )
     return Answer("answered", "".join(lines), tuple(cite(c) for c in cells), figures)
+
+
+def _moves(cells: Sequence[CellChange]) -> str:
+    """行政复议从2到7件（+5）；… for changed cells."""
+    return "；".join(
+        f"{c.label}从{cell_text(c.before)}到{cell_text(c.after)}{unit_of(c.key)}（{signed(c.change)}）"
+        for c in cells
+    )
 
 
 def _tables_named(text: str) -> set[str]:

@@ -33,6 +33,15 @@ from nianbao.review.outline import STANDARD, parts
 REWRITTEN = 60
 #: How many of the changed cells the summary names.
 LARGEST = 5
+#: The totals a reader of two years' reports looks at first, whatever else moved more: 表三's
+#: applications received and answered, 表四's cases, in the tables' order.
+HEADLINE = (
+    "t3.new_received.total",
+    "t3.total_processed.total",
+    "t4.review.total",
+    "t4.suit_direct.total",
+    "t4.suit_after_review.total",
+)
 #: The kinds of text change in Chinese.
 KIND_WORDS = {"added": "新增", "removed": "删去", "rewritten": "改写"}
 #: Money cells: a change in 万元 or 元 is not ranked against counts of cases.
@@ -117,6 +126,11 @@ class Changes:
         """The cells that changed most, in cases, among each row's 总计 and table 2 (an applicant
         column would repeat its row's change); money cells after, ranked by their own size."""
         return self.largest_in()
+
+    def headline(self, tables: Collection[str] = ()) -> tuple[CellChange, ...]:
+        """The ``HEADLINE`` totals that changed (of these tables; every table when none)."""
+        moved = {c.key: c for c in self.cells if c.change and c.key in HEADLINE}
+        return tuple(moved[k] for k in HEADLINE if k in moved and (not tables or k.split(".")[0] in tables))
 
     def largest_in(self, tables: Collection[str] = ()) -> tuple[CellChange, ...]:
         """``largest`` among the cells of these tables (``t3``, ``t4``; every table when none)."""
