@@ -22,7 +22,17 @@ from nianbao.model import StoredReport
 from nianbao.retrieval.figures import RateFigure
 from nianbao.review import choose
 from nianbao.review.audit import CHECK_NAMES, ReportAudit, audit
-from nianbao.review.changes import KIND_WORDS, CellChange, Changes, RateChange, cell_text, changes, signed
+from nianbao.review.changes import (
+    KIND_WORDS,
+    CellChange,
+    Changes,
+    RateChange,
+    TextChange,
+    cell_text,
+    changes,
+    signed,
+)
+from nianbao.review.outline import NUMERALS, STANDARD, part_of
 
 _CHANGE_WORDS = r"变化|不同|区别|差异|异同|变动|改动|改变|调整"
 #: A question word after a change word (变化在哪, 变化最大的是哪些, 改了哪些地方), or before it.
@@ -73,17 +83,40 @@ _TOPICS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
 )
 #: How many changed cells, rates and sentences an answer names (the rest: nianbao diff).
 SHOWN = 5
+#: The longest rest of a question that may name a part (依申请公开, 存在问题及改进): a longer one
+#: asks about a topic of its own (主动公开政策解读工作), which the text answers.
+_PART_NAME = 8
+#: The table each standard part reports (二 → 表二 …).
+_PART_TABLES = {2: "t2", 3: "t3", 4: "t4"}
 
 
 def asks_changes(q: Question) -> bool:
-    """平潭2024年和2023年的报告比有什么变化？: change words, and nothing of the report named."""
+    """平潭2024年和2023年的报告比有什么变化？: change words, and nothing of the report named but
+    perhaps one of its six parts (存在的问题有什么变化, 第五部分有什么不同: ``asked_part``)."""
     if q.rates or not _CHANGES.search(q.text) or lexicon.named_rows(q.text):
         return False
+    return len(_rest(q)) <= 1 or asked_part(q) > 0
+
+
+def _rest(q: Question) -> str:
+    """The question without its bodies and the words any question about a whole report has."""
     rest = q.text
     for mention in q.mentions:
         rest = rest.replace(mention.text, "")
-    rest = _ABOUT_REPORT.sub("", rest)
-    return len(rest) <= 1
+    return _ABOUT_REPORT.sub("", rest)
+
+
+def asked_part(q: Question) -> int:
+    """The standard part (1–6) a question about changes names, by number (第五部分) or by the
+    words of its title as ``outline.part_of`` reads a heading (依申请公开 → 三, 存在的问题 → 五);
+    0 when it names none, or says more than a part's name."""
+    numbered = re.search(r"第([一二三四五六])(?:部分|章|节)", q.text)
+    if numbered:
+        return NUMERALS.index(numbered[1]) + 1
+    named = q.text
+    for mention in q.mentions:
+        named = named.replace(mention.text, "")
+    return part_of(named) if 1 < len(_rest(q)) <= _PART_NAME else 0
 
 
 def asks_audit(q: Question) -> bool:
@@ -123,10 +156,16 @@ def _changes_answer(catalog: Catalog, q: Question, body: str) -> Answer:
     if found is None:
         return Answer("not_found", f"没有{body}可以比较的两年报告。")
     a, b = before.meta.year, after.meta.year
+    gap = ""
+    if len(q.years) < 2 and a and b and b - a > 1:  # 上一年 is not stored: say which year is compared
+        gap = f"（语料中没有{body}{b - 1}年的报告，与此前最近的{a}年报告比较。）"
     lines = [
-        f"{body}{b}年与{a}年的报告相比：表格中有{len(found.cells)}个数字不同（{found.unchanged}个相同）。"
+        f"{body}{b}年与{a}年的报告相比{gap}：表格中有{len(found.cells)}个数字不同（{found.unchanged}个相同）。"
     ]
-    tables = _tables_named(q.text)
+    part = asked_part(q)
+    tables = _tables_named(q.text) | ({_PART_TABLES[part]} if part in _PART_TABLES else set())
+    if part and not tables:  # a part without a table: its sentences only
+        return _part_answer(found, part, lines[0])
     headline = found.headline(tables)
     largest = [c for c in found.largest_in(tables) if c not in headline][:SHOWN]
     if headline:
@@ -134,14 +173,52 @@ def _changes_answer(catalog: Catalog, q: Question, body: str) -> Answer:
     if largest:
         lines.append(f"{'其他' if headline else ''}变化最大的是：{_moves(largest)}。")
     lines += _rate_lines(found)
-    lines += _text_lines(found)
+    lines += _part_lines(found, part)[0] if part else _text_lines(found)
     cells = [c for ch in (*headline, *largest) for c in (ch.before, ch.after) if c is not None]
     cells += [c for r in _moved_rates(found) for f in (r.before, r.after) if f for c in f.cells]
     cells = list(dict.fromkeys(cells))
     figures = tuple(
         {"source": c.source, "body": c.body, "year": c.year, "key": c.key, "value": c.value} for c in cells
     )
-    return Answer("answered", "".join(lines), tuple(cite(c) for c in cells), figures)
+    said = _part_lines(found, part)[1] if part else []
+    return Answer("answered", "".join(lines), tuple(cite(c) for c in cells) + tuple(said), figures)
+
+
+def _part_answer(found: Changes, part: int, head: str) -> Answer:
+    """What changed in the sentences of one part (一 总体情况, 五 存在的问题, 六 其他事项)."""
+    lines, cites = _part_lines(found, part)
+    if not cites:  # nothing changed: cite the part of the later report
+        meta = found.after.meta
+        cites = [Citation(meta.source, meta.body, meta.year, _title(part), _title(part), meta.id)]
+    return Answer("answered", head.partition("：")[0] + "：" + "".join(lines), tuple(cites))
+
+
+def _title(part: int) -> str:
+    return f"{NUMERALS[part - 1]}、{STANDARD[part - 1]}"
+
+
+def _part_lines(found: Changes, part: int) -> tuple[list[str], list[Citation]]:
+    """「五、存在的主要问题及改进情况」正文新增3句、删去2句…, with the sentences quoted and cited."""
+    order = list(KIND_WORDS)  # what was written new first
+    changed = sorted((t for t in found.text if t.part == part), key=lambda t: order.index(t.kind))
+    if not changed:
+        return [f"「{_title(part)}」正文没有变化。"], []
+    counts = {k: sum(t.kind == k for t in changed) for k in KIND_WORDS}
+    said = "、".join(f"{KIND_WORDS[k]}{n}句" for k, n in counts.items() if n)
+    quoted = [_quoted(t) for t in changed[:SHOWN]]
+    more = f"（另有{len(changed) - SHOWN}句，见 nianbao diff。）" if len(changed) > SHOWN else ""
+    line = f"「{_title(part)}」正文{said}：" + "；".join(q for q, _ in quoted) + "。" + more
+    cites = []
+    for t in changed[:SHOWN]:
+        meta = (found.before if t.kind == "removed" else found.after).meta
+        cites.append(Citation(meta.source, meta.body, meta.year, _title(part), t.before or t.after, meta.id))
+    return [line], cites
+
+
+def _quoted(t: TextChange) -> tuple[str, str]:
+    if t.kind == "rewritten":
+        return f"改写「{t.before}」为「{t.after}」", t.after
+    return f"{KIND_WORDS[t.kind]}「{t.before or t.after}」", t.before or t.after
 
 
 def _moves(cells: Sequence[CellChange]) -> str:

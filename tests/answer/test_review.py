@@ -20,6 +20,7 @@ from tests.answer.conftest import TODAY
 from tests.conftest import RAW
 
 FILES = [
+    "2021_pingtan_zonghe_shiyanqu.txt",  # 2022 left out: a gap
     "2023_pingtan_zonghe_shiyanqu.html",
     "2024_pingtan_zonghe_shiyanqu.html",
     "2023_suqian_shuyangxian_fagaiju.html",
@@ -134,3 +135,35 @@ def test_a_follow_up_audits_the_other_year(answerer: Answerer) -> None:
     first = answerer.ask("平潭2024年的报告完整吗")
     answer = answerer.ask("2023年呢？", first.conversation_id)
     assert answer.status == "answered" and "平潭综合实验区2023年报告的完整性检查" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["平潭2024年年报第五部分与2023年相比有什么变化", "平潭2024年存在的问题和2023年比有什么不同"],
+)
+def test_a_change_question_naming_a_part_gets_that_parts_sentences(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.status == "answered" and "「五、存在的主要问题及改进情况」正文" in answer.text
+    assert "表格中" not in answer.text and "81到218" not in answer.text  # no table for part 五
+    # a sentence of 2024's part 五 (read in the report), quoted as added and cited to that report
+    assert "新增「2024年，实验区政府信息公开工作取得了新进展新成果" in answer.text
+    assert {c.locator for c in answer.citations} == {"五、存在的主要问题及改进情况"}
+
+
+def test_a_change_question_naming_a_part_with_a_table_gets_its_figures(answerer: Answerer) -> None:
+    answer = answerer.ask("平潭2024年与2023年相比，依申请公开情况有什么变化")
+    assert "81到218" in answer.text and "2629到4529" not in answer.text  # 表三, not 表二
+    assert "「三、收到和处理政府信息公开申请情况」" in answer.text
+
+
+def test_a_longer_topic_stays_a_text_question(answerer: Answerer) -> None:
+    answer = answerer.ask("平潭2024年和2023年比主动公开政策解读工作有什么变化")
+    assert "报告相比" not in answer.text
+
+
+def test_the_year_before_missing_says_which_year_is_compared(answerer: Answerer) -> None:
+    answer = answerer.ask("平潭2023年的年报和上一年相比有什么变化")
+    assert (
+        "2023年与2021年的报告相比（语料中没有平潭综合实验区2022年的报告，与此前最近的2021年报告比较。）"
+        in answer.text
+    )
