@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 
+from rapidfuzz import fuzz
+
 from nianbao.keys import RATE_GROUPS, RATES, ROW_GROUPS, T2_COMBOS, TABLE_ROWS, Rate
 
 #: (pattern, metric row), most specific first. A span a pattern takes is not matched again.
@@ -156,7 +158,34 @@ def find_rates(text: str) -> tuple[str, ...]:
     for pattern, names in RATE_WORDS:
         if re.search(pattern, text):
             found += names
+    found += rates_named(text)
     return tuple(dict.fromkeys(found)) or rates_by_parts(text)
+
+
+def _names_of(rate: Rate) -> set[str]:
+    """A rate's label and its short form: 行政复议纠错率, 复议纠错率. (自然人占比 is the share of
+    a figure, answered with it.)"""
+    return {rate.label, rate.label.removeprefix("行政")}
+
+
+#: How alike (0–100) a span of a question must be to a rate's name to be it written with a slip
+#: (复议纠措率, 实质公开律).
+NEAR_NAME = 80
+
+
+def rates_named(text: str) -> list[str]:
+    """The rates whose name (``keys.RATES`` labels, ``_names_of``) the question writes, or writes
+    with a character wrong (rapidfuzz over spans of the name's length) that still ends as a rate
+    does (率, its slip 律, 占比): 不予公开的 is no 不予公开率."""
+    found = []
+    for rate in RATES.values():
+        for name in _names_of(rate):
+            spans = (text[i : i + len(name)] for i in range(len(text) - len(name) + 1))
+            near = (s for s in spans if s[-1:] in "率律比" and fuzz.ratio(name, s) >= NEAR_NAME)
+            if name in text or any(near):
+                found.append(rate.name)
+                break
+    return found
 
 
 def _rows_of(name: str) -> set[str]:
