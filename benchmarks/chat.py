@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/chat.py [--rounds 5] [--records-only]
 
 Ingests the shared corpus into a temporary data directory, serves the app with uvicorn on a
-loopback port, and asks figure questions and text questions one after another over HTTP.
-Prints p50/p95 per kind. Aim on these 2-core machines: figure answers p50 ≤ 20 ms, text answers
-p50 ≤ 150 ms.
+loopback port, and asks figure questions, text questions and staff questions (rates, what
+changed, the audit) one after another over HTTP, and loads the page's overview (GET
+/api/overview). Prints p50/p95 per kind. Aim on these 2-core machines: figure answers p50 ≤ 20 ms,
+text answers p50 ≤ 150 ms.
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ TEXT = [
     "沭阳县发改局2023年全年审核发布了多少条政府信息？",
 ]
 
+STAFF = [
+    "平潭2024年行政复议纠错率是多少？",
+    "淮安市2024年有多大比例的申请得到了公开？",
+    "平潭2025年跟去年比有什么变化？",
+    "平潭2024年存在的问题和2023年比有什么不同",
+    "沭阳县发改局2023年报告有没有漏填？",
+    "平潭2024年的年报是按时公开的吗？",
+]
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -79,12 +89,10 @@ def main() -> None:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
                 while client.get("/healthz").json()["model"] == "loading":  # the model loads on a thread
                     time.sleep(0.1)
-                for kind, questions in (("figure", FIGURES), ("text", TEXT)):
+                for kind, questions in (("figure", FIGURES), ("text", TEXT), ("staff", STAFF)):
                     _ask(client, questions, 1)  # warm-up
-                    times = _ask(client, questions, args.rounds)
-                    p95 = statistics.quantiles(times, n=20)[-1]
-                    p50 = statistics.median(times)
-                    print(f"{kind:<7} n={len(times):<4} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+                    _print(kind, _ask(client, questions, args.rounds))
+                _print("overview", _get(client, "/api/overview", args.rounds * 5))
         finally:
             server.should_exit = True
             thread.join(timeout=10)
@@ -99,6 +107,20 @@ def _ask(client: httpx.Client, questions: list[str], rounds: int) -> list[float]
             times.append((time.perf_counter() - started) * 1000)
             response.raise_for_status()
     return times
+
+
+def _get(client: httpx.Client, path: str, times_: int) -> list[float]:
+    times = []
+    for _ in range(times_):
+        started = time.perf_counter()
+        client.get(path).raise_for_status()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _print(kind: str, times: list[float]) -> None:
+    p95 = statistics.quantiles(times, n=20)[-1]
+    print(f"{kind:<8} n={len(times):<4} p50 {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms")
 
 
 def _free_port() -> int:

@@ -91,6 +91,9 @@ class Answerer:
         self.figures = catalog.figures
         #: In memory unless given: ``build_answerer`` gives the store's (workers, restarts).
         self.conversations = conversations if conversations is not None else MemoryConversations()
+        #: The page's examples, with what they were made from (the current reports' ids: a new,
+        #: replaced, deleted or restored report changes them), so a page load asks no questions.
+        self._examples_made: tuple[object, list[str]] | None = None
 
     @property
     def search(self) -> ReportSearch | None:
@@ -211,7 +214,15 @@ class Answerer:
         """What is stored, for the page: each body with its years, and up to ``limit`` example
         questions built from them and checked to be answered."""
         catalogue = self._catalogue()
-        return smalltalk.bodies_and_years(catalogue), self._examples(catalogue, limit)
+        stored = (
+            frozenset(r.meta.id for rs in catalogue.values() for r in rs),
+            limit,
+            self.today or date.today(),
+        )
+        made = self._examples_made
+        if made is None or made[0] != stored:
+            made = self._examples_made = (stored, self._examples(catalogue, limit))
+        return smalltalk.bodies_and_years(catalogue), list(made[1])
 
     def _small_talk(self, kind: str, q: Question, catalogue: dict) -> Answer:
         """A greeting, thanks, or a question about what can be asked and what is stored."""

@@ -15,6 +15,7 @@ in the same sentence is no change); a sentence of one year close enough to one o
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -154,8 +155,31 @@ class Changes:
         return out
 
 
+#: Changes already worked out, by the store, the two reports' ids and the current reports' ids
+#: (ids are content hashes; what counts as boilerplate depends on every current report): a few.
+_made: dict[tuple[str, str, str, frozenset[str]], Changes] = {}
+_made_lock = threading.Lock()
+#: How many pairs ``_made`` keeps.
+KEPT = 16
+
+
 def changes(catalog: Catalog, before_id: str, after_id: str) -> Changes | None:
-    """What changed from one stored report to another (None when either is not stored)."""
+    """What changed from one stored report to another (None when either is not stored); worked
+    out once while the stored reports stay the same."""
+    key = (str(catalog.engine.url), before_id, after_id, frozenset(r.meta.id for r in catalog.reports()))
+    with _made_lock:
+        if key in _made:
+            return _made[key]
+    found = _changes(catalog, before_id, after_id)
+    if found is not None:
+        with _made_lock:
+            if len(_made) >= KEPT:
+                _made.pop(next(iter(_made)))  # the oldest
+            _made[key] = found
+    return found
+
+
+def _changes(catalog: Catalog, before_id: str, after_id: str) -> Changes | None:
     before, after = catalog.report(before_id), catalog.report(after_id)
     if before is None or after is None:
         return None

@@ -46,6 +46,23 @@ def test_overview_of_an_empty_store_has_no_bodies_and_no_examples(tmp_path) -> N
         assert c.get("/api/overview").json() == {"reports": 0, "bodies": [], "examples": []}
 
 
+def test_overview_examples_follow_what_is_stored(tmp_path) -> None:
+    """The examples are kept between page loads, and made again once a report comes or goes."""
+    with live_server(settings_for(tmp_path / "data"), with_index=False) as srv, srv.client() as c:
+        assert c.get("/api/overview").json()["examples"] == []
+        upload(c, raw_files(f"{SEED}.docx"))
+        first = c.get("/api/overview").json()["examples"]
+        assert first and all(GOLD_SEED["agency"] in q or "市中区" in q for q in first)
+        assert c.get("/api/overview").json()["examples"] == first
+        upload(c, raw_files(f"{OTHER}.html"))
+        both = c.get("/api/overview").json()
+        assert len(both["bodies"]) == 2 and both["examples"]
+        [seed] = [r for r in c.get("/api/reports").json() if r["body"] == GOLD_SEED["agency"]]
+        assert c.delete(f"/api/reports/{seed['id']}", headers=ADMIN).status_code == 200
+        after = c.get("/api/overview").json()["examples"]
+        assert after and not any("市中区" in q for q in after)
+
+
 def test_feedback_is_stored_with_the_question_and_the_answer_the_server_gave(client: httpx.Client) -> None:
     question = "市中区政府办2023年收到多少信息公开申请？"
     reply = client.post("/api/chat", json={"question": question}).json()

@@ -13,6 +13,7 @@ left out, one only 平潭 2024 carries is listed.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -82,11 +83,10 @@ FEES_2024 = "2024年，无收取信息处理费情况。"
 FEES_BUREAU = "未发生收费情况。"  # the sentence is split by markup before it
 
 
-@pytest.fixture(scope="module")
-def with_boilerplate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
+def _boilerplate_library(data_dir: Path) -> Library:
     """平潭 2023 as it is; 平潭 2024 with SHARED and OWN added to part 六; three copies of
     沭阳县发改局 2023 filed by other bodies, each with SHARED added to part 六."""
-    library = Library(Settings(data_dir=tmp_path_factory.mktemp("boilerplate") / "data"))
+    library = Library(Settings(data_dir=data_dir))
     pingtan_2024 = (RAW / "2024_pingtan_zonghe_shiyanqu.html").read_text(encoding="utf-8")
     bureau = (RAW / "2023_suqian_shuyangxian_fagaiju.html").read_text(encoding="utf-8")
     assert pingtan_2024.count(FEES_2024) == 1 and bureau.count(FEES_BUREAU) == 1
@@ -99,6 +99,12 @@ def with_boilerplate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catal
         files.append((f"2023_bureau_{i}.html", text.replace(FEES_BUREAU, FEES_BUREAU + SHARED, 1)))
     for name, text in files:
         assert library.ingest_bytes(text.encode("utf-8"), name).status == "ingested", name
+    return library
+
+
+@pytest.fixture(scope="module")
+def with_boilerplate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
+    library = _boilerplate_library(tmp_path_factory.mktemp("boilerplate") / "data")
     yield Catalog(library.engine)
     library.engine.dispose()
 
@@ -112,3 +118,17 @@ def test_a_sentence_most_bodies_carry_is_left_out_and_an_own_one_is_listed(with_
     assert any(OWN in s for s in added)
     assert not any(SHARED in s for s in added)
     assert found.boilerplate_left_out >= 1
+
+
+def test_changes_are_worked_out_again_when_the_stored_reports_change(tmp_path: Path) -> None:
+    library = _boilerplate_library(tmp_path / "data")
+    catalog = Catalog(library.engine)
+    pair = (report_id(catalog, "平潭", 2023), report_id(catalog, "平潭", 2024))
+    first = changes(catalog, *pair)
+    assert first is not None and first is changes(catalog, *pair)  # kept while nothing changes
+    for place in ("试验一县", "试验二县"):  # SHARED is then carried by two bodies: no boilerplate
+        assert library.delete(report_id(catalog, place, 2023)) is not None
+    again = changes(catalog, *pair)
+    assert again is not None and again is not first
+    assert any(SHARED in t.after for t in again.text if t.kind == "added")
+    library.engine.dispose()
