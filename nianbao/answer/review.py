@@ -68,6 +68,11 @@ _AUDIT = re.compile(
     r"|(?:发布|公开|公布).{0,8}(?:是否|有没有|是不是)?(?:及时|按时|逾期|超期)"
     r"|(?:公开|发布|公布)(?:的)?(?:期限|时限)|(?:报告|年报).{0,10}(?:按时|按期|逾期|超期|超过.{0,2}(?:期限|时限))"
     r"|(?:落款|标题).{0,8}(?:一致|相符|对得上|对吗)"
+    r"|(?:名称|落款|标题|年份).{0,6}(?:写错|错误|有误|正确|对吗|对不对)|错别字"
+    r"|(?:超过|超出|超了)(?:了)?(?:法定|规定)?的?(?:期限|时限)|按(?:照)?规定(?:的)?(?:时间|期限)?(?:公开|发布|公布)"
+    r"|(?:收费|处理费|费用).{0,6}(?:说明|解释|交代)|(?:说明|解释)了?.{0,4}(?:收费|处理费|费用)"
+    r"|(?:照抄|抄袭|照搬|雷同|重复|一样|相同).{0,2}(?:去年|上年|往年|上一年)|(?:去年|上年|往年|上一年).{0,4}(?:照抄|照搬|雷同)"
+    r"|不规范|不合规|(?:规定|要求|标准|统一)的?格式"
 )
 #: Words that narrow an audit question to some of its checks.
 _TOPICS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
@@ -77,8 +82,11 @@ _TOPICS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("tables", "cells"), r"表|单元格|空白|未填|没填|没有填|漏填|空着|填写|填全|填齐"),
         (("problems",), r"存在的?问题|第五"),
         (("fees",), r"收费|处理费|费用"),
-        (("date",), r"按时|按期|及时|逾期|超期|期限|时限|日期|时间|什么时候|晚|迟|推迟|\d月\d{1,2}日"),
-        (("year", "body"), r"年份|名称|落款|标题"),
+        (
+            ("date",),
+            r"按时|按期|及时|逾期|超期|期限|时限|日期|时间|什么时候|晚|迟|推迟|按(?:照)?规定.{0,2}公开|\d月\d{1,2}日",
+        ),
+        (("year", "body"), r"年份|名称|落款|标题|错别字"),
     )
 )
 #: How many changed cells, rates and sentences an answer names (the rest: nianbao diff).
@@ -310,7 +318,10 @@ def _audit_lines(done: ReportAudit, wanted: set[str]) -> tuple[str, list[Citatio
         shown = sorted(items, key=lambda i: i.status == "ok")  # problems first
         names = "、".join(dict.fromkeys(CHECK_NAMES[i.check] for i in items))
         bad = [i for i in items if i.status == "problem"]
-        head += f"{names}——{'有' + str(len(bad)) + '处问题' if bad else '未发现问题'}。"
+        unsure = any(i.status == "unknown" for i in items)
+        head += (
+            f"{names}——{'有' + str(len(bad)) + '处问题' if bad else '无法判断' if unsure else '未发现问题'}。"
+        )
     else:
         shown = [i for i in items if i.status != "ok"]
         head += f"{done.summary}。"

@@ -167,3 +167,20 @@ def test_the_year_before_missing_says_which_year_is_compared(answerer: Answerer)
         "2023年与2021年的报告相比（语料中没有平潭综合实验区2022年的报告，与此前最近的2021年报告比较。）"
         in answer.text
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "check"),
+    [
+        ("沭阳县发改局2023年报告是否说明了收费情况", "信息处理费"),
+        ("沭阳县发改局2023年年报的机关名称有没有写错", "年份、机关名称"),
+        ("平潭2024年的年报什么时候发布的，有没有超过法定期限", "公开日期"),
+        ("平潭2024年存在的问题是不是照抄去年的", "存在的问题"),
+        ("平潭2024年年报有没有按照规定的格式编写", "六个部分"),
+    ],
+)
+def test_an_audit_question_in_other_words_gets_its_check(
+    answerer: Answerer, question: str, check: str
+) -> None:
+    answer = answerer.ask(question)
+    assert answer.status == "answered" and f"完整性检查：{check}" in answer.text, answer.text
