@@ -184,3 +184,9 @@ def test_an_audit_question_in_other_words_gets_its_check(
 ) -> None:
     answer = answerer.ask(question)
     assert answer.status == "answered" and f"完整性检查：{check}" in answer.text, answer.text
+
+
+def test_a_question_about_answers_not_done_by_the_rules_is_no_audit(answerer: Answerer) -> None:
+    # 不规范 of the replies, not of the report
+    answer = answerer.ask("沭阳县发改局打算怎么解决依申请公开答复不规范的问题？")
+    assert "完整性检查" not in answer.text
