@@ -46,12 +46,13 @@ _CHANGES = re.compile(
     rf"|(?:{_ASKING})(?:{_PARTS})?(?:变了|改了|不同|不一样|新增|增加了|减少了)"
     rf"|(?:新增|多|少|增加|删除|删掉|删去|去掉)了?(?:{_ASKING})"
     rf"|(?:比较|对比)一下|(?:年报|报告|{_PARTS})(?:作|的)?(?:比较|对比)$"
+    rf"|(?:{_CHANGE_WORDS}|差别|增减|对比|比较|对照|相比)"  # with nothing else named (``asks_changes``)
 )
 #: What a question about the whole report says besides its body and years.
 _ABOUT_REPORT = re.compile(
     rf"报告|年报|年度|年|的|了|吗|呢|和|与|跟|同|及|到|至|从|相比|比较|对比|比起来|相对于|相较于?|较之|比|较|上一|上|去"
     rf"|前一|最近|最新|近|这|一下|一|之间|两|主要|最大|最多|较大|较多|比较大|明显|幅度|新增|增加|减少|不一样"
-    rf"|删除|删掉|删去|去掉|多|少|新|哪一?项|项"
+    rf"|删除|删掉|删去|去掉|多|少|新|哪一?项|项|啥|如何|怎样|情况|分析|请|份|差别|增减|对照|度"
     rf"|有没有|有什么|有哪些|有何|{_ASKING}|{_PARTS}|是|有|在|{_CHANGE_WORDS}|变了|改了|[\W\d_]"
 )
 #: An audit question speaks of the report (or its tables, parts, cells) being complete, blank or

@@ -48,6 +48,10 @@ def answerer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Answerer]:
         "平潭2024年年报与2023年年报的主要区别",
         "比较一下平潭2023年和2024年的年报",
         "平潭2024年年报和上年相比哪些数字变了",
+        "平潭2024年年报较2023年的变化情况",
+        "平潭2024年与2023年的年报差异",
+        "请对比平潭2023年和2024年的年度报告",
+        "平潭2024年跟2023年相比，报告有啥变化",
     ],
 )
 def test_a_question_about_what_changed_gets_both_years_figures(answerer: Answerer, question: str) -> None:
