@@ -11,8 +11,19 @@ The copy is made from jieba's own loaded dictionary the first time it is needed 
 nianbao.retrieval.segment`` makes it ahead, as ``scripts/setup.sh`` does). It lives in the user's
 cache directory (``$XDG_CACHE_HOME/nianbao``, else ``~/.cache/nianbao``, else the temporary
 directory, where jieba keeps its own cache), named for the jieba files it was made from: another
-jieba gets another copy. ``tests/retrieval/test_segment.py`` holds the cuts to jieba's on corpus
-reports and questions.
+jieba gets another copy. ``tests/retrieval/test_segment.py`` holds the cuts to jieba's on the
+whole corpus (every line and table cell of every report) and the dev questions, with and
+without the HMM, in search mode, and the word counts.
+
+Why not jieba itself, or a faster library (issue 17 weighed them; measured on the 2-core
+machines): the light commands (a figure answer, ``figures --body``) look up a few words of a
+body's name, and jieba's ``initialize`` reads its whole dictionary first: 1.8-2.7 s here (load
+average 4) even from its own marshal cache, several times such a command's whole budget.
+``rjieba`` (jieba-rs, on PyPI) loads in 0.2-0.3 s but cuts 26 of the 5,914 test texts
+differently from jieba 0.42 with the HMM (long passages with names), so the keyword index would
+change with it. This module
+reads a lookup's words only (milliseconds) and is held to jieba's cuts by the test above; jieba
+stays the reference and the source of the copy.
 
 >>> lcut("市场监督管理局", hmm=False)
 ['市场', '监督', '管理局']
@@ -254,7 +265,7 @@ def _jieba_files() -> list[Path]:
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("jieba is not installed: `pip install jieba`")
-    root = Path(spec.origin).parent
+    root = Path(spec.origin).resolve().parent  # one copy per jieba, whatever link led to it
     return [root / "dict.txt", root / "finalseg" / "prob_emit.py", root / "finalseg" / "prob_trans.py"]
 
 

@@ -1,7 +1,7 @@
 """jieba's cuts without jieba's dictionary in memory: every cut equals jieba's own.
 
-The reference is jieba itself, run on the corpus reports (their narrative, their table cells)
-and on phrasings written for these tests: plain questions, names no dictionary holds (for the
+The reference is jieba itself, run on the whole corpus (every report in every format: its
+narrative and its table cells) and on phrasings written for these tests: plain questions, names no dictionary holds (for the
 HMM), digits and Latin letters, whitespace, characters outside jieba's CJK range.
 """
 
@@ -36,10 +36,10 @@ OWN = [
 
 
 def corpus_lines() -> list[str]:
-    """Every non-empty line of the corpus reports' narrative and table cells."""
+    """Every non-empty line of the corpus reports' narrative and table cells, every format."""
     lines: list[str] = []
     for path in sorted(RAW.iterdir()):
-        if path.suffix not in (".txt", ".html", ".docx"):
+        if path.suffix not in (".txt", ".html", ".docx", ".pdf"):
             continue
         document = read_path(path)
         lines += document.text.splitlines()
@@ -63,6 +63,7 @@ def reference() -> jieba.Tokenizer:
 @pytest.mark.parametrize("hmm", [False, True])
 def test_cuts_are_jiebas(texts: list[str], reference: jieba.Tokenizer, hmm: bool) -> None:
     assert len(texts) > 1000
+    assert {p.suffix for p in RAW.iterdir()} <= {".txt", ".html", ".docx", ".pdf"}  # none left out
     differ = [
         (t, segment.lcut(t, hmm=hmm)) for t in texts if segment.lcut(t, hmm=hmm) != reference.lcut(t, HMM=hmm)
     ]
