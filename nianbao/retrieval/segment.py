@@ -21,9 +21,8 @@ body's name, and jieba's ``initialize`` reads its whole dictionary first: 1.8-2.
 average 4) even from its own marshal cache, several times such a command's whole budget.
 ``rjieba`` (jieba-rs, on PyPI) loads in 0.2-0.3 s but cuts 26 of the 5,914 test texts
 differently from jieba 0.42 with the HMM (long passages with names), so the keyword index would
-change with it. This module
-reads a lookup's words only (milliseconds) and is held to jieba's cuts by the test above; jieba
-stays the reference and the source of the copy.
+change with it. This module reads a lookup's words only (milliseconds) and is held to jieba's
+cuts by the test above; jieba stays the reference and the source of the copy.
 
 >>> lcut("市场监督管理局", hmm=False)
 ['市场', '监督', '管理局']
