@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from functools import partial
-from typing import Protocol
-
-from sqlalchemy import Connection
-from sqlalchemy.engine import Engine
+from functools import cached_property, partial
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
 
 from nianbao import store
 from nianbao.ingest import checks
@@ -37,7 +35,12 @@ from nianbao.model import (
     StoredReport,
 )
 from nianbao.retrieval.bodies import BodyResolver, same_body
-from nianbao.retrieval.figures import FiguresTool
+from nianbao.store import lite
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from nianbao.retrieval.figures import FiguresTool
 
 _PAGE_SUFFIX = re.compile(r" · 第\d+页$")
 
@@ -54,11 +57,22 @@ class Cited(Protocol):
 
 class Catalog:
     """Read the stored records. Cheap to make: it holds the engine and opens connections as it
-    reads; a method that reads several tables reads them in one snapshot."""
+    reads; a method that reads several tables reads them in one snapshot.
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.figures = FiguresTool(engine)
+    On a :class:`store.lite.LiteStore` (the light commands: no SQLAlchemy) only ``reports``,
+    ``cells``, ``matching_reports`` and ``findings`` read; the rest need the engine."""
+
+    def __init__(self, engine: Engine | lite.LiteStore) -> None:
+        self.engine: Any = engine
+        #: Where the reads come from: ``store.queries``, or the same SELECTs over sqlite3.
+        self.reads: ModuleType = lite if isinstance(engine, lite.LiteStore) else store
+
+    @cached_property
+    def figures(self) -> FiguresTool:
+        """Typed operations over the stored cells (the figure answers)."""
+        from nianbao.retrieval.figures import FiguresTool
+
+        return FiguresTool(self.engine)
 
     # --- reports ---------------------------------------------------------------------------
 
@@ -66,8 +80,8 @@ class Catalog:
         """Every current report with its cell count, by body and year (``versions``: every
         version not deleted, older first; ``deleted``: the soft-deleted versions)."""
         with self.engine.connect() as conn:
-            counts = store.cell_counts(conn)
-            return [replace(r, cells=counts.get(r.meta.id, 0)) for r in store.list_reports(conn, which)]
+            counts = self.reads.cell_counts(conn)
+            return [replace(r, cells=counts.get(r.meta.id, 0)) for r in self.reads.list_reports(conn, which)]
 
     def versions(self, report_id: str) -> list[StoredReport]:
         """Every version of the report this version belongs to (same body and year, deleted ones
@@ -110,7 +124,7 @@ class Catalog:
         """Reports whose body contains ``body`` or is the body it names (市中区政府办), in
         ``years`` (any year when none is given), by body and year."""
         with self.engine.connect() as conn:
-            return _matching(store.list_reports(conn), body, years)
+            return _matching(self.reads.list_reports(conn), body, years)
 
     # --- cells -----------------------------------------------------------------------------
 
@@ -120,8 +134,8 @@ class Catalog:
         """Stored cells by body and year, each report's cells in table order; ``body`` as in
         :meth:`matching_reports`, ``key`` a canonical key prefix (``t3.new_received``)."""
         with self.engine.connect() as conn:
-            reports = _matching(store.list_reports(conn), body, years)
-            cells = store.stored_cells(conn, [r.meta.id for r in reports]) if reports else []
+            reports = _matching(self.reads.list_reports(conn), body, years)
+            cells = self.reads.stored_cells(conn, [r.meta.id for r in reports]) if reports else []
         order = {r.meta.id: i for i, r in enumerate(reports)}
         cells = [c for c in cells if not key or c.key.startswith(key)]
         return sorted(cells, key=lambda c: (order[c.report_id], _KEY_ORDER.get(c.key, len(_KEY_ORDER))))
@@ -141,18 +155,19 @@ class Catalog:
         are stored. Reports as in :meth:`matching_reports`, or exactly ``report_ids`` in that
         order (those that are current versions)."""
         with self.engine.connect() as conn:
+            reads = self.reads
             if report_ids is None:
-                chosen = _matching(store.list_reports(conn), body, years)
+                chosen = _matching(reads.list_reports(conn), body, years)
             else:
-                got = map(partial(store.get_report, conn), report_ids)
+                got = map(partial(reads.get_report, conn), report_ids)
                 chosen = [r for r in got if r is not None and r.current]
-            out = _stored_findings(conn, chosen)
+            out = _stored_findings(reads, conn, chosen)
             if across_years:
                 wanted = {r.meta.id for r in chosen}
                 pairs = [
-                    (p, c) for p, c in consecutive_years(store.list_reports(conn)) if c.meta.id in wanted
+                    (p, c) for p, c in consecutive_years(reads.list_reports(conn)) if c.meta.id in wanted
                 ]
-                out += [f for prev, cur in pairs for f in _carry_over(conn, prev, cur)]
+                out += [f for prev, cur in pairs for f in _carry_over(reads, conn, prev, cur)]
         return out
 
     # --- text ------------------------------------------------------------------------------
@@ -209,13 +224,13 @@ def _matching(reports: list[StoredReport], body: str | None, years: Iterable[int
     return sorted(reports, key=lambda r: (r.meta.body, r.meta.year or 0))
 
 
-def _stored_findings(conn: Connection, reports: Sequence[StoredReport]) -> list[StoredFinding]:
+def _stored_findings(reads: Any, conn: Any, reports: Sequence[StoredReport]) -> list[StoredFinding]:
     out = []
     for rep in reports:
-        found = store.load_findings(conn, rep.meta.id)
+        found = reads.load_findings(conn, rep.meta.id)
         if found:
             keys = {k for f in found for k in f.keys}
-            cells = store.stored_cells(conn, [rep.meta.id], keys)
+            cells = reads.stored_cells(conn, [rep.meta.id], keys)
             out += [_with_cells(rep, f, cells) for f in found]
     return out
 
@@ -226,18 +241,18 @@ def _with_cells(rep: StoredReport, finding: Finding, cells: Sequence[StoredCell]
     return StoredFinding.of(rep.meta, finding, named)
 
 
-def _carry_over(conn: Connection, prev: StoredReport, cur: StoredReport) -> list[StoredFinding]:
+def _carry_over(reads: Any, conn: Any, prev: StoredReport, cur: StoredReport) -> list[StoredFinding]:
     """This year's 上年结转 against last year's 结转下年度 (cited from both reports)."""
     found = checks.check_carry_over(
-        store.load_cells(conn, prev.meta.id),
-        store.load_cells(conn, cur.meta.id),
+        reads.load_cells(conn, prev.meta.id),
+        reads.load_cells(conn, cur.meta.id),
         prev.meta.year or 0,
         cur.meta.year or 0,
     )
     if not found:
         return []
-    before = store.stored_cells(conn, [prev.meta.id], {f.keys[0] for f in found})
-    after = store.stored_cells(conn, [cur.meta.id], {f.keys[1] for f in found})
+    before = reads.stored_cells(conn, [prev.meta.id], {f.keys[0] for f in found})
+    after = reads.stored_cells(conn, [cur.meta.id], {f.keys[1] for f in found})
     return [
         StoredFinding.of(
             cur.meta,

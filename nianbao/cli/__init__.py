@@ -191,13 +191,19 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
-def _catalog(settings: Settings | None = None) -> Catalog:
-    """The reads, on the store alone: no ingest code, no search index."""
-    from nianbao import store
+def _catalog(settings: Settings | None = None, *, light: bool = False) -> Catalog:
+    """The reads, on the store alone: no ingest code, no search index. ``light``: only the
+    Catalog's ``reports``, ``cells`` and ``findings`` are read, over sqlite3 where the store is
+    an SQLite file already in place (``store.lite``: no SQLAlchemy to import)."""
     from nianbao.catalog import Catalog
     from nianbao.settings import Settings
+    from nianbao.store import lite
 
     settings = settings or Settings()
+    if light and (found := lite.open_lite(settings.db_url, settings.busy_timeout_seconds)):
+        return Catalog(found)
+    from nianbao import store
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Catalog(store.open_engine(settings))
 
@@ -239,7 +245,7 @@ def reports(
     if which != "current":
         columns += ["version", "state", "deleted at" if deleted else "ingested at"]
     table = RichTable(*columns)
-    stored = _catalog().reports(which)
+    stored = _catalog(light=True).reports(which)
     for rep in stored:
         m = rep.meta
         row = [
@@ -353,7 +359,7 @@ def figures(
     if problem := unknown_key(key):
         print(problem, file=sys.stderr)
         raise typer.Exit(2)
-    cells = _catalog().cells(_body(body, agency), year or [], key)
+    cells = _catalog(light=True).cells(_body(body, agency), year or [], key)
     if format == "json":
         from nianbao.api.schemas import Record
 
@@ -403,7 +409,7 @@ def check(
     agency: AgencyOption = None,
 ) -> None:
     """List where reports break their own arithmetic (勾稽关系): the rows of GET /api/findings."""
-    found = _catalog().findings(_body(body, agency), year or [])
+    found = _catalog(light=True).findings(_body(body, agency), year or [])
     if format == "json":
         from nianbao.api.schemas import FindingOut
 

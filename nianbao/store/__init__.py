@@ -10,77 +10,166 @@ that return values of ``nianbao.model``; lists hold the current versions).
 
 from __future__ import annotations
 
-from nianbao.model import StoredReport
-from nianbao.store.conversations import (
-    connect_conversations,
-    conversation_turns,
-    conversations,
-    count_conversations,
-    load_conversation,
-    save_turn,
-)
-from nianbao.store.feedback import feedback, list_feedback, save_feedback
-from nianbao.store.queries import (
-    Which,
-    audit_log,
-    body_alias_map,
-    body_regions,
-    cell_counts,
-    chunk_rows,
-    chunk_rows_by_report,
-    chunks_of,
-    deleted_before,
-    find_by_body_year,
-    find_by_sha,
-    get_report,
-    integrity_problems,
-    keyword_rows,
-    list_reports,
-    load_cells,
-    load_findings,
-    load_narrative,
-    load_sections,
-    orphan_rows,
-    report_text,
-    report_texts,
-    reports_of_body,
-    reports_with_sections,
-    sources_without_chunks,
-    stored_cells,
-    stored_chunks,
-    versions,
-)
-from nianbao.store.schema import (
-    CHILD_TABLES,
-    audit,
-    body_aliases,
-    cells,
-    chunks,
-    connect,
-    engine_url,
-    findings,
-    is_postgresql,
-    metadata,
-    narrative,
-    open_engine,
-    reports,
-    sections,
-)
-from nianbao.store.transactions import StoreBusy, is_busy, lock_writes, writing
-from nianbao.store.writes import (
-    add_alias,
-    add_body_alias,
-    delete_orphan_rows,
-    delete_report,
-    log_action,
-    make_current,
-    now,
-    purge_deleted,
-    rename_body,
-    retire,
-    soft_delete,
-    write_report,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nianbao.model import StoredReport
+    from nianbao.store.conversations import (
+        connect_conversations,
+        conversation_turns,
+        conversations,
+        count_conversations,
+        load_conversation,
+        save_turn,
+    )
+    from nianbao.store.feedback import feedback, list_feedback, save_feedback
+    from nianbao.store.queries import (
+        Which,
+        audit_log,
+        body_alias_map,
+        body_regions,
+        cell_counts,
+        chunk_rows,
+        chunk_rows_by_report,
+        chunks_of,
+        deleted_before,
+        find_by_body_year,
+        find_by_sha,
+        get_report,
+        integrity_problems,
+        keyword_rows,
+        list_reports,
+        load_cells,
+        load_findings,
+        load_narrative,
+        load_sections,
+        orphan_rows,
+        report_text,
+        report_texts,
+        reports_of_body,
+        reports_with_sections,
+        sources_without_chunks,
+        stored_cells,
+        stored_chunks,
+        versions,
+    )
+    from nianbao.store.schema import (
+        CHILD_TABLES,
+        audit,
+        body_aliases,
+        cells,
+        chunks,
+        connect,
+        engine_url,
+        findings,
+        is_postgresql,
+        metadata,
+        narrative,
+        open_engine,
+        reports,
+        sections,
+    )
+    from nianbao.store.transactions import StoreBusy, is_busy, lock_writes, writing
+    from nianbao.store.writes import (
+        add_alias,
+        add_body_alias,
+        delete_orphan_rows,
+        delete_report,
+        log_action,
+        make_current,
+        now,
+        purge_deleted,
+        rename_body,
+        retire,
+        soft_delete,
+        write_report,
+    )
+
+#: Where each name of the package lives. They load on first use (PEP 562), so ``store.lite``
+#: (the reads of the light commands, over sqlite3) imports without SQLAlchemy.
+_WHERE = {
+    "CHILD_TABLES": "schema",
+    "StoreBusy": "transactions",
+    "Which": "queries",
+    "add_alias": "writes",
+    "add_body_alias": "writes",
+    "audit": "schema",
+    "audit_log": "queries",
+    "body_alias_map": "queries",
+    "body_aliases": "schema",
+    "body_regions": "queries",
+    "cell_counts": "queries",
+    "cells": "schema",
+    "chunk_rows": "queries",
+    "chunk_rows_by_report": "queries",
+    "chunks": "schema",
+    "chunks_of": "queries",
+    "connect": "schema",
+    "connect_conversations": "conversations",
+    "conversation_turns": "conversations",
+    "conversations": "conversations",
+    "count_conversations": "conversations",
+    "delete_orphan_rows": "writes",
+    "delete_report": "writes",
+    "deleted_before": "queries",
+    "engine_url": "schema",
+    "feedback": "feedback",
+    "find_by_body_year": "queries",
+    "find_by_sha": "queries",
+    "findings": "schema",
+    "get_report": "queries",
+    "integrity_problems": "queries",
+    "is_busy": "transactions",
+    "is_postgresql": "schema",
+    "keyword_rows": "queries",
+    "list_feedback": "feedback",
+    "list_reports": "queries",
+    "load_cells": "queries",
+    "load_conversation": "conversations",
+    "load_findings": "queries",
+    "load_narrative": "queries",
+    "load_sections": "queries",
+    "lock_writes": "transactions",
+    "log_action": "writes",
+    "make_current": "writes",
+    "metadata": "schema",
+    "narrative": "schema",
+    "now": "writes",
+    "open_engine": "schema",
+    "orphan_rows": "queries",
+    "purge_deleted": "writes",
+    "rename_body": "writes",
+    "report_text": "queries",
+    "report_texts": "queries",
+    "reports": "schema",
+    "reports_of_body": "queries",
+    "reports_with_sections": "queries",
+    "retire": "writes",
+    "save_feedback": "feedback",
+    "save_turn": "conversations",
+    "sections": "schema",
+    "soft_delete": "writes",
+    "sources_without_chunks": "queries",
+    "stored_cells": "queries",
+    "stored_chunks": "queries",
+    "versions": "queries",
+    "write_report": "writes",
+    "writing": "transactions",
+    "StoredReport": "nianbao.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(where if "." in where else f"{__name__}.{where}")
+    # Every name of that module at once (``conversations`` and ``feedback`` name a module and a
+    # function of it: the function, as the eager imports had it).
+    globals().update({n: getattr(module, n) for n, w in _WHERE.items() if w == where})
+    return globals()[name]
+
 
 #: Which format's records to keep when one report arrives in several formats: structured first.
 FORMAT_RANK = {"docx": 4, "html": 3, "pdf": 2, "txt": 1}

@@ -17,12 +17,14 @@ from nianbao.model import (
     Cell,
     Finding,
     NarrativeFigure,
-    ReportMeta,
     Section,
     StoredCell,
     StoredReport,
-    TableCoverage,
 )
+from nianbao.store.rows import cell as _cell
+from nianbao.store.rows import finding as _finding
+from nianbao.store.rows import stored_cell as _stored_cell
+from nianbao.store.rows import stored_report as _stored
 from nianbao.store.schema import (
     CHILD_TABLES,
     audit,
@@ -36,35 +38,6 @@ from nianbao.store.schema import (
 )
 
 # --- reports -----------------------------------------------------------------------------
-
-
-def _meta_row(row: Any) -> ReportMeta:
-    return ReportMeta(
-        id=row.id,
-        source=row.source,
-        format=row.format,
-        body=row.body,
-        region=row.region,
-        year=row.year,
-        layout=row.layout,
-        title=row.title,
-        sha256=row.sha256,
-        published=row.published,
-        source_url=row.source_url,
-    )
-
-
-def _stored(row: Any) -> StoredReport:
-    return StoredReport(
-        _meta_row(row),
-        tuple(row.warnings),
-        tuple(row.also_seen_as),
-        row.ingested_at,
-        coverage=tuple(TableCoverage(*item) for item in row.coverage or ()),
-        version=row.version,
-        current=bool(row.current),
-        deleted_at=row.deleted_at,
-    )
 
 
 #: Every column of ``reports`` but the text, which only a text answer reads (:func:`report_text`).
@@ -195,15 +168,6 @@ def load_cells(conn: Connection, report_id: str) -> list[Cell]:
     return [_cell(r) for r in rows]
 
 
-def _value(row: Any) -> float | int | None:
-    value = row.value
-    return int(value) if value is not None and row.is_int else value
-
-
-def _cell(r: Any) -> Cell:
-    return Cell(r.key, _value(r), r.as_written, r.table_name, r.row_label, r.column_label, r.page, r.note)
-
-
 def stored_cells(
     conn: Connection, report_ids: Sequence[str], keys: Iterable[str] | None = None
 ) -> list[StoredCell]:
@@ -218,26 +182,10 @@ def stored_cells(
     return [_stored_cell(row) for row in conn.execute(query).all()]
 
 
-def _stored_cell(row: Any) -> StoredCell:
-    return StoredCell(
-        row.report_id,
-        row.source,
-        row.body,
-        row.year,
-        row.key,
-        _value(row),
-        row.as_written,
-        row.table_name,
-        row.row_label,
-        row.column_label,
-        row.page,
-    )
-
-
 def load_findings(conn: Connection, report_id: str) -> list[Finding]:
     """A report's arithmetic findings."""
     rows = conn.execute(select(findings).where(findings.c.report_id == report_id)).all()
-    return [Finding(r.rule, tuple(r.keys), tuple(r.numbers), r.message, r.quote) for r in rows]
+    return [_finding(r) for r in rows]
 
 
 def load_sections(conn: Connection, report_id: str) -> list[Section]:
