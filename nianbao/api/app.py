@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
         app.state.catalog = catalog = Catalog(library.engine)
         loading = None
         if with_index:
-            loading = BackgroundIndex(settings, prepare=reconcile_and_warm(settings)).start()
+            loading = BackgroundIndex(settings, prepare=reconcile_and_warm(settings))
             library.index = loading
         app.state.library = library
         kept = StoredConversations.of(settings)  # in the store: every worker sees every conversation
@@ -102,6 +102,8 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
         app.state.index = loading
         search = loading.for_question if loading is not None else None
         app.state.answerer = build_answerer(settings, catalog, search, kept)  # LLM wording if configured
+        if loading is not None:  # last: its imports hold the GIL in long stretches; the start runs first
+            loading.start()
         log.info(
             "nianbao api ready: data in %s, search index %s",
             settings.data_dir,
