@@ -1,8 +1,9 @@
 """jieba's cuts without jieba's dictionary in memory: every cut equals jieba's own.
 
 The reference is jieba itself, run on the whole corpus (every report in every format: its
-narrative and its table cells) and on phrasings written for these tests: plain questions, names no dictionary holds (for the
-HMM), digits and Latin letters, whitespace, characters outside jieba's CJK range.
+narrative and its table cells) and on phrasings written for these tests: plain questions, names
+no dictionary holds (for the HMM), digits and Latin letters, whitespace, characters outside
+jieba's CJK range.
 """
 
 from __future__ import annotations
