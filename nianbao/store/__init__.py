@@ -165,8 +165,8 @@ def __getattr__(name: str) -> Any:
     if where is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     module = importlib.import_module(where if "." in where else f"{__name__}.{where}")
-    # Every name of that module at once (``conversations`` and ``feedback`` name a module and a
-    # function of it: the function, as the eager imports had it).
+    # Every name of that module at once. (``conversations`` and ``feedback`` also name modules:
+    # once one was imported on its own the attribute is the module; import their tables from it.)
     globals().update({n: getattr(module, n) for n, w in _WHERE.items() if w == where})
     return globals()[name]
 
