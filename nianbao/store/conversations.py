@@ -99,6 +99,10 @@ def connect_conversations(url: str, pool_size: int = 5, max_overflow: int = 5) -
             writing = conn.get_execution_options().get("writing", False)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
+    # The feedback table is defined beside its rows (store/feedback.py) in this metadata: loaded
+    # here, so it is created with the others whoever imported what (the package loads lazily).
+    import nianbao.store.feedback  # noqa: F401
+
     # Inside a write transaction: two workers starting on one new file create the tables once.
     with engine.connect().execution_options(writing=True) as conn, conn.begin():
         conversation_metadata.create_all(conn)

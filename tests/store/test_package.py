@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import nianbao.store as store
 
@@ -27,3 +28,16 @@ def test_the_sqlite3_reads_import_without_sqlalchemy() -> None:
     code = "import sys, nianbao.store.lite; print('sqlalchemy' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_the_conversation_store_has_its_feedback_table_whatever_was_imported(tmp_path: Path) -> None:
+    """The feedback table is defined in its own module: a process that imported only the
+    conversations' module still gets it (it failed so once the package loaded lazily)."""
+    code = (
+        "import sys; from nianbao.store.conversations import connect_conversations; "
+        "from sqlalchemy import inspect; "
+        "print(sorted(inspect(connect_conversations(sys.argv[1])).get_table_names()))"
+    )
+    url = f"sqlite:///{tmp_path / 'conversations.sqlite3'}"
+    done = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, check=True)
+    assert "feedback" in done.stdout and "conversations" in done.stdout
