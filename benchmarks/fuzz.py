@@ -11,11 +11,17 @@ installed (``.venv/bin/pip install atheris``) libFuzzer mutates the inputs, guid
 ``ingest``/``answer``/``retrieval``; without it each input is random: a corpus file mutated, or
 random bytes that Hypothesis decodes into a structured input.
 
-Each target runs in its own process for an equal share of ``--seconds``, ``--jobs`` at a time. An
-input running over ``PER_INPUT_SECONDS`` is a hang; a worker outliving its share by
-``GRACE_SECONDS`` is killed, and the input it was on is kept. Prints inputs tried and crashes per
-target (a crash is any unexpected exception or broken property, counted once per place), saves
-each crash's input under ``--out``, and exits 1 if anything crashed. Replay a saved input with
+Each target runs in its own process for an equal share of ``--seconds``, ``--jobs`` at a time.
+The readers run under the service's reading budget (``nianbao.settings.Budget``, defaults or
+``NIANBAO_BUDGET__*``): each byte input goes through ``parse_file`` with it, as an upload would in
+its reading process, and the worker runs under that process's limits: an input running over
+``parse_seconds`` is a hang, and the worker's address space is capped at what it uses before
+the first input plus ``parse_memory_bytes``, so an input needing more is a ``MemoryError``. Either
+is a crash: the counts inside the readers should stop every input before the reading process's
+limits have to. A worker outliving its share by ``GRACE_SECONDS`` is killed, and the input it was
+on is kept. Prints inputs tried, the slowest input, the worker's peak RSS and crashes per target
+(a crash is any unexpected exception or broken property, counted once per place), saves each
+crash's input under ``--out``, and exits 1 if anything crashed. Replay a saved input with
 ``--replay TARGET FILE``.
 """
 
@@ -43,6 +49,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 
+from nianbao.settings import Settings  # noqa: E402 - after the path is set
+
 RAW = ROOT.parent / "shared" / "corpus" / "raw"
 BYTE_TARGETS: dict[str, str | None] = {
     "bytes:read_bytes": None,
@@ -51,9 +59,9 @@ BYTE_TARGETS: dict[str, str | None] = {
     "bytes:docx": "docx",
     "bytes:pdf": "pdf",
 }
-PER_INPUT_SECONDS = 20
-GRACE_SECONDS = 30
-MEMORY_LIMIT_BYTES = 4 * 1024**3
+BUDGET = Settings().budget  # the defaults, or NIANBAO_BUDGET__* from the environment
+PER_INPUT_SECONDS = BUDGET.parse_seconds
+GRACE_SECONDS = 30 + PER_INPUT_SECONDS
 _INSTRUMENTED = ["ingest", "answer", "retrieval"]
 
 
@@ -180,13 +188,21 @@ def _print_report(results: dict[str, dict], engine: str, seconds: float, jobs: i
     described = _engine_description(engine)
     share = seconds * jobs / max(len(results), 1)
     print(f"engine: {described}; {seconds:.0f} s on {jobs} jobs, {len(results)} targets x {share:.1f} s")
-    print(f"{'target':<66} {'inputs':>9} {'decoded':>9} {'crashes':>8}")
+    print(
+        f"budget per input: {BUDGET.parse_seconds:g} s, {BUDGET.parse_memory_bytes / 2**20:.0f} MiB "
+        "(over either is a crash)"
+    )
+    print(f"{'target':<58} {'inputs':>8} {'decoded':>8} {'slowest':>8} {'peak':>8} {'crashes':>7}")
     for target, result in results.items():
         decoded = "" if target in BYTE_TARGETS else str(result["valid"])
-        print(f"{target:<66} {result['tried']:>9} {decoded:>9} {len(result['crashes']):>8}")
+        slowest = f"{result.get('slowest', 0):.2f} s"
+        peak = f"{result.get('peak_mib', 0)} MiB"
+        crashed = len(result["crashes"])
+        print(f"{target:<58} {result['tried']:>8} {decoded:>8} {slowest:>8} {peak:>8} {crashed:>7}")
     crashes = [(t, c) for t, r in results.items() for c in r["crashes"]]
     total = sum(r["tried"] for r in results.values())
-    print(f"{'total':<66} {total:>9} {'':>9} {len(crashes):>8}")
+    slowest = max((r.get("slowest", 0) for r in results.values()), default=0)
+    print(f"{'total':<58} {total:>8} {'':>8} {slowest:>6.2f} s {'':>8} {len(crashes):>7}")
     for target, crash in crashes:
         print(f"\nCRASH {target}: {crash['kind']} at {crash['where']} (x{crash['count']})")
         print(f"  {crash['message']}")
@@ -213,6 +229,7 @@ class _Run:
     def __init__(self, target: str, out: Path) -> None:
         self.target, self.out = target, out
         self.tried = self.valid = 0
+        self.slowest = 0.0
         self.crashes: dict[str, dict] = {}
         self.saved_at = 0.0
         self.current = os.open(out / f"{_safe(target)}.current", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
@@ -222,15 +239,19 @@ class _Run:
         os.ftruncate(self.current, 0)
         os.pwrite(self.current, data, 0)
         signal.setitimer(signal.ITIMER_REAL, PER_INPUT_SECONDS)
+        started = time.perf_counter()
         try:
             if fn(data) is not None:
                 self.valid += 1
         except _Hang as exc:
-            self._record("Hang", _where(exc), f"one input ran over {PER_INPUT_SECONDS} s", data)
+            self._record("Hang", _where(exc), f"one input ran over the {PER_INPUT_SECONDS:g} s budget", data)
+        except MemoryError as exc:
+            self._record("MemoryError", _where(exc), "one input needed more than the memory budget", data)
         except Exception as exc:  # noqa: BLE001 - anything escaping the property is what a fuzzer finds
             self._record(type(exc).__name__, _where(exc), f"{exc}", data)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+            self.slowest = max(self.slowest, time.perf_counter() - started)
         if time.monotonic() - self.saved_at > 2:
             self.save(done=False)
 
@@ -254,6 +275,8 @@ class _Run:
         report = {
             "tried": self.tried,
             "valid": self.valid,
+            "slowest": round(self.slowest, 3),
+            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
             "crashes": list(self.crashes.values()),
             "done": done,
         }
@@ -262,9 +285,10 @@ class _Run:
 
 
 def _worker(target: str, until: float, engine: str, out: Path) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     signal.signal(signal.SIGALRM, _on_alarm)
     fn = _load(target, instrument=engine == "atheris")
+    limit = _address_space() + BUDGET.parse_memory_bytes  # what the worker is, plus one input's budget
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     run = _Run(target, out)
     deadline = time.monotonic() + (until - time.time())
     if engine == "atheris":
@@ -272,6 +296,14 @@ def _worker(target: str, until: float, engine: str, out: Path) -> None:
     else:
         _fuzz_random(run, fn, target, deadline)
     run.save(done=True)
+
+
+def _address_space() -> int:
+    """This process's virtual size now (bytes)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def _on_alarm(signum: int, frame: object) -> None:
@@ -289,7 +321,7 @@ def _load(target: str, instrument: bool) -> Callable[[bytes], object]:
         from tests.reliability import test_fuzz
     if target in BYTE_TARGETS:
         reader = BYTE_TARGETS[target]
-        return lambda data: test_fuzz.check_ingest(data, reader)
+        return lambda data: test_fuzz.check_ingest(data, reader, BUDGET)
     return _test(target)
 
 
@@ -333,7 +365,18 @@ def _seeds(target: str) -> list[bytes]:
         return []
     reader = BYTE_TARGETS[target]
     suffixes = (f".{reader}",) if reader else (".txt", ".html", ".docx", ".pdf")
-    return [p.read_bytes() for p in sorted(RAW.iterdir()) if p.suffix in suffixes]
+    return [p.read_bytes() for p in sorted(RAW.iterdir()) if p.suffix in suffixes] + _hostile(reader)
+
+
+def _hostile(reader: str | None) -> list[bytes]:
+    """Hostile seeds (tests/reliability/hostile.py), small enough to mutate: bombs, page trees
+    over the budget (one that understates its count), a slow page, a long one-line text."""
+    from tests.reliability.hostile import many_pages_pdf, one_line_txt, pdf_bomb, slow_pdf
+
+    pdfs = [pdf_bomb(20 << 20), pdf_bomb(2 << 20), pdf_bomb(200 << 20, filters=2), many_pages_pdf(400),
+            many_pages_pdf(400, declared=1), slow_pdf(20_000)]  # fmt: skip
+    texts = [one_line_txt(3 << 20)]
+    return {"pdf": pdfs, "txt": texts, None: pdfs + texts}.get(reader, [])
 
 
 def _mutate(rng: random.Random, data: bytes, seeds: list[bytes]) -> bytes:

@@ -21,6 +21,18 @@ loops over a mix:
 Prints requests, errors (5xx, timeouts and connection errors, wrong shapes, mixed
 conversations) and p50/p95/p99 latency per kind and overall, and requests per second.
 Exits 1 on any error. Traffic goes to 127.0.0.1 only.
+
+``--hostile N`` adds N uploaders that send hostile files over and over for the whole run (with
+the admin key): PDFs whose streams inflate hugely (20 MB, 2 MB, twice-compressed 200 MB), a
+100,000-page PDF, a 19 MB one-line ``.txt``, and PDFs that inflate no more than real content
+but take pdfminer seconds and hundreds of MB to interpret. Each must be answered 200 with the
+file ``skipped`` (its reason: the budget it broke). Meanwhile ``/healthz`` is asked every
+0.25 s (each must answer 200 within 5 s), and the server's memory is sampled: its own RSS and
+that of the processes reading files, against the configured budget (upload workers × the
+reading process's address-space limit). Exits 1 also when chat p95 is 1 s or more, /healthz
+missed an answer, or the readers went over their budget.
+
+    .venv/bin/python benchmarks/load.py --hostile 40 --seconds 120
 """
 
 from __future__ import annotations
@@ -39,13 +51,20 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path[0] = str(ROOT)  # run as a script: the package and the tests' hostile inputs
+
+from nianbao.settings import Budget, Settings  # noqa: E402 - after the path is set
+from tests.reliability.hostile import many_pages_pdf, one_line_txt, pdf_bomb, slow_pdf  # noqa: E402 - ditto
+
 RAW = ROOT.parent / "shared" / "corpus" / "raw"
 FILES = [
     "2023_zaozhuang_shizhongqu_zfb.docx",
@@ -55,6 +74,10 @@ FILES = [
 KINDS = ("figure", "text", "follow-up", "bad")
 REQUEST_TIMEOUT = 30.0
 START_TIMEOUT = 180.0
+#: Chat p95 that --hostile must stay under, and how long /healthz may take to answer.
+CHAT_P95_TARGET_MS = 1000.0
+HEALTH_TIMEOUT = 5.0
+ADMIN_KEY = "load-" + os.urandom(8).hex()
 CHAT_KEYS = {"conversation_id", "status", "answer", "citations", "figures", "options"}
 
 FIGURE_QUESTIONS = [
@@ -112,9 +135,10 @@ def ingest(data_dir: Path, files: list[Path], records_only: bool, database_url: 
 @contextmanager
 def serve(
     data_dir: Path, records_only: bool, log: Path, workers: int = 1, database_url: str | None = None
-) -> Iterator[str]:
+) -> Iterator[tuple[str, int]]:
     """uvicorn on a loopback socket bound here (no race for the port), in its own process (with
-    ``workers`` > 1, that many worker processes on the socket, as ``nianbao serve --workers``)."""
+    ``workers`` > 1, that many worker processes on the socket, as ``nianbao serve --workers``);
+    the URL and the server's process id."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -137,7 +161,7 @@ def serve(
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, proc)
-        yield url
+        yield url, proc.pid
     finally:
         proc.terminate()
         try:
@@ -165,7 +189,7 @@ def _wait_until_up(url: str, proc: subprocess.Popen) -> None:
 
 def _env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NIANBAO_")}
-    env = {**env, "NIANBAO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    env = {**env, "NIANBAO_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), "NIANBAO_ADMIN_KEY": ADMIN_KEY}
     return {**env, "NIANBAO_DATABASE_URL": database_url} if database_url else env
 
 
@@ -298,13 +322,188 @@ class Client:
             self.tally.error("bad", "wrong error shape", f"{what}: {response.text}")
 
 
-async def load(url: str, reports: list[dict], clients: int, seconds: float, seed: int) -> tuple[Tally, float]:
+# --- hostile uploads, /healthz and memory while the clients ask ----------------------------
+
+
+def hostile_files() -> dict[str, bytes]:
+    """The hostile inputs, built in memory (tests/reliability/hostile.py)."""
+    return {
+        "bomb.pdf": pdf_bomb(20 << 20),
+        "small-bomb.pdf": pdf_bomb(2 << 20),
+        "double.pdf": pdf_bomb(200 << 20, filters=2),
+        "pages.pdf": many_pages_pdf(100_000),
+        "one-line.txt": one_line_txt(19 << 20),
+        "slow.pdf": slow_pdf(100_000),
+        "boxes.pdf": slow_pdf(50_000, boxes=True),
+    }
+
+
+@dataclass
+class Watch:
+    """What the uploaders, the /healthz prober and the memory sampler saw."""
+
+    uploads: Counter[str] = field(default_factory=Counter)
+    upload_seconds: list[float] = field(default_factory=list)
+    health: list[float] = field(default_factory=list)
+    health_failures: list[str] = field(default_factory=list)
+    server_rss: int = 0
+    readers_rss: int = 0
+    reader_rss: int = 0
+    readers_at_once: int = 0
+
+
+def run_uploaders(url: str, uploaders: int, seconds: float) -> tuple[Counter[str], list[float], list]:
+    """In a process of its own (so building and sending hundreds of MB does not slow the chat
+    clients' measurements): ``uploaders`` clients uploading hostile files until the time is up.
+    Returns the reasons files were skipped, the seconds each upload took, and the errors."""
+    files = hostile_files()
+    tally, watch = Tally(), Watch()
+    deadline = time.monotonic() + seconds
+
+    async def run() -> None:
+        await asyncio.gather(*(uploader(url, files, tally, watch, deadline, i) for i in range(uploaders)))
+
+    asyncio.run(run())
+    return watch.uploads, watch.upload_seconds, [(k, n, tally.examples[k]) for k, n in tally.errors.items()]
+
+
+async def uploader(
+    url: str, files: dict[str, bytes], tally: Tally, watch: Watch, deadline: float, first: int
+) -> None:
+    """Upload hostile files one after another, from the ``first``, until the deadline; an upload
+    still waiting then is given up (the connection closes, which cancels it on the server)."""
+    names = list(files)
+    turn = first
+    async with httpx.AsyncClient(base_url=url, timeout=None) as http:
+        while (left := deadline - time.monotonic()) > 0:
+            name = names[turn % len(names)]
+            turn += 1
+            started = time.perf_counter()
+            try:
+                response = await asyncio.wait_for(
+                    http.post(
+                        "/api/reports",
+                        headers={"X-Admin-Key": ADMIN_KEY},
+                        files=[("files", (name, files[name], "application/octet-stream"))],
+                    ),
+                    timeout=left,
+                )
+            except TimeoutError:
+                watch.uploads["given up at the end (cancelled)"] += 1
+                return
+            except httpx.TransportError as exc:
+                tally.error("upload", "connection", repr(exc))
+                continue
+            watch.upload_seconds.append(time.perf_counter() - started)
+            outcome = response.json()["outcomes"][0] if response.status_code == 200 else None
+            if outcome is None or outcome["status"] != "skipped":
+                tally.error("upload", f"{name} answered {response.status_code}", response.text)
+                continue
+            watch.uploads[f"{name}: {_reason(outcome['message'])}"] += 1
+
+
+def _reason(message: str) -> str:
+    """The budget a skipped file broke (its setting), or the start of what else was said."""
+    if "NIANBAO_BUDGET__" in message:
+        return message.split("NIANBAO_BUDGET__")[1].split(")")[0].lower()
+    return message.split(": ", 1)[-1][:40]
+
+
+async def probe_health(url: str, watch: Watch, deadline: float) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=HEALTH_TIMEOUT) as http:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                response = await http.get("/healthz")
+                if response.status_code == 200:
+                    watch.health.append(time.perf_counter() - started)
+                else:
+                    watch.health_failures.append(f"{response.status_code}: {response.text[:200]}")
+            except httpx.HTTPError as exc:
+                watch.health_failures.append(repr(exc))
+            await asyncio.sleep(0.25)
+
+
+async def sample_memory(pid: int, watch: Watch, deadline: float) -> None:
+    """Peak RSS of the server, and of the processes reading files (children of its fork server)."""
+    server = psutil.Process(pid)
+    while time.monotonic() < deadline:
+        try:
+            watch.server_rss = max(watch.server_rss, server.memory_info().rss)
+            readers = [
+                child
+                for helper in server.children()
+                if "forkserver" in " ".join(helper.cmdline())
+                for child in helper.children()
+            ]
+            sizes = [r.memory_info().rss for r in readers]
+        except psutil.Error:
+            sizes = []
+        watch.readers_rss = max(watch.readers_rss, sum(sizes))
+        watch.reader_rss = max([watch.reader_rss, *sizes])
+        watch.readers_at_once = max(watch.readers_at_once, len(sizes))
+        await asyncio.sleep(0.1)
+
+
+async def load(
+    url: str,
+    reports: list[dict],
+    clients: int,
+    seconds: float,
+    seed: int,
+    hostile: int = 0,
+    pid: int | None = None,
+) -> tuple[Tally, float, Watch]:
     tally = Tally()
+    watch = Watch()
     rng = random.Random(seed)
     users = [Client(url, reports, tally, random.Random(rng.random())) for _ in range(clients)]
     started = time.monotonic()
-    await asyncio.gather(*(u.run(started + seconds) for u in users))
-    return tally, time.monotonic() - started
+    deadline = started + seconds
+    extra = [probe_health(url, watch, deadline)] if hostile else []
+    if pid is not None:
+        extra.append(sample_memory(pid, watch, deadline))
+    with ProcessPoolExecutor(1) as pool:
+        uploads = pool.submit(run_uploaders, url, hostile, seconds) if hostile else None
+        await asyncio.gather(*(u.run(deadline) for u in users), *extra)
+        if uploads is not None:
+            watch.uploads, watch.upload_seconds, errors = await asyncio.wrap_future(uploads)
+            for (kind, what), n, example in errors:
+                tally.errors[(kind, what)] += n
+                tally.examples.setdefault((kind, what), example)
+    return tally, time.monotonic() - started, watch
+
+
+def print_watch(watch: Watch, hostile: int) -> list[str]:
+    """Print what the hostile run saw; the reasons it failed, if any."""
+    mib = 1024 * 1024
+    budget = Budget()
+    workers = Settings.model_fields["upload_workers"].default
+    limit = workers * budget.parse_memory_bytes
+    failures = []
+    if hostile:
+        done = sorted(watch.upload_seconds)
+        took = f"p50 {done[len(done) // 2]:.1f} s, max {done[-1]:.1f} s" if done else "none finished"
+        print(f"hostile uploads ({hostile} uploaders): {sum(watch.uploads.values())} ({took})")
+        for reason, n in sorted(watch.uploads.items()):
+            print(f"  {n:>5}  {reason}")
+        answered = sorted(watch.health)
+        if answered:
+            p95 = 1000 * answered[max(0, math.ceil(0.95 * len(answered)) - 1)]
+            print(
+                f"/healthz: {len(answered)} answers, {len(watch.health_failures)} missed; "
+                f"p95 {p95:.0f} ms, max {1000 * answered[-1]:.0f} ms"
+            )
+        if watch.health_failures or not answered:
+            failures.append(f"/healthz missed {len(watch.health_failures)}: {watch.health_failures[:3]}")
+    print(
+        f"peak RSS: server {watch.server_rss / mib:.0f} MiB; files being read: {watch.readers_rss / mib:.0f} "
+        f"MiB in all, {watch.reader_rss / mib:.0f} MiB the largest, {watch.readers_at_once} at once; budget "
+        f"{workers} upload workers × {budget.parse_memory_bytes / mib:.0f} MiB = {limit / mib:.0f} MiB"
+    )
+    if watch.readers_rss > limit or watch.readers_at_once > workers:
+        failures.append("the processes reading files went over their budget")
+    return failures
 
 
 def warm_up(url: str) -> tuple[list[dict], float]:
@@ -381,6 +580,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--workers", type=int, default=1, help="serving processes (default 1)")
     parser.add_argument("--database-url", help="an empty database to use (PostgreSQL) instead of SQLite")
+    parser.add_argument("--hostile", type=int, default=0, help="hostile uploaders meanwhile (default 0)")
     args = parser.parse_args()
     if not 1 <= args.clients <= 1000 or not 0 < args.seconds <= 3600:
         parser.error("--clients must be 1..1000 and --seconds 0..3600")
@@ -395,12 +595,21 @@ def main() -> int:
                 f"({'records only' if args.records_only else 'records + search index'})"
             )
         log = Path(tmp) / "server.log"
-        with serve(data_dir, args.records_only, log, args.workers, args.database_url) as url:
+        with serve(data_dir, args.records_only, log, args.workers, args.database_url) as (url, pid):
             reports, warm = warm_up(url)
             print(f"serving {len(reports)} reports on {url}; warm-up {warm:.1f} s")
-            tally, elapsed = asyncio.run(load(url, reports, args.clients, args.seconds, args.seed))
+            tally, elapsed, watch = asyncio.run(
+                load(url, reports, args.clients, args.seconds, args.seed, args.hostile, pid)
+            )
         rows = summary(tally, elapsed)
         print_summary(rows, tally, args.clients, elapsed)
+        failures = print_watch(watch, args.hostile)
+        chat = [v for k in KINDS if k != "bad" for v in tally.latencies[k]]
+        if args.hostile and chat:
+            p95 = percentile(chat, 95)
+            print(f"chat p95 (figure, text, follow-up): {p95:.0f} ms; target < {CHAT_P95_TARGET_MS:.0f} ms")
+            if p95 >= CHAT_P95_TARGET_MS:
+                failures.append(f"chat p95 {p95:.0f} ms is over the target")
         server_errors = [line for line in log.read_text(errors="replace").splitlines() if "ERROR" in line]
         for line in server_errors[:10]:
             print(f"server: {line}")
@@ -415,12 +624,20 @@ def main() -> int:
                         "ingest_seconds": round(ingest_seconds, 1),
                         "kinds": rows,
                         "answers": {f"{k} {s}": n for (k, s), n in tally.statuses.items()},
+                        "hostile": args.hostile,
+                        "hostile_outcomes": dict(watch.uploads),
+                        "healthz_answers": len(watch.health),
+                        "healthz_missed": len(watch.health_failures),
+                        "peak_rss_server_mib": round(watch.server_rss / 2**20),
+                        "peak_rss_readers_mib": round(watch.readers_rss / 2**20),
                     },
                     indent=1,
                     ensure_ascii=False,
                 )
             )
-    failed = bool(tally.errors) or bool(server_errors)
+    for failure in failures:
+        print(f"FAIL: {failure}")
+    failed = bool(tally.errors) or bool(server_errors) or bool(failures)
     print("FAIL" if failed else "OK: no errors")
     return 1 if failed else 0
 

@@ -6,8 +6,50 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MiB = 1024 * 1024
+
+
+class Budget(BaseModel):
+    """What reading one file may cost; a file over any of these is skipped with the reason and
+    nothing of it is stored. Set as ``NIANBAO_BUDGET__<NAME>`` (``NIANBAO_BUDGET__PAGES=500``).
+
+    The readers count as they go (``ingest.budget``): bytes before anything is parsed, the
+    inflated size of every compressed PDF stream before pdfminer sees it, pages from the page
+    tree before a page is built, characters and table cells as text is read, chunks before any
+    is embedded. ``parse_seconds`` and ``parse_memory_bytes`` are enforced from outside too:
+    reading runs in a child process (``ingest.isolate``) with that address-space limit
+    (``RLIMIT_AS``) and is killed at that deadline, so a cost a library does not count still
+    stops there.
+
+    - ``file_bytes``: one file's size (an upload is also capped by ``max_upload_bytes``).
+    - ``stream_inflated_bytes``: one compressed PDF stream (content, font, image) once inflated.
+    - ``file_inflated_bytes``: all of a PDF's compressed streams once inflated.
+    - ``inflate_ratio``: a PDF stream inflating over 1 MiB and more than this many times its
+      compressed size is a compression bomb (real content and fonts inflate 3–10×).
+    - ``pages``: pages of a PDF, read from the page tree before any page is built.
+    - ``chars``: characters of text (real reports hold 2,000–50,000).
+    - ``table_cells``: cells over all of a file's tables (the three standard tables: ~400).
+    - ``chunks``: search-index chunks of one report (real reports: 20–80).
+    - ``parse_seconds``: wall-clock seconds to read and extract one file.
+    - ``parse_memory_bytes``: the reading process's address space (of which ~70 MiB are the
+      interpreter and the readers' libraries).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    file_bytes: Annotated[int, Field(gt=0)] = 50 * MiB
+    stream_inflated_bytes: Annotated[int, Field(gt=0)] = 16 * MiB
+    file_inflated_bytes: Annotated[int, Field(gt=0)] = 128 * MiB
+    inflate_ratio: Annotated[float, Field(gt=1)] = 200.0
+    pages: Annotated[int, Field(gt=0)] = 300
+    chars: Annotated[int, Field(gt=0)] = 500_000
+    table_cells: Annotated[int, Field(gt=0)] = 20_000
+    chunks: Annotated[int, Field(gt=0)] = 2_000
+    parse_seconds: Annotated[float, Field(gt=0)] = 60.0
+    parse_memory_bytes: Annotated[int, Field(gt=0)] = 1024 * MiB
 
 
 def default_data_dir() -> Path:
@@ -46,9 +88,16 @@ class Settings(BaseSettings):
     - ``redis_url``: the Redis of the ingest queue (``nianbao worker``, ``nianbao ingest --queue``).
     - ``queue_visibility_timeout``: seconds after which a task taken by a worker host that
       vanished is given to another.
+    - ``budget``: what reading one file may cost (:class:`Budget`; ``NIANBAO_BUDGET__PAGES`` …).
+    - ``parse_in_child``: read files in a child process under the budget's memory and time
+      limits (the default); off, they are read in the process itself (to debug a reader).
+    - ``upload_workers``: threads that read and store uploads, apart from those that answer
+      questions; uploads beyond them wait their turn.
+    - ``min_free_bytes``: an ingest is refused as "disk full" when the data directory's file
+      system has less free space than this, and ``/healthz`` names it as a problem.
     """
 
-    model_config = SettingsConfigDict(env_prefix="NIANBAO_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="NIANBAO_", env_nested_delimiter="__", extra="ignore")
 
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None
@@ -68,6 +117,10 @@ class Settings(BaseSettings):
     db_max_overflow: Annotated[int, Field(ge=0)] = 5
     redis_url: str | None = None
     queue_visibility_timeout: Annotated[float, Field(gt=0)] = 3600
+    budget: Budget = Budget()
+    parse_in_child: bool = True
+    upload_workers: Annotated[int, Field(ge=1)] = 2
+    min_free_bytes: Annotated[int, Field(ge=0)] = 64 * MiB
 
     @property
     def db_url(self) -> str:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -29,7 +29,7 @@ from nianbao.answer.feedback import FeedbackBook
 from nianbao.api import errors
 from nianbao.api.background import BackgroundIndex, warm
 from nianbao.api.docs import add_docs
-from nianbao.api.middleware import BodyLimit, PageHeaders
+from nianbao.api.middleware import BodyLimit, PageHeaders, ShapedCORS
 from nianbao.api.routes import (
     admin,
     chat,
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
         app.state.index = loading
         search = loading.for_question if loading is not None else None
         app.state.answerer = build_answerer(settings, catalog, search, kept)  # LLM wording if configured
+        app.state.uploads = uploads = ThreadPoolExecutor(settings.upload_workers, "nianbao-upload")
         if loading is not None:  # last: its imports hold the GIL in long stretches; the start runs first
             loading.start()
         log.info(
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
             "loading in the background" if loading else "off",
         )
         yield
+        uploads.shutdown(wait=False, cancel_futures=True)
         kept.close()
         library.engine.dispose()
 
@@ -141,7 +143,7 @@ def create_app(settings: Settings | None = None, *, with_index: bool = True) -> 
     )
     if settings.allowed_origins:  # outermost, so error responses carry the CORS headers too
         app.add_middleware(
-            CORSMiddleware,
+            ShapedCORS,
             allow_origins=settings.allowed_origins,
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Content-Type", "X-Admin-Key"],

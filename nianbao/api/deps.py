@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from concurrent.futures import Executor
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -48,6 +49,11 @@ def get_index(request: Request) -> BackgroundIndex | None:
     return request.app.state.index
 
 
+def get_uploads(request: Request) -> Executor:
+    """The upload workers: uploads are read and stored here, apart from the threads that answer."""
+    return request.app.state.uploads
+
+
 def require_admin(
     settings: Annotated[Settings, Depends(get_settings)],
     x_admin_key: Annotated[str | None, Header(description="The value of NIANBAO_ADMIN_KEY.")] = None,
@@ -78,5 +84,6 @@ AnswererDep = Annotated[Answerer, Depends(get_answerer)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 FeedbackDep = Annotated[FeedbackBook, Depends(get_feedback)]
 IndexDep = Annotated[BackgroundIndex | None, Depends(get_index)]
+UploadsDep = Annotated[Executor, Depends(get_uploads)]
 AdminDep = Depends(require_admin)
 ActorDep = Annotated[str, Depends(admin_actor)]

@@ -15,6 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nianbao.library import DiskFull
+from nianbao.library.disk import as_disk_full
 from nianbao.review.choose import ReviewError
 from nianbao.store import StoreBusy
 
@@ -31,8 +33,10 @@ CODES = {
     409: "conflict",
     415: "unsupported_media_type",
     422: "validation_error",
+    499: "client_closed",
     500: "internal_error",
     503: "store_busy",
+    507: "disk_full",
 }
 
 
@@ -135,8 +139,19 @@ async def _review_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(status, exc.code, str(exc))
 
 
+async def _disk_full(_: Request, exc: Exception) -> JSONResponse:
+    """The data directory's disk is (nearly) full: nothing was written; the message says where."""
+    return error_response(507, "disk_full", str(exc))
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    """Log the traceback under an id; the client gets the id, never the internals."""
+    """Log the traceback under an id; the client gets the id, never the internals. An error on
+    a full disk (a conversation that could not be saved, say) is a 507 that says so."""
+    settings = request.app.state.settings
+    full = as_disk_full(exc, settings.data_dir, settings.min_free_bytes)
+    if full is not None:
+        log.warning("%s %s: %s", request.method, request.url.path, full)
+        return await _disk_full(request, full)
     incident = uuid.uuid4().hex[:12]
     log.error("unhandled error %s on %s %s", incident, request.method, request.url.path, exc_info=exc)
     return error_response(500, "internal_error", f"an internal error occurred (incident {incident})")
@@ -148,4 +163,5 @@ def register(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreBusy, _store_busy)
     app.add_exception_handler(ReviewError, _review_error)
+    app.add_exception_handler(DiskFull, _disk_full)
     app.add_exception_handler(Exception, _unexpected)

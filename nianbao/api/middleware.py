@@ -1,4 +1,5 @@
-"""Two small ASGI middlewares: a cap on request bodies, and security headers for the page.
+"""Small ASGI middlewares: a cap on request bodies, security headers for the page, and CORS
+whose refusals are in the error shape.
 
 The body cap works before any route reads the body: a declared ``Content-Length`` over the limit
 is refused at once, and a body sent without one (chunked) is counted as it streams in and
@@ -9,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nianbao.api.errors import ApiError, error_response
@@ -103,3 +107,24 @@ class PageHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class ShapedCORS(CORSMiddleware):
+    """Starlette's CORS, but a refused preflight (an unlisted origin, method or header) is a 400
+    in the one error shape, naming what was refused, instead of plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        """The preflight answer; a refusal rewritten into the error shape, its headers kept."""
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        refused = bytes(response.body).decode("utf-8", "replace").removeprefix("Disallowed CORS ")
+        origin = request_headers.get("origin", "")
+        kept = {k: v for k, v in response.headers.items() if k not in ("content-length", "content-type")}
+        return error_response(
+            response.status_code,
+            "cors_refused",
+            f"cross-origin request refused ({refused}) for origin {origin[:100]!r}; "
+            "NIANBAO_CORS_ORIGINS lists the origins allowed",
+            headers=kept,
+        )

@@ -46,6 +46,17 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+#: The 400 any route with a body may answer: bytes it cannot decode (JSON that is not UTF-8, a
+#: broken multipart body, more files or fields than allowed).
+UNDECODABLE: dict[int | str, dict] = {
+    400: {
+        "model": ErrorResponse,
+        "description": "The body could not be decoded (bytes that are not "
+        "UTF-8, a broken multipart body, too many files or fields)",
+    }
+}
+
+
 # --- chat -----------------------------------------------------------------------------------
 
 
@@ -629,11 +640,15 @@ class FeedbackOut(BaseModel):
 
 
 class Health(BaseModel):
-    """Liveness, the number of stored reports, and whether the search model is ready."""
+    """Liveness, the number of stored reports, whether the search model is ready, and what is
+    wrong if anything is."""
 
-    model_config = _example(status="ok", reports=9, model="ready", reason=None)
+    model_config = _example(status="ok", reports=9, model="ready", reason=None, problems=[])
 
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"] = Field(
+        description="`ok`: nothing is wrong; `degraded`: the service answers, but `problems` says "
+        "what does not work and what to do. (A store that cannot be read is a 503 in the error shape.)"
+    )
     reports: int = Field(description="How many reports are stored.")
     model: Literal["loading", "ready", "unavailable"] = Field(
         description=(
@@ -644,4 +659,9 @@ class Health(BaseModel):
     )
     reason: str | None = Field(
         default=None, description="Why the model is unavailable; null when it is loading or ready."
+    )
+    problems: list[str] = Field(
+        default=[],
+        description="What is wrong, each with what to do: no reports stored, the search model "
+        "failed to load, the data directory's disk (nearly) full. Empty when `status` is `ok`.",
     )

@@ -288,12 +288,13 @@ def restore(
 
     The version that was current stays stored. Logged in the audit log.
     """
+    from nianbao.library import DiskFull
     from nianbao.store import StoreBusy
 
     console = _console()
     try:
         change = _library(with_index=True).restore(report_id)
-    except StoreBusy as exc:
+    except (StoreBusy, DiskFull) as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)
         raise typer.Exit(1) from None
     if change is None:
@@ -310,12 +311,13 @@ def delete(
 ) -> None:
     """Delete a version: it leaves answers and search at once and can be restored until it is
     purged (NIANBAO_DELETED_RETENTION_DAYS). Logged in the audit log."""
+    from nianbao.library import DiskFull
     from nianbao.store import StoreBusy
 
     console = _console()
     try:
         change = _library(with_index=True).delete(report_id)
-    except StoreBusy as exc:
+    except (StoreBusy, DiskFull) as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)
         raise typer.Exit(1) from None
     if change is None:

@@ -8,10 +8,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from nianbao.ingest.budget import Budget, check_bytes, check_document
 from nianbao.ingest.errors import UnreadableFile
 from nianbao.model import Document
-
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -33,20 +32,25 @@ def sniff(data: bytes) -> str:
     return "txt"
 
 
-def read_bytes(data: bytes, source: str) -> Document:
-    """Read one file's bytes into a Document. Raises an IngestError subclass on bad input."""
+def read_bytes(data: bytes, source: str, budget: Budget | None = None) -> Document:
+    """Read one file's bytes into a Document. Raises an IngestError subclass on bad input, and
+    OverBudget when reading it would cost more than ``budget`` allows (see ``settings.Budget``)."""
+    budget = budget or Budget()
+    check_bytes(budget, source, len(data))
     if not data.strip():
         raise UnreadableFile(f"{source}: the file is empty; nothing to ingest")
-    if len(data) > MAX_FILE_BYTES:
-        raise UnreadableFile(
-            f"{source}: {len(data):,} bytes is over the {MAX_FILE_BYTES:,}-byte limit; split or shrink it"
-        )
+    doc = _read(data, source, budget)
+    check_document(budget, doc)
+    return doc
+
+
+def _read(data: bytes, source: str, budget: Budget) -> Document:
     kind = sniff(data)
     sha = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
         from nianbao.ingest.read_pdf import read_pdf
 
-        return read_pdf(data, source, sha)
+        return read_pdf(data, source, sha, budget)
     if kind == "docx":
         from nianbao.ingest.read_docx import read_docx
 
@@ -59,12 +63,12 @@ def read_bytes(data: bytes, source: str) -> Document:
         return read_html(data, source, sha)
     from nianbao.ingest.read_txt import read_txt
 
-    return read_txt(data, source, sha)
+    return read_txt(data, source, sha, budget)
 
 
-def read_path(path: Path) -> Document:
+def read_path(path: Path, budget: Budget | None = None) -> Document:
     """Read a file from disk into a Document; its name is the source."""
-    return read_bytes(path.read_bytes(), path.name)
+    return read_bytes(path.read_bytes(), path.name, budget)
 
 
 def _read_via_libreoffice(data: bytes, source: str, sha: str) -> Document:

@@ -16,20 +16,23 @@ import io
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import resolve1
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
-from nianbao.ingest.errors import NoTextLayer, UnreadableFile
+from nianbao.ingest.budget import Budget, check_chars
+from nianbao.ingest.errors import NoTextLayer, OverBudget, UnreadableFile
+from nianbao.ingest.pdf_streams import check_streams
 from nianbao.model import Block, Document, Paragraph, Table
 
-MAX_PAGES = 300
 MIN_TEXT_CHARS = 20
 
 # Ruled tables only: the reports draw their grids, and text-based detection would turn justified
@@ -100,16 +103,21 @@ class _Margins:
     right: float
 
 
-def read_pdf(data: bytes, source: str, sha256: str) -> Document:
-    """Read a PDF's bytes. Raises UnreadableFile (corrupt, encrypted, too long) or NoTextLayer."""
-    with _open(data, source) as pdf:
-        count = _page_count(pdf, source)
-        if count > MAX_PAGES:
-            raise UnreadableFile(
-                f"{source}: {count} pages is over the {MAX_PAGES}-page limit for one report; "
-                "split the file or ingest the report on its own"
-            )
-        pages = [_read_page(page, source) for page in pdf.pages]
+def read_pdf(data: bytes, source: str, sha256: str, budget: Budget | None = None) -> Document:
+    """Read a PDF's bytes. Raises UnreadableFile (corrupt, encrypted), OverBudget (a stream that
+    inflates past the budget, too many pages or characters) or NoTextLayer.
+
+    The budget is counted before each costly step: every compressed stream is inflated with a
+    bound first (``pdf_streams``), the pages are counted from the page tree before any is built,
+    and characters after each page."""
+    budget = budget or Budget()
+    check_streams(data, source, budget)
+    pdf = _open(data, source)
+    count = _page_count(pdf, source, budget)  # raises before a page is built
+    try:
+        pages = _read_pages(pdf, source, budget)
+    finally:
+        pdf.close()
     _require_text(pages, source, count)
     margins = _margins([i for items in pages for i in items if isinstance(i, _Line)])
     return Document(
@@ -124,16 +132,11 @@ def read_pdf(data: bytes, source: str, sha256: str) -> Document:
 # --- opening and guarding ----------------------------------------------------------------------
 
 
-@contextmanager
-def _open(data: bytes, source: str) -> Iterator[Any]:
+def _open(data: bytes, source: str) -> Any:
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
+        return pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:
         raise _unreadable(exc, source) from exc
-    try:
-        yield pdf
-    finally:
-        pdf.close()
 
 
 def _unreadable(exc: BaseException, source: str) -> UnreadableFile:
@@ -149,17 +152,45 @@ def _unreadable(exc: BaseException, source: str) -> UnreadableFile:
     )
 
 
-def _page_count(pdf: Any, source: str) -> int:
+def _page_count(pdf: Any, source: str, budget: Budget) -> int:
+    """The pages, without building one: the page tree's ``/Count``, then the tree walked no
+    further than the budget (a tree that understates its count is caught there)."""
     try:
-        return len(pdf.pages)
+        declared = _declared_pages(pdf.doc)
+        if declared > budget.pages:
+            raise OverBudget(source, f"its page tree declares {declared:,} pages", "pages", budget.pages)
+        counted = sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), budget.pages + 1))
     except (PdfminerException, PSException) as exc:
         raise _unreadable(exc, source) from exc
+    if counted > budget.pages:
+        raise OverBudget(source, f"it has more than {budget.pages:,} pages", "pages", budget.pages)
+    return counted
+
+
+def _declared_pages(doc: Any) -> int:
+    """``/Count`` of the page tree's root; 0 when it is missing or not a number."""
+    tree = resolve1(doc.catalog.get("Pages"))
+    count = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+    return count if isinstance(count, int) else 0
+
+
+def _read_pages(pdf: Any, source: str, budget: Budget) -> list[list[_Item]]:
+    pages, chars = [], 0
+    for page in pdf.pages:
+        items = _read_page(page, source)
+        page.close()  # the page's parsed objects are not needed once its items are read
+        chars += _chars(items)
+        check_chars(budget, source, chars, f" by page {page.page_number}")
+        pages.append(items)
+    return pages
+
+
+def _chars(items: list[_Item]) -> int:
+    return sum(len(i.text) if isinstance(i, _Line) else sum(len(t) for r in i.rows for t in r) for i in items)
 
 
 def _require_text(pages: list[list[_Item]], source: str, count: int) -> None:
-    chars = 0
-    for item in (i for items in pages for i in items):
-        chars += len(item.text) if isinstance(item, _Line) else sum(len(t) for r in item.rows for t in r)
+    chars = sum(_chars(items) for items in pages)
     if chars < MIN_TEXT_CHARS:
         raise NoTextLayer(
             f"{source}: no text layer ({chars} characters on {count} page(s)); the PDF looks "

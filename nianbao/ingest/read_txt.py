@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from nianbao.ingest import normalise
+from nianbao.ingest.budget import Budget, check_chars
 from nianbao.ingest.errors import UnreadableFile
 from nianbao.ingest.txt_flat import has_flat_tables, read_flat
 from nianbao.ingest.txt_rows import read_section, section_end
@@ -42,14 +43,19 @@ _RESIDUE = re.compile(r"\[(?:bookmark|image):[^\]\n]*\]")
 _PAGE_FOOTER = re.compile(r"^\s*[—–－-]+\s*\d{1,4}\s*[—–－-]+\s*$")
 
 
-def read_txt(data: bytes, source: str, sha256: str) -> Document:
-    """The Document of a plain-text report. Raises UnreadableFile for empty or binary input.
+def read_txt(data: bytes, source: str, sha256: str, budget: Budget | None = None) -> Document:
+    """The Document of a plain-text report. Raises UnreadableFile for empty or binary input,
+    OverBudget for more characters than the budget (counted before any line is read).
 
     >>> doc = read_txt("某某局2023年度政府信息公开工作年度报告\\n一、总体情况".encode(), "a.txt", "0")
     >>> doc.title, [p.text for p in doc.paragraphs][1]
     ('某某局2023年度政府信息公开工作年度报告', '一、总体情况')
     """
+    budget = budget or Budget()
+    # every encoding read here takes at most 4 bytes a character: past that, no need to decode
+    check_chars(budget, source, len(data) // 4, " at least (4 bytes a character at most)")
     text = decode(data, source)
+    check_chars(budget, source, len(text))
     cleaned = (_strip_residue(line) for line in text.split("\n"))
     header, lines = normalise.split_crawler_header([line for line in cleaned if line is not None])
     blocks = read_blocks(lines)

@@ -28,10 +28,10 @@ from sqlalchemy.engine import Engine
 
 from nianbao import store
 from nianbao.ingest import bodies
-from nianbao.ingest.errors import IngestError
-from nianbao.ingest.meta import named_identity
-from nianbao.ingest.pipeline import extract_report
-from nianbao.ingest.read import read_bytes
+from nianbao.ingest.errors import IngestError, OverBudget, UnreadableFile
+from nianbao.ingest.isolate import read_isolated
+from nianbao.ingest.pipeline import Parsed, parse_file
+from nianbao.library.disk import DiskFull, as_disk_full, check_free
 from nianbao.library.outcomes import (
     Change,
     Outcome,
@@ -45,7 +45,7 @@ from nianbao.library.outcomes import (
     readable,
 )
 from nianbao.library.repair import Reconciliation, reconcile, vector_reports
-from nianbao.model import Document, Report, ReportMeta
+from nianbao.model import Report, ReportMeta
 from nianbao.settings import Settings
 
 T = TypeVar("T")
@@ -128,26 +128,26 @@ class Library:
         body: str | None = None,
         year: int | None = None,
         batch: object | None = None,
+        cancel: threading.Event | None = None,
     ) -> Prepared | Outcome:
         """Read, extract, chunk and embed one file, outside any write transaction; an Outcome
-        when there is nothing to store (unchanged, refused, skipped).
+        when there is nothing to store (unchanged, refused, skipped, over its budget).
+
+        The file is read within ``settings.budget``, in a child process with its memory and
+        time limits unless ``settings.parse_in_child`` is off (``ingest.isolate``); setting
+        ``cancel`` (the client went away) stops the read and skips the file.
 
         While another thread of this process works on the same file (ten uploads of one file at
         once), this one waits for it and then finds the file stored, rather than embedding it
         again (files of one ``batch``, prepared before any is committed, do not wait for each
         other). Pass what this returns to :meth:`commit` (or :meth:`discard`)."""
-        try:
-            doc = read_bytes(data, source)
-        except IngestError as exc:
-            return Outcome(source, "skipped", str(exc))
-        except Exception as exc:  # noqa: BLE001 - a reader's bug must not abort the batch
-            return Outcome(source, "skipped", f"{source}: could not be read ({type(exc).__name__}: {exc})")
-        other = self._claim(doc.sha256, batch if batch is not None else object())
+        sha = hashlib.sha256(data).hexdigest()
+        other = self._claim(sha, batch if batch is not None else object())
         if other is not None:
             other.wait(SAME_FILE_WAIT)
-        prepared = self._prepare(doc, source, body, year)
+        prepared = self._prepare(data, sha, source, body, year, cancel)
         if isinstance(prepared, Outcome):
-            self._release(doc.sha256)
+            self._release(sha)
         return prepared
 
     def discard(self, prepared: Prepared | Outcome) -> None:
@@ -171,23 +171,49 @@ class Library:
         if done is not None:
             done.set()
 
-    def _prepare(self, doc: Document, source: str, body: str | None, year: int | None) -> Prepared | Outcome:
+    def _prepare(
+        self,
+        data: bytes,
+        sha: str,
+        source: str,
+        body: str | None,
+        year: int | None,
+        cancel: threading.Event | None,
+    ) -> Prepared | Outcome:
         try:
             with self.engine.connect() as conn:
-                known = store.find_by_sha(conn, doc.sha256)
+                known = store.find_by_sha(conn, sha)
             if known:
                 return already(known, source)
-            named_body, named_year = named_identity(doc)
-            conflict = identity_conflict(source, named_body, named_year, body, year)
+            parsed = self._parse(data, source, body, year, cancel)
+            conflict = identity_conflict(source, parsed.named_body, parsed.named_year, body, year)
             if conflict:
                 return Outcome(source, "refused", conflict)
-            report = extract_report(doc, body=None if named_body else body, year=None if named_year else year)
+            if parsed.error is not None or parsed.report is None:
+                raise parsed.error or UnreadableFile(f"{source}: no report could be read from it")
+            report = parsed.report
         except IngestError as exc:
             return Outcome(source, "skipped", str(exc))
         except Exception as exc:  # noqa: BLE001 - a reader's bug must not abort the batch
             return Outcome(source, "skipped", f"{source}: could not be read ({type(exc).__name__}: {exc})")
+        return self._index_rows(report, source)
+
+    def _parse(
+        self, data: bytes, source: str, body: str | None, year: int | None, cancel: threading.Event | None
+    ) -> Parsed:
+        budget = self.settings.budget
+        if not self.settings.parse_in_child:
+            return parse_file(data, source, budget, body=body, year=year)
+        return read_isolated(parse_file, data, source, budget, cancel=cancel, body=body, year=year)
+
+    def _index_rows(self, report: Report, source: str) -> Prepared | Outcome:
+        """The report with its chunks and their vectors (none without an index)."""
+        budget = self.settings.budget
         try:
             rows = self.index.chunk_rows(report) if self.index else []
+            if len(rows) > budget.chunks:
+                detail = f"its text makes {len(rows):,} search chunks"
+                return Outcome(source, "skipped", str(OverBudget(source, detail, "chunks", budget.chunks)))
             vectors = self.index.embed(rows) if self.index and rows else None
         except Exception as exc:
             log.exception("indexing %s failed", source)
@@ -211,7 +237,7 @@ class Library:
         source = prepared.report.meta.source
         try:
             return self._write(lambda conn: self._commit(conn, prepared, force, actor or cli_actor()))
-        except store.StoreBusy as exc:
+        except (store.StoreBusy, DiskFull) as exc:
             return Outcome(source, "skipped", f"{source}: {exc}")
         except Exception as exc:
             log.exception("storing %s failed", source)
@@ -336,11 +362,22 @@ class Library:
                 log.warning("an earlier run was interrupted; %s", repaired)
         except store.StoreBusy as exc:  # another writer is at work; it will not leave a mess
             log.warning("repair put off: %s", exc)
+        except Exception as exc:
+            full = as_disk_full(exc, self.settings.data_dir, self.settings.min_free_bytes)
+            if full is None:
+                raise
+            log.warning("repair put off: %s", full)
         self.purge_deleted()
+        limit = self.settings.budget.file_bytes
         for path in paths:
             if started is not None:
                 started(path)
             try:
+                size = path.stat().st_size
+                if size > limit:  # not even read
+                    over = OverBudget(path.name, f"the file is {size:,} bytes", "file_bytes", limit)
+                    yield Outcome(path.name, "skipped", str(over))
+                    continue
                 data = path.read_bytes()
             except OSError as exc:
                 yield Outcome(path.name, "skipped", f"cannot read the file: {exc}")
@@ -436,7 +473,7 @@ class Library:
 
         try:
             return self._write(run)
-        except store.StoreBusy as exc:
+        except (store.StoreBusy, DiskFull) as exc:
             log.warning("purge of deleted reports put off: %s", exc)
             return []
 
@@ -446,7 +483,10 @@ class Library:
 
     def _write(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in a write transaction; when the store is busy, try again until the busy
-        timeout is spent, then raise ``store.StoreBusy``."""
+        timeout is spent, then raise ``store.StoreBusy``. Raises ``DiskFull`` instead of writing
+        when the disk is nearly full, and for a write that failed because it is."""
+        data_dir, minimum = self.settings.data_dir, self.settings.min_free_bytes
+        check_free(data_dir, minimum)
         deadline = time.monotonic() + self.settings.busy_timeout_seconds
         while True:
             try:
@@ -456,6 +496,11 @@ class Library:
                 if time.monotonic() >= deadline:
                     raise
                 time.sleep(0.05)
+            except Exception as exc:
+                full = as_disk_full(exc, data_dir, minimum)
+                if full is None:
+                    raise
+                raise full from exc
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -472,6 +517,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 __all__ = [
     "SUFFIXES",
     "Change",
+    "DiskFull",
     "Index",
     "Library",
     "Outcome",

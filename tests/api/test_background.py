@@ -130,8 +130,10 @@ def test_a_text_question_asked_while_loading_waits_for_the_index(tmp_path: Path)
 def test_healthz_says_unavailable_with_the_reason_when_the_index_is_off(tmp_path: Path) -> None:
     with live_server(settings_for(tmp_path / "data"), with_index=False) as srv, srv.client() as client:
         health = client.get("/healthz").json()
-    assert health["status"] == "ok" and health["model"] == "unavailable"
-    assert "search index is off" in health["reason"]
+    assert health["model"] == "unavailable" and "search index is off" in health["reason"]
+    # nothing stored is a problem; the index switched off on purpose is not
+    assert health["status"] == "degraded" and len(health["problems"]) == 1
+    assert "no reports are stored" in health["problems"][0]
 
 
 def test_healthz_answers_while_the_model_loads_and_says_when_it_is_ready(tmp_path: Path) -> None:

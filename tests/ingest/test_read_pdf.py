@@ -17,9 +17,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from nianbao import keys
-from nianbao.ingest.errors import NoTextLayer, UnreadableFile
+from nianbao.ingest.errors import NoTextLayer, OverBudget, UnreadableFile
 from nianbao.ingest.read import read_bytes
-from nianbao.ingest.read_pdf import MAX_PAGES, read_pdf
+from nianbao.ingest.read_pdf import read_pdf
 from nianbao.model import Document, Table
 from tests.conftest import GOLD, RAW, load_gold
 
@@ -271,8 +271,8 @@ def test_scanned_pdf_has_no_text_layer() -> None:
 
 
 def test_pdf_over_the_page_limit_is_refused() -> None:
-    with pytest.raises(UnreadableFile, match=f"{MAX_PAGES}-page limit"):
-        read_pdf(_blank_pdf(MAX_PAGES + 1), "huge.pdf", "x")
+    with pytest.raises(OverBudget, match="301 pages; the limit is 300 .NIANBAO_BUDGET__PAGES"):
+        read_pdf(_blank_pdf(301), "huge.pdf", "x")
 
 
 # --- fixtures made by code ------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 from nianbao.answer.parse import INTENTS, Question, parse
 from nianbao.ingest import labels
+from nianbao.ingest.budget import Budget, check_document
 from nianbao.ingest.errors import IngestError, NotAReport
 from nianbao.ingest.flat_split import split_row, split_t3, split_t4
 from nianbao.ingest.pipeline import extract_report
@@ -68,14 +69,20 @@ def bounded(examples: int) -> settings:
 # --- the properties ----------------------------------------------------------------------------
 
 
-def check_ingest(data: bytes, reader: str | None = None) -> str:
-    """Read ``data`` (sniffed, or with the named reader), then extract; the outcome's name.
+def check_ingest(data: bytes, reader: str | None = None, budget: Budget | None = None) -> str:
+    """Read ``data`` (sniffed, or with the named reader) within ``budget``, then extract; the
+    outcome's name.
 
     An AssertionError is a broken contract; any other exception escaping is a crash.
     """
     started = time.perf_counter()
+    budget = budget or Budget()
     try:
-        doc = read_bytes(data, "fuzz.bin") if reader is None else READERS[reader](data, "fuzz.bin", "0")
+        if reader is None:
+            doc = read_bytes(data, "fuzz.bin", budget)
+        else:
+            doc = READERS[reader](data, "fuzz.bin", "0")
+            check_document(budget, doc)
     except IngestError as exc:
         assert str(exc).strip(), f"{type(exc).__name__} raised without a message"
         return type(exc).__name__

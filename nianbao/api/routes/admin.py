@@ -9,19 +9,22 @@ path written to. Every change is logged in the audit table under the key's id (a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import threading
 from dataclasses import asdict
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from nianbao.api.deps import ActorDep, AdminDep, CatalogDep, LibraryDep, SettingsDep
+from nianbao.api.deps import ActorDep, AdminDep, CatalogDep, LibraryDep, SettingsDep, UploadsDep
 from nianbao.api.errors import ApiError
 from nianbao.api.schemas import (
+    UNDECODABLE,
     AuditEntryOut,
     DeleteResponse,
     ErrorResponse,
@@ -29,19 +32,19 @@ from nianbao.api.schemas import (
     UploadOutcome,
     UploadResponse,
 )
-from nianbao.library import Outcome, Prepared
+from nianbao.library import Library, Outcome, Prepared
 
 log = logging.getLogger("nianbao.api")
 router = APIRouter(tags=["admin"], dependencies=[AdminDep])
 
 MAX_FILES = 50
-CHUNK = 64 * 1024
 _ADMIN_ERRORS: dict[int | str, dict] = {
     401: {"model": ErrorResponse, "description": "X-Admin-Key missing or wrong"},
     403: {"model": ErrorResponse, "description": "NIANBAO_ADMIN_KEY is not set: admin operations are off"},
 }
 _BUSY: dict[int | str, dict] = {
-    503: {"model": ErrorResponse, "description": "Another writer held the store past the busy timeout"}
+    503: {"model": ErrorResponse, "description": "Another writer held the store past the busy timeout"},
+    507: {"model": ErrorResponse, "description": "The data directory's disk is full; nothing was written"},
 }
 _UPLOAD_BODY = {
     "requestBody": {
@@ -55,14 +58,19 @@ _UPLOAD_BODY = {
                         "files": {
                             "type": "array",
                             "items": {"type": "string", "format": "binary"},
+                            "minItems": 1,
+                            "maxItems": MAX_FILES,
                             "description": "One or more report files (.docx .html .pdf .txt).",
                         },
                         "body": {
                             "type": "string",
+                            "maxLength": 100,
                             "description": "The body, for files whose title lacks it.",
                         },
                         "year": {
                             "type": "integer",
+                            "minimum": 1900,
+                            "maximum": 2099,
                             "description": "The year, for files whose title lacks it.",
                         },
                         "force": {
@@ -82,6 +90,7 @@ _UPLOAD_BODY = {
     "/api/reports",
     response_model=UploadResponse,
     responses={
+        **UNDECODABLE,
         **_ADMIN_ERRORS,
         409: {"model": ErrorResponse, "description": "The body or year sent contradicts a file's title"},
         413: {"model": ErrorResponse},
@@ -91,14 +100,17 @@ _UPLOAD_BODY = {
     summary="Upload report files (admin)",
 )
 async def upload(
-    request: Request, library: LibraryDep, settings: SettingsDep, actor: ActorDep
+    request: Request, library: LibraryDep, settings: SettingsDep, actor: ActorDep, uploads: UploadsDep
 ) -> UploadResponse:
     """Ingest each file; a bad or empty file is a ``skipped`` outcome, the others still go in.
 
     ``body`` and ``year`` fill what a file does not say; when a file's title names another body
     or year, nothing of the upload is stored (409, naming both). A new version that reads fewer
     cells than the current one is stored but not made current (``kept_current``) unless
-    ``force=true``.
+    ``force=true``. Each file is read within the reading budget (``NIANBAO_BUDGET__*``): one over
+    it is ``skipped`` with the reason. Uploads are read and stored by their own few workers
+    (``NIANBAO_UPLOAD_WORKERS``), never by the threads that answer questions, and wait their
+    turn; a client that disconnects cancels its upload (nothing of it is stored).
     """
     form = await request.form(max_files=MAX_FILES, max_fields=10)
     files = [v for k, v in form.multi_items() if k in ("files", "file") and isinstance(v, UploadFile)]
@@ -109,26 +121,64 @@ async def upload(
     body = _text_field(form.get("body"))
     year = _year_field(form.get("year"))
     force = _flag_field(form.get("force"))
+    names = [safe_name(f.filename) for f in files]
+    for upload_file, name in zip(files, names, strict=True):
+        _check_size(upload_file, settings.max_upload_bytes, name)
+    cancel = threading.Event()
+    watcher = asyncio.create_task(_watch_disconnect(request, cancel))
+    try:  # the whole upload is one turn of the upload workers: uploads go in first come, first served
+        work = partial(_ingest, library, files, names, body, year, force, actor, cancel)
+        return await asyncio.wrap_future(uploads.submit(work))
+    finally:
+        watcher.cancel()
+
+
+def _ingest(
+    library: Library,
+    files: list[UploadFile],
+    names: list[str],
+    body: str | None,
+    year: int | None,
+    force: bool,
+    actor: str,
+    cancel: threading.Event,
+) -> UploadResponse:
+    """On an upload worker: prepare every file, then commit them; stop (storing nothing) as
+    soon as the client is gone. A file is read from its spooled copy only now, so uploads
+    waiting their turn hold no bytes in memory."""
     prepared: list[Prepared | Outcome] = []
-    for upload_file in files:
-        name = safe_name(upload_file.filename)
-        data = await _read_bounded(upload_file, settings.max_upload_bytes, name)
+    for upload_file, name in zip(files, names, strict=True):
+        if cancel.is_set():
+            break
+        upload_file.file.seek(0)
+        data = upload_file.file.read()
         log.info("upload %r: %d bytes", name, len(data))
-        prepared.append(
-            await run_in_threadpool(library.prepare, data, name, body=body, year=year, batch=prepared)
-        )
+        prepared.append(library.prepare(data, name, body=body, year=year, batch=prepared, cancel=cancel))
     refused = [p.message for p in prepared if isinstance(p, Outcome) and p.status == "refused"]
-    if refused:
+    if refused or cancel.is_set():
         for item in prepared:
             library.discard(item)
+    if cancel.is_set():
+        log.info("upload of %d file(s) cancelled: the client disconnected; nothing stored", len(files))
+        raise ApiError(499, "client_closed", "the client disconnected; nothing of the upload was stored")
+    if refused:
         raise ApiError(409, "identity_conflict", " ".join(refused) + " Nothing of this upload was stored.")
-    await run_in_threadpool(library.purge_deleted)
+    library.purge_deleted()
     outcomes = []
     for ready in prepared:
-        item = await run_in_threadpool(library.commit, ready, force=force, actor=actor)
+        item = library.commit(ready, force=force, actor=actor)
         log.info("upload %r: %s %s", item.source, item.status, item.report_id or "")
         outcomes.append(UploadOutcome(**asdict(item)))
     return UploadResponse(outcomes=outcomes)
+
+
+async def _watch_disconnect(request: Request, cancel: threading.Event) -> None:
+    """Set ``cancel`` when the client goes away (the body is read: the next message is that)."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            cancel.set()
+            return
 
 
 @router.delete(
@@ -192,19 +242,14 @@ def safe_name(filename: str | None) -> str:
     return name if name not in ("", ".", "..") else "upload"
 
 
-async def _read_bounded(upload_file: UploadFile, limit: int, name: str) -> bytes:
-    parts: list[bytes] = []
-    size = 0
-    while chunk := await upload_file.read(CHUNK):
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(
-                413,
-                "payload_too_large",
-                f"{name}: the file is larger than {limit} bytes (NIANBAO_MAX_UPLOAD_BYTES)",
-            )
-        parts.append(chunk)
-    return b"".join(parts)
+def _check_size(upload_file: UploadFile, limit: int, name: str) -> None:
+    size = upload_file.size if upload_file.size is not None else 0
+    if size > limit:
+        raise ApiError(
+            413,
+            "payload_too_large",
+            f"{name}: the file is larger than {limit} bytes (NIANBAO_MAX_UPLOAD_BYTES)",
+        )
 
 
 def _text_field(value: object) -> str | None:

@@ -7,7 +7,7 @@ import logging
 from fastapi import APIRouter
 
 from nianbao.api.deps import AnswererDep, CatalogDep
-from nianbao.api.schemas import ChatRequest, ChatResponse, ErrorResponse
+from nianbao.api.schemas import UNDECODABLE, ChatRequest, ChatResponse, ErrorResponse
 
 log = logging.getLogger("nianbao.api")
 router = APIRouter(tags=["chat"])
@@ -16,7 +16,7 @@ router = APIRouter(tags=["chat"])
 @router.post(
     "/api/chat",
     response_model=ChatResponse,
-    responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    responses={**UNDECODABLE, 413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
     summary="Ask a question about the stored reports",
 )
 def chat(request: ChatRequest, answerer: AnswererDep, catalog: CatalogDep) -> ChatResponse:
