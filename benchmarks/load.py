@@ -424,24 +424,37 @@ async def probe_health(url: str, watch: Watch, deadline: float) -> None:
 
 
 async def sample_memory(pid: int, watch: Watch, deadline: float) -> None:
-    """Peak RSS of the server, and of the processes reading files (children of its fork server)."""
+    """Peak RSS of the serving processes (the server and its workers, if any), and of the
+    processes reading files (children of a fork server of theirs)."""
     server = psutil.Process(pid)
     while time.monotonic() < deadline:
-        try:
-            watch.server_rss = max(watch.server_rss, server.memory_info().rss)
-            readers = [
-                child
-                for helper in server.children()
-                if "forkserver" in " ".join(helper.cmdline())
-                for child in helper.children()
-            ]
-            sizes = [r.memory_info().rss for r in readers]
-        except psutil.Error:
-            sizes = []
-        watch.readers_rss = max(watch.readers_rss, sum(sizes))
-        watch.reader_rss = max([watch.reader_rss, *sizes])
-        watch.readers_at_once = max(watch.readers_at_once, len(sizes))
+        seen = {p.pid: _seen(p) for p in [server, *_descendants(server)]}
+        # a reader is forked from a fork server, so its command line is the fork server's
+        servers = {n for n, (_, line, _) in seen.items() if "forkserver" in line}
+        readers = [rss for (parent, _, rss) in seen.values() if parent in servers]
+        helpers = servers | {n for n, (_, line, _) in seen.items() if "resource_tracker" in line}
+        serving = [rss for n, (parent, _, rss) in seen.items() if parent not in servers and n not in helpers]
+        watch.server_rss = max(watch.server_rss, sum(serving))
+        watch.readers_rss = max(watch.readers_rss, sum(readers))
+        watch.reader_rss = max([watch.reader_rss, *readers])
+        watch.readers_at_once = max(watch.readers_at_once, len(readers))
         await asyncio.sleep(0.1)
+
+
+def _descendants(process: psutil.Process) -> list[psutil.Process]:
+    try:
+        return process.children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _seen(process: psutil.Process) -> tuple[int, str, int]:
+    """(parent pid, command line, RSS) of a process; zeros for one that just ended."""
+    try:
+        with process.oneshot():
+            return process.ppid(), " ".join(process.cmdline()), process.memory_info().rss
+    except psutil.Error:
+        return 0, "", 0
 
 
 async def load(
@@ -473,11 +486,12 @@ async def load(
     return tally, time.monotonic() - started, watch
 
 
-def print_watch(watch: Watch, hostile: int) -> list[str]:
-    """Print what the hostile run saw; the reasons it failed, if any."""
+def print_watch(watch: Watch, hostile: int, serving: int = 1) -> list[str]:
+    """Print what the hostile run saw; the reasons it failed, if any. ``serving``: the server's
+    worker processes, each with its own upload workers."""
     mib = 1024 * 1024
     budget = Budget()
-    workers = Settings.model_fields["upload_workers"].default
+    workers = serving * Settings.model_fields["upload_workers"].default
     limit = workers * budget.parse_memory_bytes
     failures = []
     if hostile:
@@ -602,7 +616,7 @@ def main() -> int:
             )
         rows = summary(tally, elapsed)
         print_summary(rows, tally, args.clients, elapsed)
-        failures = print_watch(watch, args.hostile)
+        failures = print_watch(watch, args.hostile, args.workers)
         chat = [v for k in KINDS if k != "bad" for v in tally.latencies[k]]
         if args.hostile and chat:
             p95 = percentile(chat, 95)
