@@ -147,8 +147,8 @@ async def _disk_full(_: Request, exc: Exception) -> JSONResponse:
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     """Log the traceback under an id; the client gets the id, never the internals. An error on
     a full disk (a conversation that could not be saved, say) is a 507 that says so."""
-    settings = request.app.state.settings
-    full = as_disk_full(exc, settings.data_dir, settings.min_free_bytes)
+    settings = getattr(request.app.state, "settings", None)  # an app built without them: none
+    full = as_disk_full(exc, settings.data_dir, settings.min_free_bytes) if settings else None
     if full is not None:
         log.warning("%s %s: %s", request.method, request.url.path, full)
         return await _disk_full(request, full)
