@@ -77,6 +77,8 @@ START_TIMEOUT = 180.0
 #: Chat p95 that --hostile must stay under, and how long /healthz may take to answer.
 CHAT_P95_TARGET_MS = 1000.0
 HEALTH_TIMEOUT = 5.0
+#: Processes under the server that neither serve nor read: counted in neither figure.
+HELPERS = ("nianbao.ingest.isolate", "resource_tracker")
 ADMIN_KEY = "load-" + os.urandom(8).hex()
 CHAT_KEYS = {"conversation_id", "status", "answer", "citations", "figures", "options"}
 
@@ -425,15 +427,12 @@ async def probe_health(url: str, watch: Watch, deadline: float) -> None:
 
 async def sample_memory(pid: int, watch: Watch, deadline: float) -> None:
     """Peak RSS of the serving processes (the server and its workers, if any), and of the
-    processes reading files (children of a fork server of theirs)."""
+    processes reading files (``python -m nianbao.ingest.isolate``, children of a serving one)."""
     server = psutil.Process(pid)
     while time.monotonic() < deadline:
         seen = {p.pid: _seen(p) for p in [server, *_descendants(server)]}
-        # a reader is forked from a fork server, so its command line is the fork server's
-        servers = {n for n, (_, line, _) in seen.items() if "forkserver" in line}
-        readers = [rss for (parent, _, rss) in seen.values() if parent in servers]
-        helpers = servers | {n for n, (_, line, _) in seen.items() if "resource_tracker" in line}
-        serving = [rss for n, (parent, _, rss) in seen.items() if parent not in servers and n not in helpers]
+        readers = [rss for (line, rss) in seen.values() if "nianbao.ingest.isolate" in line]
+        serving = [rss for (line, rss) in seen.values() if not any(h in line for h in HELPERS)]
         watch.server_rss = max(watch.server_rss, sum(serving))
         watch.readers_rss = max(watch.readers_rss, sum(readers))
         watch.reader_rss = max([watch.reader_rss, *readers])
@@ -448,13 +447,13 @@ def _descendants(process: psutil.Process) -> list[psutil.Process]:
         return []
 
 
-def _seen(process: psutil.Process) -> tuple[int, str, int]:
-    """(parent pid, command line, RSS) of a process; zeros for one that just ended."""
+def _seen(process: psutil.Process) -> tuple[str, int]:
+    """(command line, RSS) of a process; nothing for one that just ended."""
     try:
         with process.oneshot():
-            return process.ppid(), " ".join(process.cmdline()), process.memory_info().rss
+            return " ".join(process.cmdline()), process.memory_info().rss
     except psutil.Error:
-        return 0, "", 0
+        return "", 0
 
 
 async def load(

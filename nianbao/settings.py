@@ -1,7 +1,7 @@
 """The one settings object, read from the environment (prefix NIANBAO_). No setting is required."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: pydantic resolves the models' annotations when
+# the classes are built, and a string "Budget" needs the module in sys.modules to be resolved.
 import os
 from pathlib import Path
 from typing import Annotated

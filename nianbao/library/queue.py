@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import json
-import multiprocessing
 import time
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -29,7 +28,6 @@ from typing import Any
 
 from celery import Celery
 from celery.result import AsyncResult
-from celery.signals import worker_process_init
 
 from nianbao.library import Library
 from nianbao.settings import Settings
@@ -38,14 +36,6 @@ from nianbao.settings import Settings
 JOBS_KEY = "nianbao:jobs"
 #: A busy store (another writer held the lock past the busy timeout) is tried again this often.
 BUSY_RETRIES = 5
-
-
-def _may_have_children(**_: Any) -> None:
-    """Let a Celery pool process start child processes (to read a file in one, say): billiard
-    marks it daemonic, and a daemonic process may not have children; the pool still ends it when
-    it stops. (A child of the standard library's forkserver failed there too, with "Pickling an
-    AuthenticationString object is disallowed": reading in such a child needs another way.)"""
-    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]  # the flag Process.start checks
 
 
 def make_app(settings: Settings) -> Celery:
@@ -68,7 +58,6 @@ def make_app(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
     )
     app.task(name="nianbao.ingest", bind=True, max_retries=BUSY_RETRIES)(ingest_task)
-    worker_process_init.connect(_may_have_children, weak=False)
     return app
 
 

@@ -93,9 +93,7 @@ def ingest_in_parallel(
 
     def start() -> None:
         mine, theirs = context.Pipe()
-        # Not a daemon: a worker reads each file in a child process of its own (ingest.isolate),
-        # which a daemonic process may not start. It ends when its pipe closes.
-        process = context.Process(target=_work, args=(theirs, options), name="nianbao-ingest")
+        process = context.Process(target=_work, args=(theirs, options), daemon=True, name="nianbao-ingest")
         process.start()
         theirs.close()
         running[process] = (mine, None)

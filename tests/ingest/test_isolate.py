@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,6 +46,14 @@ def sleeps(data: bytes, source: str, budget: Budget) -> None:
 
 def aborts(data: bytes, source: str, budget: Budget) -> None:
     os.abort()
+
+
+def read_in_a_pool_process(results: Any) -> None:
+    """What a Celery pool process does with a file: read it in a child of its own."""
+    try:
+        results.put(read_isolated(reader_pid, b"x", "a.txt", Budget()))
+    except Exception as exc:  # noqa: BLE001 - the test shows it
+        results.put(repr(exc))
 
 
 def reader_limits(data: bytes, source: str, budget: Budget) -> tuple[int, int]:
@@ -87,6 +96,22 @@ def test_cancelling_stops_the_reader() -> None:
         read_isolated(sleeps, b"x", "gone.txt", Budget(), cancel=cancel)
     with pytest.raises(Cancelled, match="cancelled before it was read"):
         read_isolated(reader_pid, b"x", "gone.txt", Budget(), cancel=cancel)
+
+
+def test_a_celery_pool_process_can_read_in_a_child() -> None:
+    """Celery's pool processes are billiard processes: daemonic, and billiard's own process
+    object stands in for the standard library's (a ``multiprocessing`` child failed there with
+    "Pickling an AuthenticationString object is disallowed")."""
+    billiard = pytest.importorskip("billiard", reason="billiard comes with the queue extra (celery)")
+    results = billiard.get_context("fork").Queue()
+    pool_process = billiard.get_context("fork").Process(
+        target=read_in_a_pool_process, args=(results,), daemon=True
+    )
+    pool_process.start()
+    answer = results.get(timeout=60)
+    pool_process.join(10)
+    assert isinstance(answer, int), answer
+    assert answer not in (os.getpid(), pool_process.pid)
 
 
 def test_the_corpus_reads_the_same_in_the_child_as_in_process() -> None:

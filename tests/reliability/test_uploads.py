@@ -58,10 +58,8 @@ def raw_upload(url: str, name: str, data: bytes) -> socket.socket:
 
 
 def readers() -> list[psutil.Process]:
-    """The reading processes at work: children of this process's fork server."""
-    me = psutil.Process()
-    servers = [p for p in me.children() if "forkserver" in " ".join(p.cmdline())]
-    return [child for server in servers for child in server.children()]
+    """The reading processes at work: children of this process (``python -m nianbao.ingest.isolate``)."""
+    return [p for p in psutil.Process().children() if "nianbao.ingest.isolate" in p.cmdline()]
 
 
 def answered(sock: socket.socket) -> bool:
