@@ -427,7 +427,7 @@ async def probe_health(url: str, watch: Watch, deadline: float) -> None:
 
 async def sample_memory(pid: int, watch: Watch, deadline: float) -> None:
     """Peak RSS of the serving processes (the server and its workers, if any), and of the
-    processes reading files (``python -m nianbao.ingest.isolate``, children of a serving one)."""
+    processes reading files (``ingest.isolate``'s children of the serving ones)."""
     server = psutil.Process(pid)
     while time.monotonic() < deadline:
         seen = {p.pid: _seen(p) for p in [server, *_descendants(server)]}

@@ -8,11 +8,12 @@ there, not a swapping server), which runs at a lower priority (the server's answ
 first), and which is killed at ``Budget.parse_seconds`` or when the caller cancels. A child
 that dies takes only its own memory with it; the caller gets an ``IngestError`` saying why.
 
-The child is a plain new interpreter, ``python -m nianbao.ingest.isolate``: the call comes in
-pickled on its standard input and the result goes back pickled on its standard output. Unlike a
+The child is a plain new interpreter (``python -c CHILD``): the call comes in pickled on its
+standard input and the result goes back pickled on its standard output. Unlike a
 ``multiprocessing`` child it needs nothing of the process that asks, so any process may start
 one: a server's worker, a daemonic process, a Celery (billiard) pool process. It costs a start of
-the interpreter (~0.5 s) per file, small beside embedding the file.
+the interpreter and the readers' imports (~0.5 CPU-seconds) per file, small beside embedding
+the file.
 
 >>> parsed = read_isolated(parse_file, data, "a.pdf", Budget(), body=None, year=None)
 """
@@ -39,6 +40,9 @@ T = TypeVar("T")
 NICENESS = 10
 #: How often the parent looks at the deadline and the cancel flag while the child reads (seconds).
 POLL = 0.05
+#: The child's program: its priority is lowered first, so that even its imports yield to the
+#: answers of the process that started it.
+CHILD = f"import os; os.nice({NICENESS}); from nianbao.ingest.isolate import child_main; child_main()"
 
 
 def read_isolated(
@@ -60,7 +64,7 @@ def read_isolated(
         raise Cancelled(f"{source}: cancelled before it was read; nothing stored")
     # the import path first, so that the child can find the target's module when it unpickles it
     call = pickle.dumps(sys.path) + pickle.dumps((budget, target, data, source, kwargs))
-    command = [sys.executable, "-m", "nianbao.ingest.isolate"]
+    command = [sys.executable, "-c", CHILD]
     with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE) as child:
         try:
             ok, value = _result(child, call, source, budget, cancel)
@@ -120,9 +124,9 @@ def _died(source: str, code: int | None, budget: Budget) -> IngestError:
     )
 
 
-def _child() -> None:
-    """In the child: read the call, set the limits, run it, write (True, result) or (False, the
-    error) pickled on standard output."""
+def child_main() -> None:
+    """In the child (``CHILD``): read the call, set the limits, run it, write (True, result) or
+    (False, the error) pickled on standard output."""
     answer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # what a library prints goes to standard error, not into the answer
     sys.path[:] = pickle.load(sys.stdin.buffer)
@@ -131,7 +135,6 @@ def _child() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     cpu = math.ceil(budget.parse_seconds) + 5  # in case the parent is gone and cannot kill it
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-    os.nice(NICENESS)
     # made now: once memory has run out, even pickling a message can fail
     out_of_memory = pickle.dumps(
         (False, OverBudget(source, "reading it needed more memory", "parse_memory_bytes", limit))
@@ -156,7 +159,3 @@ def _ran_out_of_memory(exc: BaseException | None) -> bool:
             return True
         exc = exc.__cause__ or exc.__context__
     return False
-
-
-if __name__ == "__main__":
-    _child()

@@ -23,6 +23,7 @@ import httpx
 import psutil
 import pytest
 
+from nianbao.ingest.isolate import CHILD
 from nianbao.library import Library
 from tests.api.conftest import ADMIN_KEY, GOLD, RAW, SEED, Served, live_server, settings_for
 from tests.reliability.hostile import slow_pdf
@@ -58,8 +59,8 @@ def raw_upload(url: str, name: str, data: bytes) -> socket.socket:
 
 
 def readers() -> list[psutil.Process]:
-    """The reading processes at work: children of this process (``python -m nianbao.ingest.isolate``)."""
-    return [p for p in psutil.Process().children() if "nianbao.ingest.isolate" in p.cmdline()]
+    """The reading processes at work: children of this process running ``ingest.isolate.CHILD``."""
+    return [p for p in psutil.Process().children() if CHILD in p.cmdline()]
 
 
 def answered(sock: socket.socket) -> bool:
