@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from nianbao.api.deps import AdminDep, FeedbackDep
 from nianbao.api.errors import ApiError
 from nianbao.api.export import FEEDBACK_COLUMNS, feedback_csv
-from nianbao.api.schemas import ErrorResponse, FeedbackOut, FeedbackRequest
+from nianbao.api.schemas import UNDECODABLE, ErrorResponse, FeedbackOut, FeedbackRequest
 
 router = APIRouter(tags=["feedback"])
 
@@ -19,7 +19,7 @@ router = APIRouter(tags=["feedback"])
 @router.post(
     "/api/feedback",
     response_model=FeedbackOut,
-    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    responses={**UNDECODABLE, 404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
     summary="Rate an answer: 赞 (up) or 踩 (down)",
 )
 def rate(request: FeedbackRequest, book: FeedbackDep) -> FeedbackOut:
