@@ -70,6 +70,9 @@ conversation_turns = Table(
     Column("at", Float, nullable=False),
 )
 
+#: The PostgreSQL advisory lock taken while the conversation tables are created.
+TABLES_LOCK = 0x6E62636F6E76
+
 
 def connect_conversations(url: str, pool_size: int = 5, max_overflow: int = 5) -> Engine:
     """An engine for the conversation tables, with the tables in place (``pool_size`` and
@@ -104,7 +107,11 @@ def connect_conversations(url: str, pool_size: int = 5, max_overflow: int = 5) -
     import nianbao.store.feedback  # noqa: F401
 
     # Inside a write transaction: two workers starting on one new file create the tables once.
+    # PostgreSQL's CREATE TABLE does not wait for another's (the second fails on the catalog's
+    # unique index), so there the workers take turns on an advisory lock of their own.
     with engine.connect().execution_options(writing=True) as conn, conn.begin():
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({TABLES_LOCK})")
         conversation_metadata.create_all(conn)
     return engine
 
