@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from nianbao.model import Conversation, Turn
-from nianbao.store.schema import engine_url
+from nianbao.store.schema import engine_url, sqlite_pragmas
 
 conversation_metadata = MetaData()
 
@@ -90,12 +90,7 @@ def connect_conversations(url: str, pool_size: int = 5, max_overflow: int = 5) -
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _: Any) -> None:
             dbapi_conn.isolation_level = None  # SQLAlchemy's begin event decides, below
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA busy_timeout=30000")  # first: the others may wait
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.close()
+            sqlite_pragmas(dbapi_conn, 30.0)
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:

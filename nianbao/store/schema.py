@@ -11,6 +11,8 @@ restored or purged what, and when.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -187,6 +189,29 @@ def is_postgresql(url: str | None) -> bool:
     return bool(url) and engine_url(str(url)).startswith("postgresql+")
 
 
+def sqlite_pragmas(dbapi_conn: Any, busy_timeout: float) -> None:
+    """A new SQLite connection's settings: the busy timeout first (so the others may wait), foreign
+    keys, WAL. Switching a new file to WAL needs it unlocked and SQLite does not wait for that
+    (the busy handler is not asked), so two processes opening one new file at once retry it
+    within the busy timeout rather than one failing with "database is locked"."""
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        deadline = time.monotonic() + busy_timeout
+        while True:
+            try:
+                cur.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        cur.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cur.close()
+
+
 def open_engine(settings: Settings) -> Engine:
     """The records' engine as the settings say: their URL, busy timeout and pool size."""
     return connect(
@@ -223,12 +248,7 @@ def connect(url: str, busy_timeout: float = 30.0, pool_size: int = 5, max_overfl
             # SQLAlchemy, not pysqlite, decides where transactions begin: a reader's SELECTs then
             # share one snapshot and never see half of a replace.
             dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")  # first: the others may wait
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.close()
+            sqlite_pragmas(dbapi_conn, busy_timeout)
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:

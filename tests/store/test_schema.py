@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from pathlib import Path
+
+import pytest
 
 from nianbao import store
 from nianbao.library import Library
@@ -89,3 +93,24 @@ def test_a_database_without_the_page_columns_gets_them_and_its_reports_still_rea
         assert aliases == {"某某局": "某局"}
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("opener", ["records", "conversations"])
+def test_a_new_file_another_process_holds_locked_is_switched_to_wal_once_it_is_free(
+    tmp_path: Path, opener: str
+) -> None:
+    """Two workers starting on one new file: the second finds it locked while the first creates
+    the tables, and switching to WAL does not wait by itself; it waits within the busy timeout."""
+    path = tmp_path / "new.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE first_worker (x)")
+    threading.Thread(target=lambda: (time.sleep(0.5), holder.execute("COMMIT")), daemon=True).start()
+    url = f"sqlite:///{path}"
+    engine = store.connect(url) if opener == "records" else store.connect_conversations(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        engine.dispose()
+        holder.close()
