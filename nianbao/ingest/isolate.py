@@ -124,13 +124,20 @@ def _died(source: str, code: int | None, budget: Budget) -> IngestError:
     )
 
 
+#: The child's exit status when its call never arrived whole (the parent was killed meanwhile).
+PARENT_GONE = 3
+
+
 def child_main() -> None:
     """In the child (``CHILD``): read the call, set the limits, run it, write (True, result) or
     (False, the error) pickled on standard output."""
     answer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # what a library prints goes to standard error, not into the answer
-    sys.path[:] = pickle.load(sys.stdin.buffer)
-    budget, target, data, source, kwargs = pickle.load(sys.stdin.buffer)
+    try:
+        sys.path[:] = pickle.load(sys.stdin.buffer)
+        budget, target, data, source, kwargs = pickle.load(sys.stdin.buffer)
+    except (EOFError, pickle.UnpicklingError):
+        sys.exit(PARENT_GONE)  # the parent died while handing over the call: nothing to say
     limit = budget.parse_memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     cpu = math.ceil(budget.parse_seconds) + 5  # in case the parent is gone and cannot kill it

@@ -10,6 +10,9 @@ them.
 from __future__ import annotations
 
 import os
+import pickle
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -18,6 +21,7 @@ from typing import Any
 import pytest
 
 from nianbao import store
+from nianbao.ingest import isolate
 from nianbao.ingest.errors import Cancelled, NotAReport, OverBudget, UnreadableFile
 from nianbao.ingest.isolate import read_isolated
 from nianbao.ingest.pipeline import parse_file
@@ -157,3 +161,20 @@ def test_a_pdf_that_needs_too_much_memory_is_skipped_at_the_memory_limit(tmp_pat
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+@pytest.mark.parametrize("handed_over", [b"", pickle.dumps(["/nowhere"])[:-3]])
+def test_a_reader_whose_parent_died_while_handing_over_the_call_exits_without_a_traceback(
+    handed_over: bytes,
+) -> None:
+    """A killed ``nianbao ingest`` leaves its reading child a cut-off call on standard input; the
+    child shares the parent's standard error, where a traceback would look like the parent's."""
+    done = subprocess.run(
+        [sys.executable, "-c", isolate.CHILD],
+        input=handed_over,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        timeout=60,
+    )
+    assert done.returncode == isolate.PARENT_GONE
+    assert b"Traceback" not in done.stderr
