@@ -246,6 +246,8 @@ def rate_sentence(rate: RateFigure) -> str:
     text = f"{rate.body}{rate.year}年{rate.rate.label} = {rate.formula}"
     if rate.small_sample and rate.value is not None:
         text += f"（样本较少：只有{number(rate.cases)}件，比例仅供参考）"
+    if rate.note:
+        text += f"（{rate.note}）"
     return text + "。"
 
 
@@ -266,7 +268,7 @@ def rate_answer(rates: Sequence[RateFigure], findings: Sequence[StoredFinding]) 
                 f"{first.rate.label}从{first.year}年的{percent(first.value)}"  # type: ignore[arg-type]  # None values are left out before
                 f"到{last.year}年的{percent(last.value)}，{move}。"  # type: ignore[arg-type]  # None values are left out before
             )
-    figures = [f for r in rates for f in (*r.numerator, *r.denominator)]
+    figures = [f for r in rates for f in r.figures]
     return Answer(
         "answered",
         "".join(lines + flags(figures, findings)),
@@ -328,7 +330,7 @@ def across_rates_answer(rates: Sequence[RateFigure], fewest: bool, note: str = "
         f"（{percent(best.value)}）。"  # type: ignore[arg-type]  # None values are left out before
     )
     lines = [rate_sentence(r) for r in ordered]
-    figures = [f for r in ordered for f in (*r.numerator, *r.denominator)]
+    figures = [f for r in ordered for f in r.figures]
     return Answer(
         "answered", head + "".join(lines) + note, citations(figures), tuple(f.as_row() for f in figures)
     )

@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from nianbao.answer import check, compose, previous, review, smalltalk
+from nianbao.answer import check, compose, lexicon, previous, review, smalltalk
 from nianbao.answer.conversations import (
     ConversationStore,
     MemoryConversations,
@@ -551,7 +551,7 @@ class Answerer:
 
     def _rates(self, q: Question, reports: list) -> Answer:
         """Derived rates (复议纠错率…), each with its formula and every cell it used."""
-        rates = [RATES[name] for name in q.rates]
+        rates = [lexicon.rate_of(name) for name in q.rates]
         note = ""
         if not q.years and not q.recent and not re.search(_EVERY_YEAR, q.text):
             reports, note = self._latest_with(reports, partial(self._has_rates, rates))
@@ -597,7 +597,7 @@ class Answerer:
         ids = [r.meta.id for rs in catalogue.values() for r in rs if r.meta.year == year]
         fewest = re.search(r"最少|最低|最小|倒数", q.text) is not None
         if q.rates:
-            rates = [v for v in self.figures.rate(ids, RATES[q.rates[0]]) if v.value is not None]
+            rates = [v for v in self.figures.rate(ids, lexicon.rate_of(q.rates[0])) if v.value is not None]
             return compose.across_rates_answer(rates, fewest) if rates else None
         reports = [r for rs in catalogue.values() for r in rs if r.meta.year == year]
         metric = metrics_for_reports(q, reports)[0]

@@ -12,7 +12,18 @@ import re
 
 from rapidfuzz import fuzz
 
-from nianbao.keys import RATE_GROUPS, RATES, ROW_GROUPS, T2_COMBOS, TABLE_ROWS, Rate
+from nianbao.keys import (
+    RATE_GROUPS,
+    RATES,
+    ROW_GROUPS,
+    T2_COMBOS,
+    T3_COLUMN_GROUPS,
+    T3_COLUMNS,
+    T3_RESULT_ROWS,
+    TABLE_ROWS,
+    Rate,
+)
+from nianbao.retrieval.figures import metric_label
 
 #: (pattern, metric row), most specific first. A span a pattern takes is not matched again.
 ROWS: list[tuple[str, str]] = [
@@ -159,7 +170,108 @@ def find_rates(text: str) -> tuple[str, ...]:
         if re.search(pattern, text):
             found += names
     found += rates_named(text)
-    return tuple(dict.fromkeys(found)) or rates_by_parts(text)
+    found = list(dict.fromkeys(found)) or list(rates_by_parts(text)) or _results_of_column(text)
+    return tuple(_within_column(text, _joined(text, found)))
+
+
+#: A composed rate's name: rates whose numerators one category joins, over their common
+#: denominator ("denial+unavailable"), and a table-3 rate within one applicant column
+#: ("substantive_disclosure@natural_person"). ``rate_of`` builds them.
+_JOINED, _WITHIN = "+", "@"
+
+
+def rate_of(name: str) -> Rate:
+    """The rate a name of ``find_rates`` stands for: one of ``keys.RATES``, or one composed of them.
+
+    >>> rate_of("substantive_disclosure@natural_person").numerator
+    ('t3.granted.natural_person', 't3.partly_granted.natural_person')
+    >>> rate_of("denial+unavailable").label
+    '不予公开与无法提供合计占比'
+    """
+    names, _, column = name.partition(_WITHIN)
+    parts = [RATES[n] if n in RATES else _result_share(n) for n in names.split(_JOINED)]
+    if len(parts) == 1 and not column:
+        return parts[0]
+    numerator = tuple(dict.fromkeys(t for r in parts for t in r.numerator))
+    label = (
+        parts[0].label
+        if len(parts) == 1
+        else "与".join(r.label.removesuffix("率") for r in parts) + "合计占比"
+    )
+    denominator = parts[0].denominator
+    if column:
+        numerator = tuple(_in_column(t, column) for t in numerator)
+        denominator = tuple(_in_column(t, column) for t in denominator)
+        label = f"{T3_COLUMNS[column] if column != 'org' else T3_COLUMN_GROUPS['org'].label}申请的{label}"
+    return Rate(name, label, numerator, denominator)
+
+
+def _result_share(row: str) -> Rate:
+    """A table-3 result row (or group) as a share of （七）办理结果总计 (t3.granted → 予以公开占比)."""
+    return Rate(row, f"{metric_label(f'{row}.total')}占比", (f"{row}.total",), ("t3.total_processed.total",))
+
+
+def _results_of_column(text: str) -> list[str]:
+    """自然人申请中予以公开的比例, 企业申请里被拒绝公开的占多少: a proportion of results asked within
+    one applicant column, named before them (the column is the whole). The result rows, as the
+    rate whose numerator they are, or as their share of 办理结果总计, within that column."""
+    expanded = _expanded(text)
+    columns = find_all(APPLICANTS, expanded)
+    spans = _spans(expanded)
+    if not re.search(RATIO, text) or len(columns) != 1 or not spans:
+        return []
+    first_column = min(m.start() for p, c in APPLICANTS if c == columns[0] for m in re.finditer(p, expanded))
+    rows = named_rows(text)
+    if first_column > spans[0][0] or not all(_rows_of(r) <= _RESULT_ROWS for r in rows):
+        return []
+    exact = [n for n, rate in RATES.items() if _terms(rate.numerator)[0] == set().union(*map(_rows_of, rows))]
+    names = exact[:1] if exact and _of_results(exact[0]) else rows
+    return [_JOINED.join(names) + _WITHIN + columns[0]]
+
+
+#: Table-3 result rows as ``table.row`` names.
+_RESULT_ROWS = {f"t3.{row}" for row in T3_RESULT_ROWS}
+
+
+def _in_column(term: str, column: str) -> str:
+    table, row, _ = term.split(".")
+    return f"{table}.{row}.{column}"
+
+
+def _joined(text: str, found: list[str]) -> list[str]:
+    """Rates over one denominator whose numerators the question names as one category (不予公开或
+    无法提供的比例): one rate of their joined numerators."""
+    for union in unions(text):
+        rows = set().union(*(_rows_of(r) for r in union))
+        together = [n for n in found if _terms(RATES[n].numerator)[0] & rows]
+        if len(together) > 1 and len({RATES[n].denominator for n in together}) == 1:
+            joined = _JOINED.join(together)
+            found = [joined if n == together[0] else n for n in found if n not in together[1:]]
+    return found
+
+
+def _within_column(text: str, found: list[str]) -> list[str]:
+    """A result rate of table 3 asked of one applicant column (自然人申请中被公开的比例): the rate
+    within that column, not beside the column's share of 新收 — unless the question names that
+    share as a rate of its own (自然人申请占比)."""
+    columns = find_all(APPLICANTS, text)
+    inside = [n for n in found if _of_results(n)]
+    if len(columns) != 1 or not inside or set(rates_named(text)) & _SHARES:
+        return found
+    return [f"{n}{_WITHIN}{columns[0]}" if n in inside else n for n in found if n not in _SHARES]
+
+
+#: The rates that are an applicant column's share of 新收 (申请人结构).
+_SHARES = set(RATE_GROUPS["applicant_structure"][1])
+
+
+def _of_results(name: str) -> bool:
+    """A rate of table 3's results on their 总计 column (实质公开率, 不予公开率, and joins of them)."""
+    if _WITHIN in name:
+        return False
+    rates = [RATES[n] if n in RATES else _result_share(n) for n in name.split(_JOINED)]
+    terms = [t for r in rates for t in (*r.numerator, *r.denominator)]
+    return all(t.startswith("t3.") and t.endswith(".total") and ".new_received." not in t for t in terms)
 
 
 def _names_of(rate: Rate) -> set[str]:
@@ -270,15 +382,91 @@ def find_rows(text: str) -> list[str]:
 
 
 def named_rows(text: str) -> list[str]:
-    """The rows the text names with a word of ``ROWS``."""
+    """The rows the text names with a word of ``ROWS``. Two rows joined as one category (全部或部分
+    公开, 予以公开或部分公开: ``_unions``) are the group of exactly those rows where there is one
+    (``keys.ROW_GROUPS``: 予以公开及部分公开)."""
+    taken = _spans(_expanded(text))
+    rows = [row for _, _, row in taken]
+    for union in _unions(text, taken):
+        group = next(
+            (g for g in _UNION_GROUPS if set(_rows_of(g)) == set().union(*map(_rows_of, union))), None
+        )
+        if group:
+            rows = [group if r == union[0] else r for r in rows if r not in union[1:]]
+    rows = [r for r in rows if not any(inner in rows for inner in _INNER.get(r, ()))]
+    return list(dict.fromkeys(rows))
+
+
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, row) of every row word, in order; a span is taken by its most specific row."""
     taken: list[tuple[int, int, str]] = []
     for pattern, row in _compiled:
         for m in pattern.finditer(text):
             if all(m.end() <= a or m.start() >= b for a, b, _ in taken):
                 taken.append((m.start(), m.end(), row))
-    rows = [row for _, _, row in sorted(taken)]
-    rows = [r for r in rows if not any(inner in rows for inner in _INNER.get(r, ()))]
-    return list(dict.fromkeys(rows))
+    return sorted(taken)
+
+
+#: Words that join two names into one (全部或部分, 予以公开以及部分公开).
+_JOIN = re.compile(r"或者|以及|或|和|及|与|、")
+#: Of them, the words that make one category of both, as 或 does (予以公开或部分公开的申请).
+_EITHER = re.compile(r"或者|或")
+#: Groups that are the union of two or more rows named together (not 不予公开's eight sub-rows,
+#: which are one heading): 予以公开及部分公开, 行政诉讼 (both kinds), 新收及上年结转.
+_UNION_GROUPS = [name for name, group in ROW_GROUPS.items() if len(group.rows) > 1 and name != "t3.denied"]
+
+
+def _expanded(text: str) -> str:
+    """Two row names that share their last word, written once (全部或部分公开, 不予或部分公开,
+    直接或复议后起诉), as both names in full (全部公开或部分公开): the left word and the shared
+    word together must be a row word of their own, a different row from the right one."""
+    for join in reversed(list(_JOIN.finditer(text))):
+        after = text[join.end() :]
+        right = next(((m.group(), row) for p, row in _compiled if (m := p.match(after))), None)
+        if right is None:
+            continue
+        word, row = right
+        for size in range(2, len(word)):
+            head = word[-size:]
+            for start in range(max(0, join.start() - 4), join.start()):
+                left = text[start : join.start()] + head
+                other = next((r for p, r in _compiled if p.fullmatch(left)), None)
+                if other and other != row:
+                    text = text[: join.start()] + head + text[join.start() :]
+                    break
+            else:
+                continue
+            break
+    return text
+
+
+def _unions(text: str, taken: list[tuple[int, int, str]]) -> list[list[str]]:
+    """Runs of rows named as one category: joined by 或, or written with their shared word once
+    (``_expanded`` added it back). ``taken`` are the spans of the expanded text."""
+    expanded = _expanded(text)
+    elliptic = expanded != text
+    runs: list[list[str]] = []
+    for (_, end, row), (start, _, following) in zip(taken, taken[1:], strict=False):
+        between = expanded[end:start]
+        if not _JOIN.fullmatch(between) or not (elliptic or _EITHER.fullmatch(between)):
+            continue
+        if runs and runs[-1][-1] == row:
+            runs[-1].append(following)
+        else:
+            runs.append([row, following])
+    return runs
+
+
+def unions(text: str) -> list[list[str]]:
+    """The rows a question names as one category (全部或部分公开 → 予以公开, 部分公开)."""
+    return _unions(text, _spans(_expanded(text)))
+
+
+def asks_union(text: str) -> bool:
+    """Whether the question names two or more rows as one category that no group row stands for
+    (不予或部分公开的): what it asks of them is their sum."""
+    named = named_rows(text)
+    return any(all(r in named for r in union) for union in unions(text))
 
 
 def guessed_rows(text: str) -> list[str]:
@@ -303,6 +491,7 @@ def without_columns(text: str) -> str:
 
 def without_rows(text: str) -> str:
     """The text without the words that name its rows (复议被认可的 → 被认可的)."""
+    text = _expanded(text)
     for pattern, _ in ROWS:
         text = re.sub(pattern, " ", text)
     return text

@@ -107,6 +107,8 @@ def parse(
     stripped = _without(text, [m.text for m in mentions])
     metrics = read_metrics(stripped, matcher or default_matcher(), standalone=bool(mentions))
     intent = next((name for name, pattern in INTENTS if re.search(pattern, text)), "value")
+    if intent == "value" and lexicon.asks_union(stripped):
+        intent = "sum"  # 不予或部分公开的有多少: one category of two rows is their sum
     unknown = resolver.unknown_mention(text)
     rates = lexicon.find_rates(stripped)
     across = not mentions and not unknown and bool(metrics.asks or rates) and asks_every_body(text, intent)

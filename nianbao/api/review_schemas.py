@@ -34,7 +34,10 @@ class RateOut(BaseModel):
     percent: float | None = Field(description="The value in percent, one decimal, as answers show it.")
     formula: str = Field(description="e.g. `结果纠正1 ÷ 总计7 = 14.3%`.")
     small_sample: bool = Field(description="Fewer than 30 cases: the rate rests on a small sample.")
-    note: str = Field(description="样本较少（7件，少于30件） for a small sample, else empty.")
+    note: str = Field(
+        description="样本较少（7件，少于30件） for a small sample; a printed total that disagrees with its "
+        "parts (the rate is then over their sum); else empty."
+    )
     cells: list[Record] = Field(description="Every stored cell the rate used, numerator first.")
 
     @classmethod

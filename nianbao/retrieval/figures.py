@@ -9,7 +9,7 @@ the cells it was read from, so the answer can cite each of them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.engine import Engine
 
@@ -24,6 +24,7 @@ from nianbao.keys import (
     T3_OTHER_SUBROWS,
     T3_RESULT_ROWS,
     T3_ROWS,
+    T4_RESULT_COLUMNS,
     T4_ROWS,
     TABLE_COLUMNS,
     Rate,
@@ -168,8 +169,27 @@ class FiguresTool:
             numerator = tuple(terms[m].get(report_id) for m in rate.numerator)
             denominator = tuple(terms[m].get(report_id) for m in rate.denominator)
             if all(f is not None for f in (*numerator, *denominator)):
-                out.append(RateFigure(rate, numerator, denominator))  # type: ignore[arg-type]  # no term is None here
+                recounted = tuple(self._recount(f) for f in denominator)  # type: ignore[arg-type]  # no term is None here
+                printed = tuple(f for f, r in zip(denominator, recounted, strict=True) if r is not f)
+                out.append(RateFigure(rate, numerator, recounted, printed))  # type: ignore[arg-type]  # no term is None here
         return out
+
+    def _recount(self, total: Figure) -> Figure:
+        """A rate's denominator as the sum of its parts when the printed total disagrees with them
+        (洪泽 2023 表四 行政复议: 总计 0, but 维持10 + 纠正1 = 11): the rate is taken over what the
+        report shows case by case, the numerator being one of those parts, and the printed total is
+        kept beside it (``RateFigure.printed``). Any other figure comes back as it is."""
+        metrics = parts_of(total.metric)
+        if total.value is None or total.summed or not metrics:
+            return total
+        parts = [next(iter(self.get([total.report_id], m)), None) for m in metrics]
+        if any(p is None or p.value is None for p in parts):
+            return total
+        value = _tidy(sum(p.value for p in parts))  # type: ignore[misc, union-attr]  # None ruled out above
+        if value == total.value:
+            return total
+        cells = tuple(c for p in parts for c in p.cells)  # type: ignore[union-attr]  # None ruled out above
+        return replace(total, value=value, cells=cells, summed=True)
 
 
 def share_of(metric: str) -> Rate | None:
@@ -191,6 +211,28 @@ def _is_result(row: str) -> bool:
     return all(r in T3_RESULT_ROWS for r in _rows_of(f"t3.{row}"))
 
 
+def parts_of(metric: str) -> tuple[str, ...]:
+    """The figures a printed total must equal the sum of (report-format.md, 勾稽关系): a table-4
+    总计 its four results; （七）总计 of a table-3 column the six kinds of result in that column;
+    any other table-3 总计 its row's applicant columns. () for a figure that is no such total.
+
+    >>> parts_of("t4.review.total")
+    ('t4.review.upheld', 't4.review.corrected', 't4.review.other', 't4.review.pending')
+    """
+    table, row, column = metric.split(".")
+    if table == "t4" and row in T4_ROWS and column == "total":
+        return tuple(f"t4.{row}.{c}" for c in T4_RESULT_COLUMNS)
+    if table == "t3" and row == "total_processed" and column in T3_COLUMNS:
+        return tuple(f"t3.{r}.{column}" for r in _RESULT_KINDS)
+    if table == "t3" and row in T3_ROWS and column == "total":
+        return tuple(f"t3.{row}.{c}" for c in T3_APPLICANT_COLUMNS)
+    return ()
+
+
+#: The six kinds of result of 三、本年度办理结果 as figures (a group adds up its sub-rows).
+_RESULT_KINDS = ("granted", "partly_granted", "denied", "unavailable", "rejected", "other")
+
+
 def rate_terms(rate: Rate) -> tuple[str, ...]:
     """Every metric a rate reads, numerator first, each once."""
     return tuple(dict.fromkeys((*rate.numerator, *rate.denominator)))
@@ -201,12 +243,15 @@ class RateFigure:
     """A rate in one report: the figures of its numerator and denominator, each with its cells.
 
     ``value`` is the fraction (None when a term has no value or the denominator is 0);
-    ``percent`` is it in percent with one decimal, as answers show it.
+    ``percent`` is it in percent with one decimal, as answers show it. ``printed`` holds the
+    denominator's totals as the report prints them where they disagree with their own parts: the
+    rate is then over the parts' sum (``FiguresTool.rate``), and the formula says so.
     """
 
     rate: Rate
     numerator: tuple[Figure, ...]
     denominator: tuple[Figure, ...]
+    printed: tuple[Figure, ...] = ()
 
     @property
     def first(self) -> Figure:
@@ -252,17 +297,47 @@ class RateFigure:
         return self.cases is not None and self.cases < SMALL_SAMPLE
 
     @property
+    def figures(self) -> tuple[Figure, ...]:
+        """Every figure the rate shows: numerator, denominator, and any total as printed."""
+        return (*self.numerator, *self.denominator, *self.printed)
+
+    @property
     def cells(self) -> tuple[StoredCell, ...]:
-        return tuple(c for f in (*self.numerator, *self.denominator) for c in f.cells)
+        return tuple(c for f in self.figures for c in f.cells)
+
+    @property
+    def printed_percent(self) -> float | None:
+        """The rate over the totals as printed, when ``printed`` replaced any and they are not 0."""
+        if not self.printed:
+            return None
+        swapped = {f.metric: f for f in self.printed}
+        bottom = _sum([swapped.get(f.metric, f) for f in self.denominator])
+        top = self.parts[0]
+        return None if top is None or not bottom else round(100 * top / bottom, 1)
 
     @property
     def formula(self) -> str:
-        """结果纠正1 ÷ 总计7 = 14.3%; (予以公开71 + 部分公开29) ÷ 办理结果总计（办结）218 = 45.9%."""
+        """结果纠正1 ÷ 总计7 = 14.3%; (予以公开71 + 部分公开29) ÷ 办理结果总计（办结）218 = 45.9%;
+        结果纠正1 ÷ 总计按各项之和11（表中为0） = 9.1% where the printed total disagrees with its parts."""
         labels = term_labels(rate_terms(self.rate))
         top = _side(self.numerator, labels)
-        bottom = _side(self.denominator, labels)
+        bottom = _side(self.denominator, labels, {f.metric: f for f in self.printed})
         result = "无法计算（分母为0）" if self.percent is None else f"{self.percent:.1f}%"
         return f"{top} ÷ {bottom} = {result}"
+
+    @property
+    def note(self) -> str:
+        """Why the rate is not over the printed total, e.g. 表中所印总计0与其各项之和11不符，比率按各项之和
+        计算；按所印总计无法计算. "" when every total agrees with its parts."""
+        if not self.printed:
+            return ""
+        recounted = {f.metric: f.value for f in self.denominator}
+        said = "、".join(
+            f"{f.label}{_number(f.value)}与其各项之和{_number(recounted[f.metric])}" for f in self.printed
+        )
+        other = self.printed_percent
+        tail = f"按所印总计为{other:.1f}%" if other is not None else "按所印总计无法计算"
+        return f"表中所印{said}不符，比率按各项之和计算；{tail}"
 
     def as_row(self) -> dict:
         return {
@@ -274,9 +349,11 @@ class RateFigure:
             "value": self.value,
             "percent": self.percent,
             "formula": self.formula,
+            "note": self.note,
             "small_sample": self.small_sample,
             "numerator": [f.as_row() for f in self.numerator],
             "denominator": [f.as_row() for f in self.denominator],
+            "printed": [f.as_row() for f in self.printed],
         }
 
 
@@ -298,8 +375,15 @@ def _column_label(table: str, column: str) -> str:
     return _ORG.label if column == "org" else TABLE_COLUMNS[table].get(column, column)
 
 
-def _side(figures: Sequence[Figure], labels: dict[str, str]) -> str:
-    terms = [f"{labels[f.metric]}{_number(f.value)}" for f in figures]
+def _side(figures: Sequence[Figure], labels: dict[str, str], printed: dict[str, Figure] | None = None) -> str:
+    """予以公开71; (a + b); a total recounted from its parts as 总计按各项之和11（表中为0）."""
+    printed = printed or {}
+    terms = [
+        f"{labels[f.metric]}按各项之和{_number(f.value)}（表中为{_number(printed[f.metric].value)}）"
+        if f.metric in printed
+        else f"{labels[f.metric]}{_number(f.value)}"
+        for f in figures
+    ]
     return terms[0] if len(terms) == 1 else f"({' + '.join(terms)})"
 
 
@@ -400,6 +484,7 @@ __all__ = [
     "T4_ROWS",
     "concrete_keys",
     "metric_label",
+    "parts_of",
     "rate_terms",
     "share_of",
 ]

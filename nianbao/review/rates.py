@@ -39,10 +39,10 @@ def rates_of(catalog: Catalog, reports: Sequence[StoredReport]) -> list[RateFigu
 
 
 def sample_note(rate: RateFigure) -> str:
-    """样本较少（7件） for a rate over fewer than ``keys.SMALL_SAMPLE`` cases; "" otherwise."""
-    if not rate.small_sample:
-        return ""
-    return f"样本较少（{rate.cases:g}件，少于{SMALL_SAMPLE}件）"
+    """What to know beside a rate: 样本较少（7件，少于30件） over fewer than ``keys.SMALL_SAMPLE``
+    cases, and a printed total that disagrees with its parts (``RateFigure.note``); "" otherwise."""
+    small = f"样本较少（{rate.cases:g}件，少于{SMALL_SAMPLE}件）" if rate.small_sample else ""
+    return "；".join(n for n in (small, rate.note) if n)
 
 
 def rates_csv(rates: Sequence[RateFigure]) -> str:
