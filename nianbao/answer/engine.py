@@ -30,7 +30,7 @@ from nianbao.answer.parse import Question, asks_nothing, follow_up, parse, state
 from nianbao.answer.quote import Source, hits_of, quote_answer
 from nianbao.answer.text import prefers_text, slot_of
 from nianbao.catalog import Catalog, consecutive_years
-from nianbao.keys import RATES, Rate
+from nianbao.keys import Rate
 from nianbao.model import Conversation, NarrativeFigure, Section, StoredFinding, StoredReport
 from nianbao.retrieval.bodies import BodyResolver, same_body
 from nianbao.retrieval.figures import Figure, metric_label, share_of
