@@ -1,11 +1,13 @@
 """The audit's checks of a report's text: its six parts, part 五's problems, part 六's fees, and
 whether its year, body and date agree (``audit`` runs them with the table checks).
 
-The legal deadline, 《政府信息公开条例》: 第四十九条 — a department of a government (某某局, 某某委,
-某某人民政府办公室 …) publishes its report for a year by 31 January of the next; 第五十条 — the report
-of a people's government as a whole (published by its 主管部门) is due by 31 March. Which one applies
-is read off the body's name (``reports_as_government``). A report dated before 1 January (before
-the year is over) or after its deadline is flagged.
+The legal deadline, 《政府信息公开条例》第四十九条: a department of a government at county level or
+above (某某局, 某某委, 某某人民政府办公室 …) publishes its report for a year by 31 January of the next
+(第一款); the report of a people's government at county level or above as a whole (published by
+its 主管部门) is due by 31 March (第二款). The 条例 sets no date for a township (乡镇人民政府, 街道办事处):
+its report is held to the government's 31 March, and the message says so. Which level applies is
+read off the body's name (``level_of``). A report dated before 1 January (before the year is
+over) or after its deadline is flagged.
 """
 
 from __future__ import annotations
@@ -272,42 +274,84 @@ def _valid(match: re.Match[str]) -> bool:
 _GOVERNMENT_NAME = re.compile(
     r"(?:省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|乡|镇|街道|人民政府|管委会|管理委员会|办事处)$"
 )
-#: The article of the 条例 that sets each kind's deadline, and the deadline's month and day.
-_DEADLINES = {
-    True: ("第五十条", 3, 31, "县级以上地方人民政府的年报由其政府信息公开工作主管部门在每年3月31日前公布"),
-    False: ("第四十九条", 1, 31, "政府部门应在每年1月31日前公布本机关上一年度的年报"),
+#: Of those, a township's: 城关镇, 民意乡人民政府, 鼓楼街道办事处, 某某苏木 — below county level.
+_TOWNSHIP_NAME = re.compile(r"(?:乡|镇|苏木|街道)(?:人民政府|政府|办事处|办)?$")
+
+Level = Literal["department", "government", "township"]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a body's report is due under the 条例, and the rule in words for its messages."""
+
+    month: int
+    day: int
+    #: The 条例's rule as the message cites it (《条例》第四十九条第二款：…).
+    rule: str
+
+
+_DEADLINES: dict[Level, Deadline] = {
+    "department": Deadline(
+        1, 31, "《条例》第四十九条第一款：县级以上人民政府部门应在每年1月31日前公布本机关上一年度的年报"
+    ),
+    "government": Deadline(
+        3,
+        31,
+        "《条例》第四十九条第二款：县级以上地方人民政府的年报由其政府信息公开工作主管部门在每年3月31日前公布",
+    ),
+    "township": Deadline(
+        3,
+        31,
+        "《条例》第四十九条只为县级以上人民政府及其部门规定了期限，未规定乡镇人民政府、街道办事处的；"
+        "这里参照县级以上地方人民政府的3月31日（第二款）",
+    ),
 }
 
 
+def level_of(body: str) -> Level:
+    """Which of the 条例's deadlines a body's report answers to, read off its name: a government
+    at county level or above (31 March), a township below it (no date of its own), a department
+    (31 January).
+
+    >>> [level_of(b) for b in ("淮安市人民政府", "平潭综合实验区", "城关镇人民政府", "沭阳县发展和改革局")]
+    ['government', 'government', 'township', 'department']
+    """
+    name = body.strip()
+    if _TOWNSHIP_NAME.search(name):
+        return "township"
+    return "government" if _GOVERNMENT_NAME.search(name) else "department"
+
+
 def reports_as_government(body: str) -> bool:
-    """Whether the body's report is that of a government as a whole (条例第五十条, due 31 March)
-    rather than a department's (第四十九条, due 31 January): its name ends as a place or a government.
+    """Whether the body's report is that of a government as a whole (a township's too), due by 31
+    March, rather than a department's, due by 31 January.
 
     >>> [reports_as_government(b) for b in ("淮安市人民政府", "平潭综合实验区", "沭阳县发展和改革局")]
     [True, True, False]
     """
-    return _GOVERNMENT_NAME.search(body.strip()) is not None
+    return level_of(body) != "department"
 
 
 def date(text: str, rep: StoredReport) -> list[AuditItem]:
     """The report is dated after the year it reports on and by its deadline: 31 January for a
-    department (第四十九条), 31 March for a government's own report (第五十条)."""
+    department, 31 March for a government's own report (条例第四十九条), the message naming the
+    rule for the body's level (``level_of``)."""
     dated = report_date(text, rep)
     if rep.meta.year is None:
         return []
-    article, month, day_of, rule = _DEADLINES[reports_as_government(rep.meta.body)]
+    due = _DEADLINES[level_of(rep.meta.body)]
     if dated is None:
-        message = f"报告没有注明成文或发布日期，无法核对是否按期公开（《条例》{article}：{rule}）。"
+        message = f"报告没有注明成文或发布日期，无法核对是否按期公开（{due.rule}）。"
         return [AuditItem("date", "unknown", message, "落款")]
-    first, last = Date(rep.meta.year + 1, 1, 1), Date(rep.meta.year + 1, month, day_of)
+    first, last = Date(rep.meta.year + 1, 1, 1), Date(rep.meta.year + 1, due.month, due.day)
     day = f"{dated.day.year}年{dated.day.month}月{dated.day.day}日"
-    deadline = f"{last.year}年{month}月{day_of}日"
+    deadline = f"{last.year}年{due.month}月{due.day}日"
     if dated.day < first:
         year = rep.meta.year
         message = f"报告日期{day}早于{year}年结束，{year}年度报告应在{first.year}年1月1日至{deadline}公开。"
         return [AuditItem("date", "problem", message, dated.where, dated.quote)]
     if dated.day > last:
-        message = f"报告日期{day}晚于{deadline}（《条例》{article}：{rule}）。"
+        message = f"报告日期{day}晚于{deadline}（{due.rule}）。"
         return [AuditItem("date", "problem", message, dated.where, dated.quote)]
-    message = f"报告日期{day}，在{deadline}的期限之内（《条例》{article}：{rule}）。"
+    message = f"报告日期{day}，在{deadline}的期限之内（{due.rule}）。"
     return [AuditItem("date", "ok", message, dated.where, dated.quote)]

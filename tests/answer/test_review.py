@@ -82,7 +82,7 @@ def test_a_change_with_no_other_year_stored_says_so(answerer: Answerer) -> None:
         ("沭阳县发改局2023年的年报是否按期发布", "2024年1月17日"),
         ("沭阳县发改局2023年年报是否在规定时间内公开", "2024年1月31日的期限之内（《条例》第四十九条"),
         ("沭阳县发改局2023年年报是否在1月31日前发布", "2024年1月17日"),
-        ("平潭2024年的报告有没有迟发", "第五十条"),
+        ("平潭2024年的报告有没有迟发", "第四十九条第二款"),
     ],
 )
 def test_a_question_about_the_deadline_gets_the_date_check(
@@ -102,7 +102,7 @@ def test_blank_cells_are_named_with_their_rows(answerer: Answerer) -> None:
 
 def test_is_it_complete_summarises_every_check(answerer: Answerer) -> None:
     answer = answerer.ask("平潭2024年的年度报告完整吗？")
-    # a government's report published on 10 March is within 第五十条's 31 March
+    # a government's report published on 10 March is within 第四十九条第二款's 31 March
     assert answer.status == "answered" and "9项检查均未发现问题" in answer.text
 
 

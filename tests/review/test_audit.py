@@ -6,7 +6,7 @@
   no 存在的主要问题 heading; 其他需要报告的事项 numbered 五. 表三 结转下年度 总计 left blank.
 - 沭阳县 2025 (.txt): title and signature say 沐阳县人民政府 (an OCR slip for 沭阳); dated 2026年1月23日.
 - 平潭 2024 (.html): the page says 时间：2025-03-10 15:35: a government's own report, due by 31 March
-  (条例第五十条); a department's (第四十九条) would be late after 31 January.
+  (条例第四十九条第二款); a department's (第一款) would be late after 31 January.
 - 上海市政府办公厅 2019 (.html): 发布日期：2020-01-31, the last day.
 - 洪泽区 2023 (.pdf): 表四 行政复议 维持10 纠正1, 总计0.
 - 平潭 2021 (.txt): 表二's rows are glued digit strings (行政规范性文件 693665).
@@ -61,12 +61,12 @@ def test_a_department_signed_within_january_is_on_time_under_article_49(catalog:
     assert "2020年1月31日的期限之内" in last_day.message and "第四十九条" in last_day.message
 
 
-def test_a_government_report_published_in_march_is_on_time_under_article_50(catalog: Catalog) -> None:
+def test_a_government_report_published_in_march_is_on_time_under_article_49_second_paragraph(catalog: Catalog) -> None:
     [dated] = items(catalog, "平潭", 2024, "date")  # the page: 时间：2025-03-10 15:35
     assert dated.status == "ok" and "2025-03-10" in dated.quote
-    assert "2025年3月10日，在2025年3月31日的期限之内" in dated.message and "第五十条" in dated.message
+    assert "2025年3月10日，在2025年3月31日的期限之内" in dated.message and "第四十九条第二款" in dated.message
     [county] = items(catalog, "沭阳县人民政府", 2025, "date")
-    assert county.status == "ok" and "2026年3月31日" in county.message and "第五十条" in county.message
+    assert county.status == "ok" and "2026年3月31日" in county.message and "第四十九条第二款" in county.message
 
 
 def test_the_same_march_date_is_late_for_a_department(catalog: Catalog) -> None:
@@ -76,6 +76,38 @@ def test_the_same_march_date_is_late_for_a_department(catalog: Catalog) -> None:
     [late] = audit_text.date(text, department)
     assert late.status == "problem" and "2025-03-10" in late.quote
     assert "2025年3月10日晚于2025年1月31日" in late.message and "第四十九条" in late.message
+
+
+def test_a_township_is_held_to_march_and_told_the_article_names_county_level_and_above(
+    catalog: Catalog,
+) -> None:
+    # 平潭 2024's text filed by a town: 条例第四十九条 names only 县级以上 governments and their
+    # departments, so the message may not say the town is one of them.
+    text, _ = catalog.text_with_sections(report_id(catalog, "平潭", 2024))
+    [stored] = catalog.matching_reports("平潭", [2024])
+    for town in ("城关镇人民政府", "鼓楼街道办事处", "民意乡"):
+        [dated] = audit_text.date(text, replace(stored, meta=replace(stored.meta, body=town)))
+        assert dated.status == "ok" and "2025年3月31日的期限之内" in dated.message
+        assert "未规定乡镇人民政府、街道办事处" in dated.message
+        assert "县级以上地方人民政府的年报由" not in dated.message
+
+
+@pytest.mark.parametrize(
+    ("body", "level"),
+    [
+        ("平潭综合实验区", "government"),
+        ("霞浦县", "government"),
+        ("洪泽区人民政府", "government"),
+        ("城关镇人民政府", "township"),
+        ("民意乡", "township"),
+        ("鼓楼街道办事处", "township"),
+        ("某某苏木", "township"),
+        ("杭州市西湖区教育局", "department"),
+        ("市中区人民政府办公室", "department"),
+    ],
+)
+def test_the_level_of_a_body_is_read_off_its_name(body: str, level: str) -> None:
+    assert audit_text.level_of(body) == level
 
 
 @pytest.mark.parametrize(
