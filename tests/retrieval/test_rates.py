@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import pytest
 
 from nianbao.catalog import Catalog
-from nianbao.keys import RATES, SMALL_SAMPLE
+from nianbao.keys import RATES, SMALL_SAMPLE, T3_APPLICANT_COLUMNS
 from nianbao.library import Library
-from nianbao.retrieval.figures import FiguresTool, RateFigure, share_of
+from nianbao.retrieval.figures import FiguresTool, RateFigure, parts_of, share_of
 from nianbao.settings import Settings
 from tests.conftest import RAW
 from tests.fixtures import BUREAU_2023, OFFICE_2022, OFFICE_2023, made_up_library
@@ -165,3 +165,26 @@ def test_office_2023_shares_use_the_row_and_the_results_total(made_up: FiguresTo
     assert person.parts == (32, 37)
     [granted] = made_up.rate([rid(OFFICE_2023)], share_of("t3.granted.total"))  # type: ignore[arg-type]
     assert granted.parts == (14, 38)
+
+
+@pytest.mark.parametrize(
+    ("total", "parts"),
+    [
+        (
+            "t4.suit_direct.total",
+            tuple(f"t4.suit_direct.{c}" for c in ("upheld", "corrected", "other", "pending")),
+        ),
+        (
+            "t3.total_processed.natural_person",
+            tuple(
+                f"t3.{r}.natural_person"
+                for r in ("granted", "partly_granted", "denied", "unavailable", "rejected", "other")
+            ),
+        ),
+        ("t3.new_received.total", tuple(f"t3.new_received.{c}" for c in T3_APPLICANT_COLUMNS)),
+        ("t4.review.corrected", ()),  # a part, not a total
+        ("t2.normative_docs.in_force", ()),
+    ],
+)
+def test_a_total_has_the_parts_the_report_format_says_it_adds_up(total: str, parts: tuple[str, ...]) -> None:
+    assert parts_of(total) == parts

@@ -61,12 +61,16 @@ def test_a_department_signed_within_january_is_on_time_under_article_49(catalog:
     assert "2020年1月31日的期限之内" in last_day.message and "第四十九条" in last_day.message
 
 
-def test_a_government_report_published_in_march_is_on_time_under_article_49_second_paragraph(catalog: Catalog) -> None:
+def test_a_government_report_published_in_march_is_on_time_under_article_49_second_paragraph(
+    catalog: Catalog,
+) -> None:
     [dated] = items(catalog, "平潭", 2024, "date")  # the page: 时间：2025-03-10 15:35
     assert dated.status == "ok" and "2025-03-10" in dated.quote
     assert "2025年3月10日，在2025年3月31日的期限之内" in dated.message and "第四十九条第二款" in dated.message
     [county] = items(catalog, "沭阳县人民政府", 2025, "date")
-    assert county.status == "ok" and "2026年3月31日" in county.message and "第四十九条第二款" in county.message
+    assert (
+        county.status == "ok" and "2026年3月31日" in county.message and "第四十九条第二款" in county.message
+    )
 
 
 def test_the_same_march_date_is_late_for_a_department(catalog: Catalog) -> None:
