@@ -81,9 +81,8 @@ def test_the_audit_cites_each_item_and_is_not_the_audit_log(client: httpx.Client
     assert report["source"] == "2024_pingtan_zonghe_shiyanqu.html"
     [dated] = [i for i in report["items"] if i["check"] == "date"]
     assert dated["status"] == "ok" and "2025-03-10" in dated["quote"] and dated["check_name"] == "公开日期"
-    assert (
-        "2025年3月31日的期限之内（《条例》第四十九条第二款" in dated["message"]
-    )  # a government's own report
+    # a government's own report
+    assert "2025年3月31日的期限之内（《条例》第四十九条第二款" in dated["message"]
     assert report["problems"] == sum(i["status"] == "problem" for i in report["items"])
     by_id = client.get("/api/audit", params={"report_id": report["report_id"]}).json()
     assert by_id == [report]
