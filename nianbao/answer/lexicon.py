@@ -152,7 +152,7 @@ RATE_PATTERN = "|".join([_CORRECTION] + [p for p, _ in RATE_WORDS])
 
 
 #: Words asking for a proportion (比例, 占多少, 几成 …): with the parts of a rate named, they ask for it.
-RATIO = r"比例|比率|占比|比重|占多少|占了多少|所占|百分之|百分比|几成"
+RATIO = r"比例|比率|占比|比重|占多少|占了多少|所占|百分之|百分比|几成|占[^，。？?、]{1,10}的(?:多少|几成)"
 
 
 def find_rates(text: str) -> tuple[str, ...]:
