@@ -490,7 +490,7 @@ def print_watch(watch: Watch, hostile: int, serving: int = 1) -> list[str]:
     worker processes, each with its own upload workers."""
     mib = 1024 * 1024
     budget = Budget()
-    workers = serving * Settings.model_fields["upload_workers"].default
+    workers = serving * Settings.__dataclass_fields__["upload_workers"].default
     limit = workers * budget.parse_memory_bytes
     failures = []
     if hostile:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -198,5 +199,5 @@ def test_conversations_live_beside_the_records_not_in_their_file(tmp_path: Path)
     settings = Settings(data_dir=tmp_path / "data", database_url=None)
     assert settings.conversations_url.endswith("conversations.sqlite3")
     assert settings.conversations_url != settings.db_url
-    server = settings.model_copy(update={"database_url": "postgresql://db/nianbao"})
+    server = replace(settings, database_url="postgresql://db/nianbao")
     assert server.conversations_url == server.db_url  # a database server keeps them in its own tables
