@@ -11,8 +11,8 @@ variable. The fields are a frozen dataclass, not pydantic-settings: the light co
 'sqlite:////srv/nianbao/nianbao.sqlite3'
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: dataclasses and msgspec read the annotations as the
+# classes are built, and string annotations need the module in sys.modules (tests load a copy).
 import os
 import re
 from dataclasses import asdict, dataclass, field, fields
@@ -66,7 +66,7 @@ class Secret:
     def __hash__(self) -> int:
         return hash(self._value)
 
-    def __reduce__(self) -> tuple[type[Secret], tuple[str]]:
+    def __reduce__(self) -> tuple[type["Secret"], tuple[str]]:
         return Secret, (self._value,)
 
 

@@ -12,9 +12,10 @@ import json
 import sys
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Any
 
-import typer
+import click
+from click.exceptions import Exit
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -28,11 +29,32 @@ if TYPE_CHECKING:
     from nianbao.settings import Settings
     from nianbao.store import Which
 
-app = typer.Typer(
+
+class _Group(click.Group):
+    """The commands in the order they are defined; a setting that cannot be read
+    (``NIANBAO_UPLOAD_WORKERS=many``) is an error message and exit code 2, not a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from nianbao.settings import SettingsError
+
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            raise Exit(2) from None
+
+
+@click.group(
+    cls=_Group,
     help="年报问答: ingest 政府信息公开工作年度报告 and answer questions about them.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"show_default": True},
 )
+def app() -> None:
+    """年报问答 command line."""
 
 
 @cache
@@ -56,36 +78,39 @@ def _library(with_index: bool = False) -> Library:
 
 
 @app.command()
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path), help="Files or folders of reports"
+)
+@click.option("--body", help="The body, for files whose title lacks it (never overrides one)")
+@click.option("--year", type=int, help="The year, for files whose title lacks it (never overrides one)")
+@click.option(
+    "--force/--no-force",
+    help="Make a new version current even when it reads fewer cells than the current one",
+)
+@click.option("--records-only/--no-records-only", help="Store records without building the search index")
+@click.option(
+    "--strict/--no-strict", help="Exit 2 when a file's tables were read only in part (or not at all)"
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    help="Processes ingesting at once on this host (each loads the model; writes queue)",
+)
+@click.option(
+    "--queue",
+    is_flag=True,
+    help="Send each file to the Celery workers over Redis (NIANBAO_REDIS_URL) and return",
+)
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports")],
-    body: Annotated[
-        str | None, typer.Option(help="The body, for files whose title lacks it (never overrides one)")
-    ] = None,
-    year: Annotated[
-        int | None, typer.Option(help="The year, for files whose title lacks it (never overrides one)")
-    ] = None,
-    force: Annotated[
-        bool,
-        typer.Option(help="Make a new version current even when it reads fewer cells than the current one"),
-    ] = False,
-    records_only: Annotated[
-        bool, typer.Option(help="Store records without building the search index")
-    ] = False,
-    strict: Annotated[
-        bool, typer.Option(help="Exit 2 when a file's tables were read only in part (or not at all)")
-    ] = False,
-    workers: Annotated[
-        int,
-        typer.Option(
-            min=1, help="Processes ingesting at once on this host (each loads the model; writes queue)"
-        ),
-    ] = 1,
-    queue: Annotated[
-        bool,
-        typer.Option(
-            "--queue", help="Send each file to the Celery workers over Redis (NIANBAO_REDIS_URL) and return"
-        ),
-    ] = False,
+    paths: tuple[Path, ...],
+    body: str | None,
+    year: int | None,
+    force: bool,
+    records_only: bool,
+    strict: bool,
+    workers: int,
+    queue: bool,
 ) -> None:
     """Read reports, extract their tables, check their arithmetic, and store them.
 
@@ -164,7 +189,7 @@ def ingest(
     for line in partial:
         console.print(f"[yellow]tables read in part[/] {line}", highlight=False)
     if strict and partial:
-        raise typer.Exit(2)
+        raise Exit(2)
 
 
 def _say_data_dir(settings: Settings) -> None:
@@ -208,11 +233,12 @@ def _catalog(settings: Settings | None = None, *, light: bool = False) -> Catalo
     return Catalog(store.open_engine(settings))
 
 
+#: ``--body``, as the reading commands take it.
+body_option = click.option("--body", help="Body name, part of it, or a name people use (市中区政府办)")
 #: The old name of ``--body``, hidden, accepted for one release.
-AgencyOption = Annotated[str | None, typer.Option("--agency", hidden=True, help="Deprecated: use --body")]
-BodyOption = Annotated[
-    str | None, typer.Option(help="Body name, part of it, or a name people use (市中区政府办)")
-]
+agency_option = click.option("--agency", hidden=True, help="Deprecated: use --body")
+#: ``--year``, repeated for several.
+years_option = click.option("--year", type=int, multiple=True, help="A year; repeat for several")
 
 
 def _body(body: str | None, agency: str | None) -> str | None:
@@ -222,23 +248,16 @@ def _body(body: str | None, agency: str | None) -> str | None:
 
 
 @app.command()
-def reports(
-    versions: Annotated[
-        bool, typer.Option("--versions", help="Every version, not only the current ones")
-    ] = False,
-    deleted: Annotated[
-        bool, typer.Option("--deleted", help="The deleted versions (restorable until purged)")
-    ] = False,
-    audit: Annotated[
-        bool, typer.Option("--audit", help="The audit log instead (as `nianbao audit-log`)")
-    ] = False,
-) -> None:
+@click.option("--versions", is_flag=True, help="Every version, not only the current ones")
+@click.option("--deleted", is_flag=True, help="The deleted versions (restorable until purged)")
+@click.option("--audit", is_flag=True, help="The audit log instead (as `nianbao audit-log`)")
+def reports(versions: bool, deleted: bool, audit: bool) -> None:
     """List the stored reports (the current version of each, unless --versions or --deleted); a
     report whose tables were read in part says which."""
     from rich.table import Table as RichTable
 
     if audit:
-        audit_log()
+        _print_audit_log(None, 200)
         return
     which: Which = "deleted" if deleted else "versions" if versions else "current"
     columns = ["id", "body", "year", "layout", "source", "cells", "tables read in part", "also seen as"]
@@ -279,11 +298,8 @@ def reports(
 
 
 @app.command()
-def restore(
-    report_id: Annotated[
-        str, typer.Argument(help="The id of a version (`nianbao reports --versions` or --deleted)")
-    ],
-) -> None:
+@click.argument("report_id", help="The id of a version (`nianbao reports --versions` or --deleted)")
+def restore(report_id: str) -> None:
     """Make a version current again: an earlier one, one kept beside the current one, or a deleted one.
 
     The version that was current stays stored. Logged in the audit log.
@@ -296,19 +312,18 @@ def restore(
         change = _library(with_index=True).restore(report_id)
     except (StoreBusy, DiskFull) as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        raise Exit(1) from None
     if change is None:
         console.print(
             f"no version with id {escape(report_id)}; `nianbao reports --versions` lists them", style="red"
         )
-        raise typer.Exit(1)
+        raise Exit(1)
     console.print(change.message, markup=False, highlight=False)
 
 
 @app.command()
-def delete(
-    report_id: Annotated[str, typer.Argument(help="The id of a version (`nianbao reports`)")],
-) -> None:
+@click.argument("report_id", help="The id of a version (`nianbao reports`)")
+def delete(report_id: str) -> None:
     """Delete a version: it leaves answers and search at once and can be restored until it is
     purged (NIANBAO_DELETED_RETENTION_DAYS). Logged in the audit log."""
     from nianbao.library import DiskFull
@@ -319,19 +334,22 @@ def delete(
         change = _library(with_index=True).delete(report_id)
     except (StoreBusy, DiskFull) as exc:
         console.print(str(exc), style="red", markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        raise Exit(1) from None
     if change is None:
         console.print(f"no stored version with id {escape(report_id)}", style="red")
-        raise typer.Exit(1)
+        raise Exit(1)
     console.print(change.message, markup=False, highlight=False)
 
 
 @app.command("audit-log")
-def audit_log(
-    report_id: Annotated[str | None, typer.Option("--id", help="Only this version")] = None,
-    limit: Annotated[int, typer.Option(help="How many lines, newest first")] = 200,
-) -> None:
+@click.option("--id", "report_id", help="Only this version")
+@click.option("--limit", type=int, default=200, help="How many lines, newest first")
+def audit_log(report_id: str | None, limit: int) -> None:
     """Who replaced, kept, deleted, restored or purged which report version, and when (newest first)."""
+    _print_audit_log(report_id, limit)
+
+
+def _print_audit_log(report_id: str | None, limit: int) -> None:
     from rich.table import Table as RichTable
 
     table = RichTable("at", "actor", "action", "id", "body", "year", "source", "detail")
@@ -345,12 +363,13 @@ def audit_log(
 
 
 @app.command()
+@body_option
+@years_option
+@click.option("--key", help="Canonical key prefix, e.g. t3.new_received")
+@click.option("--format", default="table", help="table, csv or json")
+@agency_option
 def figures(
-    body: BodyOption = None,
-    year: Annotated[list[int] | None, typer.Option(help="A year; repeat for several")] = None,
-    key: Annotated[str | None, typer.Option(help="Canonical key prefix, e.g. t3.new_received")] = None,
-    format: Annotated[str, typer.Option(help="table, csv or json")] = "table",
-    agency: AgencyOption = None,
+    body: str | None, year: tuple[int, ...], key: str | None, format: str, agency: str | None
 ) -> None:
     """Print stored cells with their sources (the rows of GET /api/figures), in table order.
 
@@ -360,7 +379,7 @@ def figures(
 
     if problem := unknown_key(key):
         print(problem, file=sys.stderr)
-        raise typer.Exit(2)
+        raise Exit(2)
     cells = _catalog(light=True).cells(_body(body, agency), year or [], key)
     if format == "json":
         from nianbao.api.schemas import Record
@@ -404,12 +423,11 @@ def _print_cells(cells: list[StoredCell]) -> None:
 
 
 @app.command()
-def check(
-    body: BodyOption = None,
-    year: Annotated[list[int] | None, typer.Option(help="A year; repeat for several")] = None,
-    format: Annotated[str, typer.Option(help="text or json")] = "text",
-    agency: AgencyOption = None,
-) -> None:
+@body_option
+@years_option
+@click.option("--format", default="text", help="text or json")
+@agency_option
+def check(body: str | None, year: tuple[int, ...], format: str, agency: str | None) -> None:
     """List where reports break their own arithmetic (勾稽关系): the rows of GET /api/findings."""
     found = _catalog(light=True).findings(_body(body, agency), year or [])
     if format == "json":
@@ -428,10 +446,9 @@ def check(
 
 
 @app.command()
-def feedback(
-    format: Annotated[str, typer.Option(help="table, csv or json")] = "table",
-    limit: Annotated[int, typer.Option(help="How many ratings, newest first")] = 1000,
-) -> None:
+@click.option("--format", default="table", help="table, csv or json")
+@click.option("--limit", type=int, default=1000, help="How many ratings, newest first")
+def feedback(format: str, limit: int) -> None:
     """The 赞/踩 ratings of answers with their questions (GET /api/feedback), newest first."""
     from nianbao.answer.conversations import StoredConversations
     from nianbao.answer.feedback import FeedbackBook
@@ -459,25 +476,43 @@ def feedback(
 
 
 @app.command("eval")
+@click.argument(
+    "questions", type=click.Path(path_type=Path), help="A question set, e.g. eval/questions/dev.jsonl"
+)
+@click.option(
+    "--corpus", type=click.Path(path_type=Path), help="Ingest this folder into a fresh temp data dir"
+)
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Ask an existing data dir instead")
+@click.option("--with-index/--no-with-index", help="Build the search index too (slower)")
+@click.option(
+    "--variants",
+    type=click.Path(path_type=Path),
+    help="Also ingest the re-labelled corpus files listed in this JSON file",
+)
+@click.option("--min-pass", type=float, default=0.0, help="Exit 1 when the pass rate is under this")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("eval/reports"),
+    help="Where the JSON and Markdown reports go",
+)
 def eval_command(
-    questions: Annotated[Path, typer.Argument(help="A question set, e.g. eval/questions/dev.jsonl")],
-    corpus: Annotated[Path | None, typer.Option(help="Ingest this folder into a fresh temp data dir")] = None,
-    data_dir: Annotated[Path | None, typer.Option(help="Ask an existing data dir instead")] = None,
-    with_index: Annotated[bool, typer.Option(help="Build the search index too (slower)")] = False,
-    variants: Annotated[
-        Path | None, typer.Option(help="Also ingest the re-labelled corpus files listed in this JSON file")
-    ] = None,
-    min_pass: Annotated[float, typer.Option(help="Exit 1 when the pass rate is under this")] = 0.0,
-    out: Annotated[Path, typer.Option(help="Where the JSON and Markdown reports go")] = Path("eval/reports"),
+    questions: Path,
+    corpus: Path | None,
+    data_dir: Path | None,
+    with_index: bool,
+    variants: Path | None,
+    min_pass: float,
+    out: Path,
 ) -> None:
     """Ask every question, score the answers, and report pass rates by tag (see eval/README.md)."""
     from nianbao.eval import report
     from nianbao.eval.harness import run_eval
 
     if corpus and data_dir:
-        raise typer.BadParameter("give --corpus or --data-dir, not both")
+        raise click.BadParameter("give --corpus or --data-dir, not both")
     if variants and not corpus:
-        raise typer.BadParameter("--variants needs --corpus (the variants are made from its files)")
+        raise click.BadParameter("--variants needs --corpus (the variants are made from its files)")
     from rich.table import Table as RichTable
 
     console = _console()
@@ -494,23 +529,23 @@ def eval_command(
     console.print(f"reports: {json_path}, {md_path}")
     if run.summary.pass_rate < min_pass:
         console.print(f"[red]pass rate {run.summary.pass_rate:.4f} is under the minimum {min_pass}[/]")
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
 @app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
-    with_index: Annotated[bool, typer.Option(help="Attach the search index when it is available")] = True,
-    workers: Annotated[
-        int,
-        typer.Option(
-            min=1,
-            help="Worker processes, each a whole app on the one port; more than one with the search "
-            "index needs NIANBAO_DATABASE_URL=postgresql://… or NIANBAO_CHROMA_URL",
-        ),
-    ] = 1,
-) -> None:
+@click.option("--host", default="127.0.0.1", help="Interface to listen on")
+@click.option("--port", type=int, default=8000, help="Port to listen on")
+@click.option(
+    "--with-index/--no-with-index", default=True, help="Attach the search index when it is available"
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    help="Worker processes, each a whole app on the one port; more than one with the search "
+    "index needs NIANBAO_DATABASE_URL=postgresql://… or NIANBAO_CHROMA_URL",
+)
+def serve(host: str, port: int, with_index: bool, workers: int) -> None:
     """Serve the web page and the HTTP API (uvicorn).
 
     With --workers N, uvicorn runs N processes that share the port. Nothing a request depends on
@@ -533,7 +568,7 @@ def serve(
     from nianbao.store import is_postgresql
 
     if with_index and not (is_postgresql(settings.database_url) or settings.chroma_url):
-        raise typer.BadParameter(
+        raise click.BadParameter(
             "the embedded search index (Chroma) keeps its vectors in each process's memory, so a "
             "report uploaded to one worker would not be found by the others: set "
             "NIANBAO_DATABASE_URL=postgresql://… or NIANBAO_CHROMA_URL=http://… (a `chroma run` "
@@ -548,10 +583,11 @@ def serve(
 
 
 @app.command()
-def worker(
-    concurrency: Annotated[int, typer.Option(min=1, help="Processes (each loads the model once)")] = 1,
-    loglevel: Annotated[str, typer.Option(help="Celery's log level")] = "INFO",
-) -> None:
+@click.option(
+    "--concurrency", type=click.IntRange(min=1), default=1, help="Processes (each loads the model once)"
+)
+@click.option("--loglevel", default="INFO", help="Celery's log level")
+def worker(concurrency: int, loglevel: str) -> None:
     """Run an ingest worker: take files from the queue (NIANBAO_REDIS_URL) and store them in
     NIANBAO_DATABASE_URL, until stopped. Run one on every host that should ingest."""
     from nianbao.library.queue import run_worker
@@ -561,10 +597,9 @@ def worker(
 
 
 @app.command()
-def jobs(
-    limit: Annotated[int, typer.Option(help="How many of the last submitted files")] = 200,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
-) -> None:
+@click.option("--limit", type=int, default=200, help="How many of the last submitted files")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table")
+def jobs(limit: int, as_json: bool) -> None:
     """The files sent with `nianbao ingest --queue`: each one's state and, when done, its outcome."""
     from collections import Counter
 
@@ -592,13 +627,10 @@ def jobs(
 
 
 @app.command()
-def ask(
-    question: Annotated[str, typer.Argument(help="The question, e.g. 市中区政府办2023年收到多少申请？")],
-    json_output: Annotated[bool, typer.Option("--json", help="Print the /api/chat response shape")] = False,
-    conversation_id: Annotated[
-        str | None, typer.Option(help="Continue a conversation: the id an earlier answer printed")
-    ] = None,
-) -> None:
+@click.argument("question", help="The question, e.g. 市中区政府办2023年收到多少申请？")
+@click.option("--json", "json_output", is_flag=True, help="Print the /api/chat response shape")
+@click.option("--conversation-id", help="Continue a conversation: the id an earlier answer printed")
+def ask(question: str, json_output: bool, conversation_id: str | None) -> None:
     """Answer one question from the stored reports, with its citations."""
     from nianbao.answer.engine import build_answerer
     from nianbao.api.schemas import ChatResponse
@@ -639,14 +671,13 @@ def _open_index(settings: Settings) -> ReportSearch | None:
 
 
 @app.command()
-def search(
-    query: Annotated[str, typer.Argument(help="A question or keywords, e.g. 市中区政府办的联系电话")],
-    k: Annotated[int, typer.Option(help="How many chunks to show")] = 5,
-    body: Annotated[str | None, typer.Option(help="Body name, or part of it")] = None,
-    year: Annotated[int | None, typer.Option()] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text")] = False,
-    agency: AgencyOption = None,
-) -> None:
+@click.argument("query", help="A question or keywords, e.g. 市中区政府办的联系电话")
+@click.option("--k", type=int, default=5, help="How many chunks to show")
+@click.option("--body", help="Body name, or part of it")
+@click.option("--year", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text")
+@agency_option
+def search(query: str, k: int, body: str | None, year: int | None, as_json: bool, agency: str | None) -> None:
     """Search the reports' text and tables; print the best chunks with their sources."""
     index = _library(with_index=True).index
     hits = index.search(query, k=k, body=_body(body, agency), year=year)  # type: ignore[union-attr]  # with_index=True: never None
@@ -687,10 +718,9 @@ def search(
 
 
 @app.command()
-def doctor(
-    fix: Annotated[bool, typer.Option("--fix", help="First repair what an interrupted ingest left")] = False,
-    records_only: Annotated[bool, typer.Option(help="Check the records only, not the search index")] = False,
-) -> None:
+@click.option("--fix", is_flag=True, help="First repair what an interrupted ingest left")
+@click.option("--records-only/--no-records-only", help="Check the records only, not the search index")
+def doctor(fix: bool, records_only: bool) -> None:
     """Check the data directory: database, orphans, cells, search index, model, disk. Exit 1 on a problem."""
     from nianbao.cli import diagnose as checks
 
@@ -712,12 +742,7 @@ def doctor(
     problems = sum(not c.ok for c in found)
     console.print(f"{problems} problem{'s' * (problems > 1)}" if problems else "no problems", markup=False)
     if problems:
-        raise typer.Exit(1)
-
-
-@app.callback()
-def main() -> None:
-    """年报问答 command line."""
+        raise Exit(1)
 
 
 # The staff's commands (rates, audit, diff, export, coverage) live in their own module.

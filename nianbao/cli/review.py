@@ -9,16 +9,16 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import typer
+import click
+from click.exceptions import Exit
 
-from nianbao.cli import BodyOption, _catalog, _console, app, escape
+from nianbao.cli import _catalog, _console, app, body_option, escape, years_option
 
 if TYPE_CHECKING:
     from nianbao.review.changes import Changes
 
-YearsOption = Annotated[list[int] | None, typer.Option("--year", help="A year; repeat for several")]
 T = TypeVar("T")
 
 
@@ -31,7 +31,7 @@ def _reviewed(make: Callable[[], T]) -> T:
         return make()
     except (ReviewError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        raise typer.Exit(1) from None
+        raise Exit(1) from None
 
 
 def _json(rows: Any) -> None:
@@ -39,11 +39,10 @@ def _json(rows: Any) -> None:
 
 
 @app.command()
-def rates(
-    body: BodyOption = None,
-    year: YearsOption = None,
-    format: Annotated[str, typer.Option(help="table, csv or json")] = "table",
-) -> None:
+@body_option
+@years_option
+@click.option("--format", default="table", help="table, csv or json")
+def rates(body: str | None, year: tuple[int, ...], format: str) -> None:
     """Derived rates (实质公开率, 复议纠错率, 申请人结构 …) of each report, each with its formula and
     the cells it used; a rate over fewer than 30 cases says 样本较少."""
     from nianbao.review.rates import report_rates, sample_note
@@ -74,12 +73,13 @@ def rates(
 
 
 @app.command()
+@body_option
+@years_option
+@click.option("--id", "report_id", help="One version instead")
+@click.option("--problems", is_flag=True, help="Only the items that are problems")
+@click.option("--format", default="text", help="text or json")
 def audit(
-    body: BodyOption = None,
-    year: YearsOption = None,
-    report_id: Annotated[str | None, typer.Option("--id", help="One version instead")] = None,
-    problems: Annotated[bool, typer.Option("--problems", help="Only the items that are problems")] = False,
-    format: Annotated[str, typer.Option(help="text or json")] = "text",
+    body: str | None, year: tuple[int, ...], report_id: str | None, problems: bool, format: str
 ) -> None:
     """Completeness audit: six parts in order, three tables with every cell filled, part 五
     naming this year's problems, fees explained in 六, year/body/date consistent, and the
@@ -92,7 +92,7 @@ def audit(
         one = audit_of(catalog, report_id)
         if one is None:
             print(f"error: no report with id {report_id}; `nianbao reports` lists them", file=sys.stderr)
-            raise typer.Exit(1)
+            raise Exit(1)
         found = [one]
     else:
         found = audit_reports(catalog, body, year or [])
@@ -121,14 +121,13 @@ def audit(
 
 
 @app.command()
-def diff(
-    body: Annotated[str, typer.Argument(help="The body (平潭, 洪泽区政府, or the full name)")],
-    year: Annotated[int, typer.Argument(help="A year")],
-    year2: Annotated[
-        int | None, typer.Argument(help="The other year (default: the latest stored before YEAR)")
-    ] = None,
-    format: Annotated[str, typer.Option(help="text or json")] = "text",
-) -> None:
+@click.argument("body", help="The body (平潭, 洪泽区政府, or the full name)")
+@click.argument("year", type=int, help="A year")
+@click.argument(
+    "year2", type=int, required=False, help="The other year (default: the latest stored before YEAR)"
+)
+@click.option("--format", default="text", help="text or json")
+def diff(body: str, year: int, year2: int | None, format: str) -> None:
     """What changed between two years' reports of one body: every changed cell with both values
     and the change, the rates, and the sentences added, removed or rewritten by part."""
     from nianbao.review import choose
@@ -142,7 +141,7 @@ def diff(
 
     found = _reviewed(pick)
     if found is None:
-        raise typer.Exit(1)
+        raise Exit(1)
     if format == "json":
         from nianbao.api.review_schemas import DiffOut
 
@@ -176,14 +175,13 @@ def _print_changes(ch: Changes) -> None:
 
 
 @app.command()
-def export(
-    body: Annotated[str, typer.Option(help="The body (平潭综合实验区, or a name people use)")],
-    years: Annotated[str, typer.Option(help="2021-2025, or 2021,2023")],
-    format: Annotated[str, typer.Option(help="docx or csv")] = "docx",
-    out: Annotated[
-        Path | None, typer.Option(help="Where to write it (default: a name in this folder)")
-    ] = None,
-) -> None:
+@click.option("--body", required=True, help="The body (平潭综合实验区, or a name people use)")
+@click.option("--years", required=True, help="2021-2025, or 2021,2023")
+@click.option("--format", default="docx", help="docx or csv")
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Where to write it (default: a name in this folder)"
+)
+def export(body: str, years: str, format: str, out: Path | None) -> None:
     """A report for one body over several years: the figures table, rates, audit and changes,
     every number cited to file · table · row · column (.docx with python-docx, or .csv)."""
     from nianbao.review.choose import parse_years
@@ -191,7 +189,7 @@ def export(
 
     if format not in ("docx", "csv"):
         print(f"error: --format {format!r}: give docx or csv", file=sys.stderr)
-        raise typer.Exit(1)
+        raise Exit(1)
     catalog = _catalog()
     found = _reviewed(lambda: dossier(catalog, body, parse_years(years)))
     path = out or Path(f"nianbao-{found.body}-{found.years[0]}-{found.years[-1]}.{format}")
@@ -205,7 +203,8 @@ def export(
 
 
 @app.command()
-def coverage(format: Annotated[str, typer.Option(help="table or json")] = "table") -> None:
+@click.option("--format", default="table", help="table or json")
+def coverage(format: str) -> None:
     """Which bodies and years are stored, and the years missing between a body's first and last."""
     from nianbao.review.coverage import coverage as stored_coverage
 

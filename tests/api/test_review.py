@@ -18,7 +18,7 @@ from pathlib import Path
 import docx
 import httpx
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from nianbao.cli import app as cli
 from tests.api.conftest import Served, live_server, raw_files, settings_for, upload

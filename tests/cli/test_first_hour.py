@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rich.cells import cell_len
-from typer.testing import CliRunner
 
 from nianbao import cli as cli_module
 from nianbao.cli import app as cli

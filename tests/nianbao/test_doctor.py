@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from click.testing import CliRunner, Result
 
 from nianbao import store
 from nianbao.cli import app

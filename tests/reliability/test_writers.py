@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from nianbao import store
 from nianbao.catalog import Catalog
