@@ -22,7 +22,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from nianbao import store
-from nianbao.ingest import checks
 from nianbao.keys import CANONICAL_KEYS, TABLE_NAMES, label_of, row_heading
 from nianbao.model import (
     AuditEntry,
@@ -34,7 +33,7 @@ from nianbao.model import (
     StoredFinding,
     StoredReport,
 )
-from nianbao.retrieval.bodies import BodyResolver, same_body
+from nianbao.retrieval.names import same_body
 from nianbao.store import lite
 
 if TYPE_CHECKING:
@@ -213,15 +212,23 @@ class Catalog:
 
 def _matching(reports: list[StoredReport], body: str | None, years: Iterable[int]) -> list[StoredReport]:
     if body:
-        mentions = BodyResolver({r.meta.body for r in reports}).resolve(body)
-        resolved = {name for m in mentions for name in (m.exact or m.near)}
-        reports = [
-            r for r in reports if body in r.meta.body or any(same_body(r.meta.body, n) for n in resolved)
-        ]
+        named = named_bodies(body, {r.meta.body for r in reports})
+        reports = [r for r in reports if body in r.meta.body or any(same_body(r.meta.body, n) for n in named)]
     wanted = set(years)
     if wanted:
         reports = [r for r in reports if r.meta.year in wanted]
     return sorted(reports, key=lambda r: (r.meta.body, r.meta.year or 0))
+
+
+def named_bodies(body: str, stored: set[str]) -> set[str]:
+    """The stored bodies ``body`` names: itself when it is a stored body's exact name (read as
+    written: building the body resolver's tables for one name cost ~80 ms, a quarter of a light
+    command's start), else those the body resolver finds (市中区政府办, 沭阳发改局)."""
+    if body in stored:
+        return {body}
+    from nianbao.retrieval.bodies import BodyResolver
+
+    return {name for m in BodyResolver(stored).resolve(body) for name in (m.exact or m.near)}
 
 
 def _stored_findings(reads: Any, conn: Any, reports: Sequence[StoredReport]) -> list[StoredFinding]:
@@ -243,6 +250,8 @@ def _with_cells(rep: StoredReport, finding: Finding, cells: Sequence[StoredCell]
 
 def _carry_over(reads: Any, conn: Any, prev: StoredReport, cur: StoredReport) -> list[StoredFinding]:
     """This year's 上年结转 against last year's 结转下年度 (cited from both reports)."""
+    from nianbao.ingest import checks
+
     found = checks.check_carry_over(
         reads.load_cells(conn, prev.meta.id),
         reads.load_cells(conn, cur.meta.id),

@@ -382,11 +382,11 @@ def figures(
         raise Exit(2)
     cells = _catalog(light=True).cells(_body(body, agency), year or [], key)
     if format == "json":
-        from nianbao.api.schemas import Record
+        from nianbao.cli.records import cell_record
 
-        print(json.dumps([Record.of(c).model_dump() for c in cells], ensure_ascii=False, indent=1))
+        print(json.dumps(list(map(cell_record, cells)), ensure_ascii=False, indent=1))
     elif format == "csv":
-        from nianbao.api.export import figures_csv
+        from nianbao.cli.records import figures_csv
 
         sys.stdout.write(figures_csv(cells))
     else:
@@ -431,9 +431,9 @@ def check(body: str | None, year: tuple[int, ...], format: str, agency: str | No
     """List where reports break their own arithmetic (勾稽关系): the rows of GET /api/findings."""
     found = _catalog(light=True).findings(_body(body, agency), year or [])
     if format == "json":
-        from nianbao.api.schemas import FindingOut
+        from nianbao.cli.records import finding_record
 
-        print(json.dumps([FindingOut.of(f).model_dump() for f in found], ensure_ascii=False, indent=1))
+        print(json.dumps(list(map(finding_record, found)), ensure_ascii=False, indent=1))
         return
     console = _console()
     for f in found:

@@ -42,6 +42,7 @@ from nianbao.retrieval.mentions import (
     unknown_name,
     word_bounds,
 )
+from nianbao.retrieval.names import same_body as same_body  # where it lives now, light to import
 from nianbao.retrieval.places import LEVEL_WORDS, Divisions, Place, divisions
 
 
@@ -104,11 +105,6 @@ def canonical(names: Iterable[str]) -> dict[str, str]:
         longer = next((n for n in ordered if n != name and len(name) >= 4 and n.endswith(name)), None)
         result[name] = result.get(longer, longer) if longer else name
     return result
-
-
-def same_body(a: str, b: str) -> bool:
-    """洪泽区人民政府 and 淮安市洪泽区人民政府 are one body: one name ends with the other."""
-    return a == b or (min(len(a), len(b)) >= 4 and (a.endswith(b) or b.endswith(a)))
 
 
 class BodyResolver:

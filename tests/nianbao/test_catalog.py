@@ -140,3 +140,19 @@ def test_stored_cells_point_at_their_place_in_the_report(data_dir: Path) -> None
     assert cell.locator == f"{cell.table} · {cell.row_label} · 总计"
     [paged] = catalog.cells(body="淮安市洪泽区人民政府", years=[2024], key="t3.new_received.total")
     assert paged.page and paged.locator.endswith(f" · 第{paged.page}页")
+
+
+def test_a_stored_bodys_exact_name_selects_what_the_body_resolver_would(data_dir: Path) -> None:
+    """The exact name skips building the resolver's tables (the light commands' fast path); the
+    reports chosen are those the resolver's reading of the name chooses, for every stored name."""
+    from nianbao.retrieval.bodies import BodyResolver, same_body
+
+    catalog = Catalog(Library(Settings(data_dir=data_dir)).engine)
+    stored = catalog.reports()
+    names = {r.meta.body for r in stored}
+    assert len(names) == 3 and len(stored) == 4  # 洪泽 with two years
+    for name in sorted(names):
+        read = {n for m in BodyResolver(names).resolve(name) for n in (m.exact or m.near)}
+        chosen = [r for r in stored if name in r.meta.body or any(same_body(r.meta.body, n) for n in read)]
+        assert read, name
+        assert [r.meta.id for r in catalog.matching_reports(name)] == [r.meta.id for r in chosen], name
