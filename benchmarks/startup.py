@@ -1,12 +1,13 @@
 """Start-up: what a person waits for, cold, next to the same work inside a warm process.
 
-    .venv/bin/python benchmarks/startup.py [--runs 5] [--data-dir DIR] [--files 6]
+    .venv/bin/python benchmarks/startup.py [--runs 5] [--data-dir DIR] [--files 6] [--light]
 
 Each command runs in a fresh process, ``--runs`` times; printed are the medians of its wall time,
 its CPU time (user + system: on a machine shared with other work, closer to what an idle machine's
 wall time would be) and its peak memory (``ru_maxrss`` of the child, from ``wait4``):
 
-- ``nianbao figures`` (a body and year, JSON), ``nianbao ask`` with a figure question, with a text
+- ``nianbao figures`` (a body and year, JSON), ``nianbao reports``, ``nianbao check`` (JSON),
+  ``nianbao ask`` with a figure question, with a text
   question that names its body (no search), and with one that names none (opens the search index:
   Chroma, the keyword index, the embedding model);
 - ``nianbao serve`` until ``/healthz`` answers, and until it says ``"model": "ready"``;
@@ -17,9 +18,11 @@ wall time would be) and its peak memory (``ru_maxrss`` of the child, from ``wait
   retention of 0 days).
 
 The in-process column is the same answer inside one warm process (Catalog, Answerer, SearchIndex
-built once), median of 20. Without ``--data-dir``, ``--files`` corpus reports are ingested (with
-the search index) into a temporary directory first. The load average is printed with the table:
-on a busy machine every wall time is longer.
+built once), median of 20. ``--light``: only the commands that read records (figures, reports,
+check), which need no search index (a data dir ingested with ``--records-only`` will do). Without
+``--data-dir``, ``--files`` corpus reports are ingested (with the search index) into a temporary
+directory first. The load average is printed with the table: on a busy machine every wall time is
+longer.
 
 Aims on these 2-core machines (issue 17): figures ≤ 0.3 s, ask figure ≤ 0.5 s, ask text ≤ 2 s cold,
 serve → /healthz ≤ 3 s, the first text question after an ingest ≤ 200 ms.
@@ -83,10 +86,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--data-dir", type=Path, help="an ingested data dir (default: a temporary one)")
     parser.add_argument("--files", type=int, default=len(FILES), help="corpus files to ingest first")
+    parser.add_argument("--light", action="store_true", help="only figures, reports and check")
     parser.add_argument("--in-process", type=Path, help=argparse.SUPPRESS)  # the child that times warm work
     args = parser.parse_args()
     if args.in_process:
-        print(json.dumps(in_process(args.in_process)))
+        print(json.dumps(in_process(args.in_process, args.light)))
         return
     tmp = None
     data_dir = args.data_dir
@@ -106,7 +110,7 @@ def main() -> None:
     }
     env.pop("NIANBAO_LLM_BASE_URL", None)
     try:
-        rows = measure(env, data_dir, args.runs)
+        rows = measure(env, data_dir, args.runs, args.light)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -136,14 +140,26 @@ def ingest(data_dir: Path, names: list[str]) -> None:
     library.engine.dispose()
 
 
-def measure(env: dict[str, str], data_dir: Path, runs: int) -> list[tuple[str, list[Run], float | None]]:
+def measure(
+    env: dict[str, str], data_dir: Path, runs: int, light: bool = False
+) -> list[tuple[str, list[Run], float | None]]:
     # In a child: a parent that had loaded the model would lend its memory to every child's
     # ru_maxrss (a forked child starts with the parent's pages).
-    child = [sys.executable, __file__, "--in-process", str(data_dir)]
+    child = [sys.executable, __file__, "--in-process", str(data_dir), *(["--light"] if light else [])]
     warm = json.loads(subprocess.run(child, env=env, capture_output=True, text=True, check=True).stdout)
     figures = ["figures", "--body", "市中区人民政府办公室", "--year", "2023", "--format", "json"]
     rows: list[tuple[str, list[Run], float | None]] = [
         ("nianbao figures (body, year, json)", [command(figures, env) for _ in range(runs)], warm["figures"]),
+        ("nianbao reports", [command(["reports"], env) for _ in range(runs)], warm["reports"]),
+        (
+            "nianbao check (json)",
+            [command(["check", "--format", "json"], env) for _ in range(runs)],
+            warm["check"],
+        ),
+    ]
+    if light:
+        return rows
+    rows += [
         (
             "nianbao ask, a figure question",
             [command(["ask", FIGURE], env) for _ in range(runs)],
@@ -275,23 +291,29 @@ def wait_for(port: int, done: Callable[[dict], bool], timeout: float = 60) -> di
     raise SystemExit(f"the server on port {port} did not get there in {timeout:.0f} s")
 
 
-def in_process(data_dir: Path) -> dict[str, float]:
+def in_process(data_dir: Path, light: bool = False) -> dict[str, float]:
     """The same answers inside one warm process: the median of 20 after one warm-up each."""
     from nianbao import store
-    from nianbao.answer.engine import build_answerer
     from nianbao.catalog import Catalog
-    from nianbao.retrieval.index import SearchIndex
     from nianbao.settings import Settings
 
     settings = Settings(data_dir=data_dir)
     catalog = Catalog(store.connect(settings.db_url))
-    answerer = build_answerer(settings, catalog, SearchIndex(settings))
     work = {
         "figures": lambda: catalog.cells("市中区人民政府办公室", [2023]),
-        "figure": lambda: answerer.ask(FIGURE),
-        "text_named": lambda: answerer.ask(TEXT_NAMED),
-        "text_search": lambda: answerer.ask(TEXT_SEARCH),
+        "reports": lambda: catalog.reports(),
+        "check": lambda: catalog.findings(),
     }
+    if not light:
+        from nianbao.answer.engine import build_answerer
+        from nianbao.retrieval.index import SearchIndex
+
+        answerer = build_answerer(settings, catalog, SearchIndex(settings))
+        work |= {
+            "figure": lambda: answerer.ask(FIGURE),
+            "text_named": lambda: answerer.ask(TEXT_NAMED),
+            "text_search": lambda: answerer.ask(TEXT_SEARCH),
+        }
     out = {}
     for name, job in work.items():
         job()

@@ -117,3 +117,23 @@ def test_settings_are_frozen_values_that_copy_and_pickle(tmp_path: Path) -> None
     assert pickle.loads(pickle.dumps(settings)) == settings
     with pytest.raises(AttributeError):
         settings.data_dir = Path("/elsewhere")  # type: ignore[misc]
+
+
+def test_the_command_line_says_which_setting_is_bad_and_exits_2(tmp_path: Path) -> None:
+    """As a person runs it: an error line naming the variable, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("NIANBAO_")}
+    env |= {"NIANBAO_DATA_DIR": str(tmp_path), "NIANBAO_BUDGET__PAGES": "0"}
+    done = subprocess.run(
+        [sys.executable, "-c", "from nianbao.cli import app; app()", "reports"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: NIANBAO_BUDGET__PAGES='0' is not a valid setting")
+    assert "Traceback" not in done.stderr
