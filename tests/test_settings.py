@@ -34,7 +34,7 @@ def test_variables_are_converted_to_their_types(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("NIANBAO_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("NIANBAO_UPLOAD_WORKERS", "4")
     monkeypatch.setenv("NIANBAO_DELETED_RETENTION_DAYS", "0.5")
-    monkeypatch.setenv("NIANBAO_PARSE_IN_CHILD", "false")
+    monkeypatch.setenv("NIANBAO_PARSE_IN_CHILD", "off")  # or false, no, 0
     monkeypatch.setenv("nianbao_redis_url", "redis://queue:6379/0")  # names in any case
     settings = Settings()
     assert settings.data_dir == tmp_path and isinstance(settings.data_dir, Path)
