@@ -216,6 +216,7 @@ def read_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """The settings the ``NIANBAO_*`` variables give, as text (a budget's as a dict of text):
     ``NIANBAO_BUDGET__PAGES=12`` → ``{"budget": {"pages": "12"}}``. Other variables are ignored."""
     names, nested = _names(Settings), _names(Budget)
+    switches = {f.name for f in fields(Settings) if f.type is bool}
     out: dict[str, Any] = {}
     for variable, text in (os.environ if environ is None else environ).items():
         upper = variable.upper()
@@ -225,17 +226,13 @@ def read_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         if name == "budget" and part in nested:
             out.setdefault(name, {})[part] = text
         elif name in names and not part:
-            out[name] = _BOOLEAN_WORDS.get(text.lower(), text) if name in _switches() else text
+            out[name] = _BOOLEAN_WORDS.get(text.lower(), text) if name in switches else text
     return out
 
 
 #: The words pydantic-settings took for a switch, beyond msgspec's true/false/1/0.
 _BOOLEAN_WORDS = {"yes": "true", "on": "true", "y": "true", "t": "true", "no": "false", "off": "false"}
 _BOOLEAN_WORDS |= {"n": "false", "f": "false"}
-
-
-def _switches() -> set[str]:
-    return {f.name for f in fields(Settings) if f.type is bool}
 
 
 def _names(cls: type) -> set[str]:
