@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property, partial
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from nianbao import store
@@ -58,13 +57,12 @@ class Catalog:
     """Read the stored records. Cheap to make: it holds the engine and opens connections as it
     reads; a method that reads several tables reads them in one snapshot.
 
-    On a :class:`store.lite.LiteStore` (the light commands: no SQLAlchemy) only ``reports``,
-    ``cells``, ``matching_reports`` and ``findings`` read; the rest need the engine."""
+    An engine on an SQLite file is read over sqlite3 (``store.lite``: the same SQL as on
+    PostgreSQL, without SQLAlchemy's layers); a :class:`store.lite.LiteStore` may be given
+    itself (the light commands: no SQLAlchemy to import)."""
 
     def __init__(self, engine: Engine | lite.LiteStore) -> None:
-        self.engine: Any = engine
-        #: Where the reads come from: ``store.queries``, or the same SELECTs over sqlite3.
-        self.reads: ModuleType = lite if isinstance(engine, lite.LiteStore) else store
+        self.engine: Any = lite.reader(engine)
 
     @cached_property
     def figures(self) -> FiguresTool:
@@ -79,8 +77,8 @@ class Catalog:
         """Every current report with its cell count, by body and year (``versions``: every
         version not deleted, older first; ``deleted``: the soft-deleted versions)."""
         with self.engine.connect() as conn:
-            counts = self.reads.cell_counts(conn)
-            return [replace(r, cells=counts.get(r.meta.id, 0)) for r in self.reads.list_reports(conn, which)]
+            counts = store.cell_counts(conn)
+            return [replace(r, cells=counts.get(r.meta.id, 0)) for r in store.list_reports(conn, which)]
 
     def versions(self, report_id: str) -> list[StoredReport]:
         """Every version of the report this version belongs to (same body and year, deleted ones
@@ -123,7 +121,7 @@ class Catalog:
         """Reports whose body contains ``body`` or is the body it names (市中区政府办), in
         ``years`` (any year when none is given), by body and year."""
         with self.engine.connect() as conn:
-            return _matching(self.reads.list_reports(conn), body, years)
+            return _matching(store.list_reports(conn), body, years)
 
     # --- cells -----------------------------------------------------------------------------
 
@@ -133,8 +131,8 @@ class Catalog:
         """Stored cells by body and year, each report's cells in table order; ``body`` as in
         :meth:`matching_reports`, ``key`` a canonical key prefix (``t3.new_received``)."""
         with self.engine.connect() as conn:
-            reports = _matching(self.reads.list_reports(conn), body, years)
-            cells = self.reads.stored_cells(conn, [r.meta.id for r in reports]) if reports else []
+            reports = _matching(store.list_reports(conn), body, years)
+            cells = store.stored_cells(conn, [r.meta.id for r in reports]) if reports else []
         order = {r.meta.id: i for i, r in enumerate(reports)}
         cells = [c for c in cells if not key or c.key.startswith(key)]
         return sorted(cells, key=lambda c: (order[c.report_id], _KEY_ORDER.get(c.key, len(_KEY_ORDER))))
@@ -154,19 +152,18 @@ class Catalog:
         are stored. Reports as in :meth:`matching_reports`, or exactly ``report_ids`` in that
         order (those that are current versions)."""
         with self.engine.connect() as conn:
-            reads = self.reads
             if report_ids is None:
-                chosen = _matching(reads.list_reports(conn), body, years)
+                chosen = _matching(store.list_reports(conn), body, years)
             else:
-                got = map(partial(reads.get_report, conn), report_ids)
+                got = map(partial(store.get_report, conn), report_ids)
                 chosen = [r for r in got if r is not None and r.current]
-            out = _stored_findings(reads, conn, chosen)
+            out = _stored_findings(conn, chosen)
             if across_years:
                 wanted = {r.meta.id for r in chosen}
                 pairs = [
-                    (p, c) for p, c in consecutive_years(reads.list_reports(conn)) if c.meta.id in wanted
+                    (p, c) for p, c in consecutive_years(store.list_reports(conn)) if c.meta.id in wanted
                 ]
-                out += [f for prev, cur in pairs for f in _carry_over(reads, conn, prev, cur)]
+                out += [f for prev, cur in pairs for f in _carry_over(conn, prev, cur)]
         return out
 
     # --- text ------------------------------------------------------------------------------
@@ -199,15 +196,14 @@ class Catalog:
         A cell citation's locator is ``table · row label · column label`` (· page), as stored;
         it is matched against the cells of the cited report.
         """
-        citations = list(citations)
-        places: dict[str, dict[str, str]] = {}
-        with self.engine.connect() as conn:
-            for report_id in {c.report_id for c in citations if c.report_id}:
-                places[report_id] = {
-                    f"{cell.table} · {cell.row_label} · {cell.column_label}": cell.key
-                    for cell in reversed(store.load_cells(conn, report_id))  # the first cell wins a tie
-                }
-        return [places.get(c.report_id, {}).get(_PAGE_SUFFIX.sub("", c.locator)) for c in citations]
+        cited = [(c.report_id, _PAGE_SUFFIX.sub("", c.locator)) for c in citations]
+        asked: dict[str, list[str]] = {}
+        for report_id, place in cited:
+            if report_id:
+                asked.setdefault(report_id, []).append(place)
+        with self.engine.connect() as conn:  # only the cells cited are read
+            keys = {i: store.cell_keys_at(conn, i, places) for i, places in asked.items()}
+        return [keys.get(report_id, {}).get(place) for report_id, place in cited]
 
 
 def _matching(reports: list[StoredReport], body: str | None, years: Iterable[int]) -> list[StoredReport]:
@@ -231,13 +227,13 @@ def named_bodies(body: str, stored: set[str]) -> set[str]:
     return {name for m in BodyResolver(stored).resolve(body) for name in (m.exact or m.near)}
 
 
-def _stored_findings(reads: Any, conn: Any, reports: Sequence[StoredReport]) -> list[StoredFinding]:
+def _stored_findings(conn: Any, reports: Sequence[StoredReport]) -> list[StoredFinding]:
     out = []
     for rep in reports:
-        found = reads.load_findings(conn, rep.meta.id)
+        found = store.load_findings(conn, rep.meta.id)
         if found:
             keys = {k for f in found for k in f.keys}
-            cells = reads.stored_cells(conn, [rep.meta.id], keys)
+            cells = store.stored_cells(conn, [rep.meta.id], keys)
             out += [_with_cells(rep, f, cells) for f in found]
     return out
 
@@ -248,20 +244,20 @@ def _with_cells(rep: StoredReport, finding: Finding, cells: Sequence[StoredCell]
     return StoredFinding.of(rep.meta, finding, named)
 
 
-def _carry_over(reads: Any, conn: Any, prev: StoredReport, cur: StoredReport) -> list[StoredFinding]:
+def _carry_over(conn: Any, prev: StoredReport, cur: StoredReport) -> list[StoredFinding]:
     """This year's 上年结转 against last year's 结转下年度 (cited from both reports)."""
     from nianbao.ingest import checks
 
     found = checks.check_carry_over(
-        reads.load_cells(conn, prev.meta.id),
-        reads.load_cells(conn, cur.meta.id),
+        store.load_cells(conn, prev.meta.id),
+        store.load_cells(conn, cur.meta.id),
         prev.meta.year or 0,
         cur.meta.year or 0,
     )
     if not found:
         return []
-    before = reads.stored_cells(conn, [prev.meta.id], {f.keys[0] for f in found})
-    after = reads.stored_cells(conn, [cur.meta.id], {f.keys[1] for f in found})
+    before = store.stored_cells(conn, [prev.meta.id], {f.keys[0] for f in found})
+    after = store.stored_cells(conn, [cur.meta.id], {f.keys[1] for f in found})
     return [
         StoredFinding.of(
             cur.meta,

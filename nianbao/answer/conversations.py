@@ -19,9 +19,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, replace
-from typing import Protocol
-
-from sqlalchemy.engine import Engine
+from typing import Any, Protocol
 
 from nianbao import store
 from nianbao.answer.model import Answer, Citation
@@ -124,11 +122,16 @@ class MemoryConversations:
 
 class StoredConversations:
     """Conversations in the store, kept ``ttl`` seconds after their last question, at most
-    ``limit`` of them, each with at most ``max_turns`` turns."""
+    ``limit`` of them (trimmed every ``trim_every`` conversations this process starts: the
+    store may hold that many more between trims), each with at most ``max_turns`` turns.
+
+    ``engine`` is the conversations' database (``store.open_conversations``): sqlite3 on the
+    embedded store, SQLAlchemy's engine on PostgreSQL.
+    """
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Any,
         ttl: float,
         limit: int,
         max_turns: int = MAX_TURNS,
@@ -139,6 +142,10 @@ class StoredConversations:
         self.limit = limit
         self.max_turns = max_turns
         self.clock = clock
+        #: Trimming counts every conversation and reads the oldest: done now and then, not on
+        #: every new conversation (1 % of the limit at most stays above it between trims).
+        self.trim_every = max(1, limit // 100)
+        self._started = 0
         # One writer at a time from this process: threads queue here and go at once, rather
         # than meeting SQLite's lock and sleeping in its busy handler's backoff.
         self._writing = threading.Lock()
@@ -147,7 +154,7 @@ class StoredConversations:
     def of(cls, settings: Settings) -> StoredConversations:
         """The conversations of these settings (``conversations_url``, TTL and limit)."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = store.connect_conversations(
+        engine = store.open_conversations(
             settings.conversations_url, settings.db_pool_size, settings.db_max_overflow
         )
         return cls(engine, settings.conversation_ttl, settings.conversation_limit)
@@ -161,19 +168,14 @@ class StoredConversations:
             return store.load_conversation(conn, conversation_id, self.clock(), with_turns=True)
 
     def save(self, conversation_id: str, state: dict, turn: Turn) -> None:
-        with self._writing, self.engine.connect() as conn:
-            conn.execution_options(writing=True)  # begins as a write: see store.conversations
-            with conn.begin():
-                store.save_turn(
-                    conn,
-                    conversation_id,
-                    state,
-                    turn,
-                    now=self.clock(),
-                    ttl=self.ttl,
-                    limit=self.limit,
-                    max_turns=self.max_turns,
-                )
+        now = self.clock()
+        with self._writing, store.conversations_writing(self.engine) as conn:
+            started = store.save_turn(
+                conn, conversation_id, state, turn, now=now, ttl=self.ttl, max_turns=self.max_turns
+            )
+            self._started += started
+            if started and self._started % self.trim_every == 0:
+                store.trim_conversations(conn, now, self.limit)
 
     def count(self) -> int:
         """How many conversations are kept (not expired)."""

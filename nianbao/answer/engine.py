@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from nianbao.answer import check, compose, lexicon, previous, review, smalltalk
+from nianbao.answer import check, compose, lexicon, review, smalltalk
 from nianbao.answer.conversations import (
     ConversationStore,
     MemoryConversations,
@@ -27,7 +27,6 @@ from nianbao.answer.metrics import metrics_for_reports
 from nianbao.answer.model import Answer, Citation
 from nianbao.answer.normalise import ask_in_chinese, foreign, normalise
 from nianbao.answer.parse import Question, asks_nothing, follow_up, parse, state_of
-from nianbao.answer.quote import Source, hits_of, quote_answer
 from nianbao.answer.text import prefers_text, slot_of
 from nianbao.catalog import Catalog, consecutive_years
 from nianbao.keys import Rate
@@ -38,6 +37,7 @@ from nianbao.settings import Settings
 
 if TYPE_CHECKING:  # the search stack and langchain load only when a question needs them
     from nianbao.answer.llm import Wording
+    from nianbao.answer.quote import Source
     from nianbao.retrieval.hybrid import Hit
 
 log = logging.getLogger(__name__)
@@ -152,6 +152,8 @@ class Answerer:
             for r in self._reports_of(b, catalogue)
             if not years or r.meta.year in years
         ]
+        from nianbao.answer.quote import quote_answer  # text answers' reading: not a figure's
+
         return quote_answer(words, self._sources(reports[-3:]), "value").status == "answered"
 
     def _soft_years(self, asked: Question, followed: Question, catalogue: dict) -> tuple[Question, str]:
@@ -624,6 +626,8 @@ class Answerer:
         sources = self._sources(reports)
         topic = topic_of(q)
         hits = self._hits(topic, reports)
+        from nianbao.answer.quote import quote_answer
+
         return quote_answer(topic, sources, q.intent, hits=hits, nearest_first=nearest_first, across=across)
 
     def _from_next_year(self, q: Question, bodies: list[str], catalogue: dict) -> Answer | None:
@@ -634,7 +638,9 @@ class Answerer:
         following = [r for r in self._reports_of(bodies[0], catalogue) if r.meta.year == year + 1]
         if not following:
             return None
-        return previous.from_next_year(topic_of(q), year, self._sources(following[:1])[0])
+        from nianbao.answer.previous import from_next_year
+
+        return from_next_year(topic_of(q), year, self._sources(following[:1])[0])
 
     def _hits(self, topic: str, reports: list) -> list:
         """The search index's windows for the question within these reports (keywords and
@@ -649,10 +655,14 @@ class Answerer:
         except Exception:  # logged: an index problem must not stop a text answer
             log.exception("search failed; reading the reports without it")
             return []
+        from nianbao.answer.quote import hits_of
+
         return [h for h in hits_of(found) if h.report_id in ids]
 
     def _sources(self, reports: Sequence[StoredReport]) -> list[Source]:
         """The reports' texts, each able to say which section an offset is in."""
+        from nianbao.answer.quote import Source
+
         sources: list[Source] = []
         for rep in reports:
             text, stored = self.catalog.text_with_sections(rep.meta.id)

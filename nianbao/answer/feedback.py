@@ -7,9 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Literal
-
-from sqlalchemy.engine import Engine
+from typing import Any, Literal
 
 from nianbao import store
 from nianbao.answer.conversations import ConversationStore
@@ -19,10 +17,11 @@ Rating = Literal["up", "down"]
 
 
 class FeedbackBook:
-    """Ratings kept beside the conversations (one engine), the latest per answer."""
+    """Ratings kept beside the conversations (one database: ``store.open_conversations``),
+    the latest per answer."""
 
     def __init__(
-        self, engine: Engine, conversations: ConversationStore, clock: Callable[[], float] = time.time
+        self, engine: Any, conversations: ConversationStore, clock: Callable[[], float] = time.time
     ) -> None:
         self.engine = engine
         self.conversations = conversations
@@ -49,10 +48,8 @@ class FeedbackBook:
             turn.status,
             "; ".join(s for s in sources if s),
         )
-        with self._writing, self.engine.connect() as conn:
-            conn.execution_options(writing=True)  # begins as a write: see store.conversations
-            with conn.begin():
-                store.save_feedback(conn, entry)
+        with self._writing, store.conversations_writing(self.engine) as conn:
+            store.save_feedback(conn, entry)
         return entry
 
     def entries(self, limit: int = 1000) -> list[Feedback]:

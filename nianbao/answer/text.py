@@ -25,8 +25,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from nianbao.retrieval.passages import Passage, PassageSearch
+if TYPE_CHECKING:  # the passages load when a text answer reads them (a figure answer never does)
+    from nianbao.retrieval.passages import Passage
 
 #: Below this confidence the best sentence is not taken as an answer (see the module docstring).
 ANSWER_THRESHOLD = 0.35
@@ -199,6 +201,8 @@ class Reader:
     ) -> None:
         self.passages = list(passages)
         self.prior = prior or {}
+        from nianbao.retrieval.passages import PassageSearch
+
         self.search = PassageSearch(self.passages)
         self._grams = [_bigrams(p.text) for p in self.passages]
         self._context = [self._context_grams(i) for i in range(len(self.passages))]

@@ -219,9 +219,9 @@ def escape(text: str) -> str:
 
 
 def _catalog(settings: Settings | None = None, *, light: bool = False) -> Catalog:
-    """The reads, on the store alone: no ingest code, no search index. ``light``: only the
-    Catalog's ``reports``, ``cells`` and ``findings`` are read, over sqlite3 where the store is
-    an SQLite file already in place (``store.lite``: no SQLAlchemy to import)."""
+    """The reads, on the store alone: no ingest code, no search index. ``light``: over sqlite3
+    where the store is an SQLite file already in place (``store.lite``: no SQLAlchemy to import;
+    otherwise ``store.connect`` creates or updates it first)."""
     from nianbao.catalog import Catalog
     from nianbao.settings import Settings
     from nianbao.store import lite
@@ -639,7 +639,7 @@ def ask(question: str, json_output: bool, conversation_id: str | None) -> None:
     from nianbao.settings import Settings
 
     settings = Settings()
-    catalog = _catalog(settings)
+    catalog = _catalog(settings, light=True)
     # The search index opens only if the question needs text search across reports.
     answer = build_answerer(settings, catalog, lambda: _open_index(settings)).ask(question, conversation_id)
     response = ChatResponse.from_answer(answer, catalog.cited_keys(answer.citations))

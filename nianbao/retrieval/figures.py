@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-
-from sqlalchemy.engine import Engine
+from typing import Any
 
 from nianbao import store
 from nianbao.ingest.labels import strip_numbering
@@ -110,9 +109,10 @@ def concrete_keys(metric: str, present: set[str]) -> list[str]:
 
 
 class FiguresTool:
-    """Read figures from the store. ``report_ids`` come from body and year resolution."""
+    """Read figures from the store. ``report_ids`` come from body and year resolution;
+    ``engine`` is what the Catalog reads with (an SQLAlchemy engine or ``store.lite.LiteStore``)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Any) -> None:
         self.engine = engine
 
     def cells(self, report_ids: Sequence[str], keys: Iterable[str] | None = None) -> list[StoredCell]:

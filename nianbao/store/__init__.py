@@ -5,7 +5,10 @@ SQLite under the data directory by default; any SQLAlchemy URL (PostgreSQL) work
 statement of the project is in this package: ``schema`` (the tables and ``connect``),
 ``transactions`` (reads begin as snapshots, writes as writes: :func:`writing`), ``writes`` (a
 version written, made current, soft-deleted or purged, and the audit log) and ``queries`` (reads
-that return values of ``nianbao.model``; lists hold the current versions).
+that return values of ``nianbao.model``; lists hold the current versions). The reads and the
+conversations' statements are SQL text (``sql``) run over sqlite3 on the embedded store
+(``lite``) and through SQLAlchemy on PostgreSQL; SQLAlchemy owns the schemas and the records'
+writes.
 """
 
 from __future__ import annotations
@@ -15,21 +18,28 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from nianbao.model import StoredReport
-    from nianbao.store.conversations import (
+    from nianbao.store.conversation_schema import (
         connect_conversations,
         conversation_turns,
         conversations,
+        feedback,
+    )
+    from nianbao.store.conversations import (
+        conversations_writing,
         count_conversations,
         load_conversation,
+        open_conversations,
         save_turn,
+        trim_conversations,
     )
-    from nianbao.store.feedback import feedback, list_feedback, save_feedback
+    from nianbao.store.feedback import list_feedback, save_feedback
     from nianbao.store.queries import (
         Which,
         audit_log,
         body_alias_map,
         body_regions,
         cell_counts,
+        cell_keys_at,
         chunk_rows,
         chunk_rows_by_report,
         chunks_of,
@@ -86,8 +96,9 @@ if TYPE_CHECKING:
         write_report,
     )
 
-#: Where each name of the package lives. They load on first use (PEP 562), so ``store.lite``
-#: (the reads of the light commands, over sqlite3) imports without SQLAlchemy.
+#: Where each name of the package lives. They load on first use (PEP 562), so the reads
+#: (``queries``) and the conversations' statements, over sqlite3 (``lite``), import without
+#: SQLAlchemy.
 _WHERE = {
     "CHILD_TABLES": "schema",
     "StoreBusy": "transactions",
@@ -100,21 +111,23 @@ _WHERE = {
     "body_aliases": "schema",
     "body_regions": "queries",
     "cell_counts": "queries",
+    "cell_keys_at": "queries",
     "cells": "schema",
     "chunk_rows": "queries",
     "chunk_rows_by_report": "queries",
     "chunks": "schema",
     "chunks_of": "queries",
     "connect": "schema",
-    "connect_conversations": "conversations",
-    "conversation_turns": "conversations",
-    "conversations": "conversations",
+    "connect_conversations": "conversation_schema",
+    "conversation_turns": "conversation_schema",
+    "conversations": "conversation_schema",
+    "conversations_writing": "conversations",
     "count_conversations": "conversations",
     "delete_orphan_rows": "writes",
     "delete_report": "writes",
     "deleted_before": "queries",
     "engine_url": "schema",
-    "feedback": "feedback",
+    "feedback": "conversation_schema",
     "find_by_body_year": "queries",
     "find_by_sha": "queries",
     "findings": "schema",
@@ -137,6 +150,7 @@ _WHERE = {
     "narrative": "schema",
     "now": "writes",
     "open_engine": "schema",
+    "open_conversations": "conversations",
     "orphan_rows": "queries",
     "purge_deleted": "writes",
     "rename_body": "writes",
@@ -154,6 +168,7 @@ _WHERE = {
     "stored_cells": "queries",
     "stored_chunks": "queries",
     "versions": "queries",
+    "trim_conversations": "conversations",
     "write_report": "writes",
     "writing": "transactions",
     "StoredReport": "nianbao.model",
@@ -166,7 +181,8 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     module = importlib.import_module(where if "." in where else f"{__name__}.{where}")
     # Every name of that module at once. (``conversations`` and ``feedback`` also name modules:
-    # once one was imported on its own the attribute is the module; import their tables from it.)
+    # once one was imported the attribute is the module; import the tables from
+    # ``store.conversation_schema``.)
     globals().update({n: getattr(module, n) for n, w in _WHERE.items() if w == where})
     return globals()[name]
 
@@ -188,6 +204,7 @@ __all__ = [
     "body_aliases",
     "body_regions",
     "cell_counts",
+    "cell_keys_at",
     "cells",
     "chunk_rows",
     "chunk_rows_by_report",
@@ -195,9 +212,11 @@ __all__ = [
     "chunks_of",
     "connect",
     "open_engine",
+    "open_conversations",
     "connect_conversations",
     "conversation_turns",
     "conversations",
+    "conversations_writing",
     "count_conversations",
     "delete_orphan_rows",
     "deleted_before",
@@ -241,6 +260,7 @@ __all__ = [
     "sources_without_chunks",
     "stored_cells",
     "stored_chunks",
+    "trim_conversations",
     "versions",
     "write_report",
     "writing",

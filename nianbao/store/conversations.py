@@ -1,202 +1,157 @@
 """Conversations in the store: what a follow-up may leave out, and the turns the page shows again.
 
 ``conversations`` holds one row per conversation: its state (JSON), when it was created and last
-updated, and when it expires; ``conversation_turns`` one row per question and answer. Both are
-bounded here: in time (an expired conversation is never read, and expired rows are deleted when
-a conversation is started), in count (past ``limit`` the least recently updated conversations
-go) and in turns (past ``max_turns`` a conversation's oldest turns go). A turn is one insert, so
-a long conversation costs no more per question than a short one.
+updated, and when it expires; ``conversation_turns`` one row per question and answer (the tables:
+``store.conversation_schema``). Both are bounded: in time (an expired conversation is never
+read), in count (:func:`trim_conversations`: the expired ones, then the least recently updated
+past a limit, go) and in turns (past ``max_turns`` a conversation's oldest turns go). A turn is
+two statements (the conversation upserted, the turn inserted with its number), so a long
+conversation costs no more per question than a short one.
 
-With the embedded default (SQLite) these tables live in a file of their own beside the records
-(``conversations.sqlite3``): SQLite has one writer per file, and a chat turn must not wait for an
-ingest that holds the records' write lock. With a database server they are tables of the same
-database.
+The statements are SQL text (``store.sql``): on the embedded store they run over sqlite3
+(:func:`open_conversations` gives a ``store.lite.LiteStore``), on PostgreSQL through SQLAlchemy.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    Connection,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    delete,
-    event,
-    func,
-    insert,
-    select,
-    update,
-)
-from sqlalchemy.engine import Engine
-
 from nianbao.model import Conversation, Turn
-from nianbao.store.schema import engine_url, sqlite_pragmas
+from nianbao.store import lite
+from nianbao.store.sql import execute, first, rows, scalar
 
-conversation_metadata = MetaData()
-
-conversations = Table(
-    "conversations",
-    conversation_metadata,
-    Column("id", String(64), primary_key=True),
-    Column("state", JSON, nullable=False),
-    Column("created", Float, nullable=False),
-    Column("updated", Float, nullable=False, index=True),
-    Column("expires", Float, nullable=False, index=True),
-)
-
-conversation_turns = Table(
-    "conversation_turns",
-    conversation_metadata,
-    Column(
-        "conversation_id",
-        String(64),
-        ForeignKey("conversations.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("seq", Integer, primary_key=True),
-    Column("question", Text, nullable=False),
-    Column("answer", Text, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("citations", JSON, nullable=False),
-    Column("at", Float, nullable=False),
-)
-
-#: The PostgreSQL advisory lock taken while the conversation tables are created.
-TABLES_LOCK = 0x6E62636F6E76
+#: A conversations' database: a ``store.lite.LiteStore`` or an SQLAlchemy engine.
+Database = Any
 
 
-def connect_conversations(url: str, pool_size: int = 5, max_overflow: int = 5) -> Engine:
-    """An engine for the conversation tables, with the tables in place (``pool_size`` and
-    ``max_overflow`` bound a PostgreSQL engine's connections).
+def open_conversations(url: str, pool_size: int = 5, max_overflow: int = 5) -> Database:
+    """The conversations' database at this URL, its tables in place: an SQLite file that has
+    them is opened with sqlite3; otherwise SQLAlchemy creates them first (once), and a
+    database server stays on SQLAlchemy's engine (``pool_size``, ``max_overflow``)."""
+    found = lite.open_lite(url, tables=lite.CONVERSATIONS)
+    if found is not None:
+        return found
+    from nianbao.store.conversation_schema import connect_conversations
 
-    On SQLite a write transaction starts as a write (``BEGIN IMMEDIATE``, asked for with the
-    execution option ``writing``), so two workers saving at once wait for each other
-    (``busy_timeout``) instead of one failing.
-    """
-    url = engine_url(url)
-    pool = {"pool_size": pool_size, "max_overflow": max_overflow} if url.startswith("postgresql+") else {}
-    engine = create_engine(url, future=True, pool_pre_ping=True, **pool)
-    if engine.dialect.name == "sqlite":
+    engine = connect_conversations(url, pool_size, max_overflow)
+    found = lite.open_lite(url, tables=lite.CONVERSATIONS)
+    if found is None:
+        return engine
+    engine.dispose()
+    return found
 
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _: Any) -> None:
-            dbapi_conn.isolation_level = None  # SQLAlchemy's begin event decides, below
-            sqlite_pragmas(dbapi_conn, 30.0)
 
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Any) -> None:
-            writing = conn.get_execution_options().get("writing", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
-
-    # The feedback table is defined beside its rows (store/feedback.py) in this metadata: loaded
-    # here, so it is created with the others whoever imported what (the package loads lazily).
-    import nianbao.store.feedback  # noqa: F401
-
-    # Inside a write transaction: two workers starting on one new file create the tables once.
-    # PostgreSQL's CREATE TABLE does not wait for another's (the second fails on the catalog's
-    # unique index), so there the workers take turns on an advisory lock of their own.
-    with engine.connect().execution_options(writing=True) as conn, conn.begin():
-        if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({TABLES_LOCK})")
-        conversation_metadata.create_all(conn)
-    return engine
+@contextmanager
+def conversations_writing(db: Database) -> Iterator[Any]:
+    """A connection in a write transaction of the conversations' database, committed at the end
+    (on SQLite it begins as a write, so two workers saving at once queue for the lock)."""
+    if isinstance(db, lite.LiteStore):
+        with db.writing() as conn:
+            yield conn
+        return
+    with db.connect().execution_options(writing=True) as conn, conn.begin():
+        yield conn
 
 
 def load_conversation(
-    conn: Connection, conversation_id: str, now: float, *, with_turns: bool = False
+    conn: Any, conversation_id: str, now: float, *, with_turns: bool = False
 ) -> Conversation | None:
     """The conversation with this id (and its turns, oldest first, when asked); None when there
     is none or it has expired."""
-    row = conn.execute(
-        select(conversations).where(conversations.c.id == conversation_id, conversations.c.expires > now)
-    ).first()
+    row = first(
+        conn,
+        "SELECT id, state, created, updated FROM conversations WHERE id = :id AND expires > :now",
+        id=conversation_id,
+        now=now,
+    )
     if row is None:
         return None
     turns: tuple[Turn, ...] = ()
     if with_turns:
-        query = select(conversation_turns).where(conversation_turns.c.conversation_id == conversation_id)
-        turns = tuple(_turn(r) for r in conn.execute(query.order_by(conversation_turns.c.seq)))
+        query = (
+            "SELECT question, answer, status, citations, at FROM conversation_turns "
+            "WHERE conversation_id = :id ORDER BY seq"
+        )
+        turns = tuple(
+            Turn(r.question, r.answer, r.status, tuple(r.citations), r.at)
+            for r in rows(conn, query, id=conversation_id)
+        )
     return Conversation(row.id, dict(row.state), turns, row.created, row.updated)
 
 
+_UPSERT = (
+    "INSERT INTO conversations (id, state, created, updated, expires) "
+    "VALUES (:id, :state, :now, :now, :expires) "
+    "ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated = excluded.updated, "
+    "expires = excluded.expires RETURNING created"
+)
+_ADD_TURN = (
+    "INSERT INTO conversation_turns (conversation_id, seq, question, answer, status, citations, at) "
+    "VALUES (:id, (SELECT coalesce(max(seq), 0) + 1 FROM conversation_turns WHERE conversation_id = :of), "
+    ":question, :answer, :status, :citations, :at) RETURNING seq"
+)
+
+
 def save_turn(
-    conn: Connection,
+    conn: Any,
     conversation_id: str,
     state: dict,
     turn: Turn,
     *,
     now: float,
     ttl: float,
-    limit: int,
     max_turns: int,
-) -> None:
+) -> bool:
     """Record a turn of a conversation (started when it is not stored) and its new state; it
-    expires ``ttl`` seconds from now. Call inside a transaction."""
-    values = {"state": state, "updated": now, "expires": now + ttl}
-    found = conn.execute(
-        update(conversations).where(conversations.c.id == conversation_id).values(**values)
-    ).rowcount
-    if not found:
-        _make_room(conn, now, limit - 1)
-        conn.execute(insert(conversations).values(id=conversation_id, created=now, **values))
-    last = conn.execute(
-        select(func.max(conversation_turns.c.seq)).where(
-            conversation_turns.c.conversation_id == conversation_id
-        )
-    ).scalar_one()
-    seq = (last or 0) + 1
-    conn.execute(
-        insert(conversation_turns).values(conversation_id=conversation_id, seq=seq, **_turn_row(turn))
+    expires ``ttl`` seconds from now. True when this turn started the conversation (the caller
+    trims the store now and then: :func:`trim_conversations`). Call inside a write transaction."""
+    created = scalar(conn, _UPSERT, id=conversation_id, state=_json(state), now=now, expires=now + ttl)
+    seq = scalar(
+        conn,
+        _ADD_TURN,
+        id=conversation_id,
+        of=conversation_id,  # one parameter twice: PostgreSQL deduces a type for each place
+        question=turn.question,
+        answer=turn.answer,
+        status=turn.status,
+        citations=_json([dict(c) for c in turn.citations]),
+        at=turn.at,
     )
-    conn.execute(
-        delete(conversation_turns).where(
-            conversation_turns.c.conversation_id == conversation_id,
-            conversation_turns.c.seq <= seq - max_turns,
+    if seq > max_turns:
+        execute(
+            conn,
+            "DELETE FROM conversation_turns WHERE conversation_id = :id AND seq <= :upto",
+            id=conversation_id,
+            upto=seq - max_turns,
         )
-    )
+    return created == now
 
 
-def _make_room(conn: Connection, now: float, keep: int) -> None:
-    """Delete expired conversations, then the least recently updated past ``keep``."""
-    _delete(conn, select(conversations.c.id).where(conversations.c.expires <= now))
-    count = conn.execute(select(func.count()).select_from(conversations)).scalar_one()
+def trim_conversations(conn: Any, now: float, keep: int) -> None:
+    """Delete the expired conversations, then the least recently updated past ``keep``, with
+    their turns. Call inside a write transaction."""
+    _delete(conn, "SELECT id FROM conversations WHERE expires <= :now", now=now)
+    count = scalar(conn, "SELECT count(*) FROM conversations")
     if count > keep:
-        _delete(conn, select(conversations.c.id).order_by(conversations.c.updated).limit(count - keep))
+        _delete(conn, "SELECT id FROM conversations ORDER BY updated LIMIT :n", n=count - keep)
 
 
-def _delete(conn: Connection, ids: Any) -> None:
+def _delete(conn: Any, ids: str, **params: Any) -> None:
     """Delete these conversations and their turns (also where foreign keys are off)."""
-    gone = list(conn.execute(ids).scalars())
+    gone = [row.id for row in rows(conn, ids, **params)]
     for i in range(0, len(gone), 500):
         chunk = gone[i : i + 500]
-        conn.execute(delete(conversation_turns).where(conversation_turns.c.conversation_id.in_(chunk)))
-        conn.execute(delete(conversations).where(conversations.c.id.in_(chunk)))
+        execute(conn, "DELETE FROM conversation_turns WHERE conversation_id IN (:ids)", ids=chunk)
+        execute(conn, "DELETE FROM conversations WHERE id IN (:ids)", ids=chunk)
 
 
-def count_conversations(conn: Connection, now: float) -> int:
+def count_conversations(conn: Any, now: float) -> int:
     """How many conversations have not expired."""
-    query = select(func.count()).select_from(conversations).where(conversations.c.expires > now)
-    return conn.execute(query).scalar_one()
+    return scalar(conn, "SELECT count(*) FROM conversations WHERE expires > :now", now=now)
 
 
-def _turn(row: Any) -> Turn:
-    return Turn(row.question, row.answer, row.status, tuple(row.citations), row.at)
-
-
-def _turn_row(turn: Turn) -> dict[str, Any]:
-    return {
-        "question": turn.question,
-        "answer": turn.answer,
-        "status": turn.status,
-        "citations": [dict(c) for c in turn.citations],
-        "at": turn.at,
-    }
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,82 +1,118 @@
-"""The reads of ``figures``, ``reports`` and ``check`` on the embedded SQLite store, over the
-standard library's sqlite3: the commands a person waits for start without SQLAlchemy.
+"""The embedded SQLite store over the standard library's sqlite3: the commands a person waits for
+start without SQLAlchemy, and the server's reads and conversation turns skip its layers.
 
 Importing SQLAlchemy takes 0.2-0.3 s of CPU on the 2-core machines, about half of a cold
-``nianbao figures`` (``benchmarks/startup.py``), and these commands only read a few tables.
-:class:`LiteStore` stands in for the engine (``connect()`` gives one snapshot), and the functions
-here are those of ``store.queries`` that the Catalog's ``reports``, ``cells`` and ``findings``
-call, with the same SELECTs written out; rows become values through ``store.rows``, as there.
-``tests/store/test_lite.py`` holds every read to ``store.queries``' on an ingested corpus.
+``nianbao figures`` (``benchmarks/startup.py``). :class:`LiteStore` stands in for an engine:
+``connect()`` gives a connection inside one read snapshot, ``writing()`` one inside a write
+transaction; the statements run on it are those of ``store.queries`` and ``store.conversations``
+(SQL text, ``store.sql``), the same that run through SQLAlchemy on PostgreSQL. Connections are
+kept between uses (opening one costs ~0.9 ms here, a read on a kept one ~20 µs).
 
-:func:`open_lite` gives None where only ``store.connect`` will do: a PostgreSQL URL, a data
-directory without a store yet, or a store whose schema ``connect`` must first bring up to date.
+:func:`open_lite` gives None where only SQLAlchemy will do: a PostgreSQL URL, an SQLite file not
+there yet, or one whose tables ``schema.connect`` (or ``connect_conversations``) must first
+create or bring up to date. SQLAlchemy stays the owner of the schema; this only reads and writes
+rows.
 
->>> lite = open_lite(settings.db_url)
+>>> lite = open_lite(settings.db_url, tables=RECORDS)
 >>> with lite.connect() as conn:
 ...     list_reports(conn)
 """
 
 from __future__ import annotations
 
-import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Literal
+from typing import Any
 
-from nianbao.model import Cell, Finding, StoredCell, StoredReport
-from nianbao.store import rows
+from nianbao.store.sql import row_factory
 
-#: Columns stored as JSON text (SQLAlchemy's ``JSON`` type decodes them; sqlite3 does not).
-_JSON = frozenset({"warnings", "also_seen_as", "coverage", "keys", "numbers"})
-#: Every column of ``reports`` these reads use (all but the text), as ``store.queries`` reads them.
-_META = (
-    "id, sha256, source, format, body, region, year, layout, title, warnings, also_seen_as, "
-    'ingested_at, version, "current", deleted_at, published, source_url, coverage'
-)
-_CELL = 'report_id, "key", value, is_int, as_written, table_name, row_label, column_label, page, note'
-#: The columns each table must have for these reads (an older store goes through ``connect``).
-_NEEDED = {
-    "reports": {c.strip().strip('"') for c in _META.split(",")},
-    "cells": {c.strip().strip('"') for c in _CELL.split(",")},
-    "findings": {"report_id", "rule", "keys", "numbers", "message", "quote"},
+#: The records' tables, each with the columns added since it was first made (``schema.connect``
+#: adds them to an older store): a store without all of them is opened through ``schema``.
+RECORDS: Mapping[str, tuple[str, ...]] = {
+    "reports": ("version", "current", "deleted_at", "published", "source_url", "coverage"),
+    "body_aliases": (),
+    "sections": (),
+    "cells": (),
+    "findings": ("quote",),
+    "narrative": (),
+    "chunks": (),
+    "audit": (),
 }
-Which = Literal["current", "versions", "deleted"]
-_WHICH = {
-    "current": '"current" IS 1',
-    "versions": "deleted_at IS NULL",
-    "deleted": "deleted_at IS NOT NULL",
-}
-#: SQLite's bound on the parameters of one statement, with room to spare.
-_BATCH = 900
+#: The tables of the conversations' file (``store.conversation_schema``).
+CONVERSATIONS: Mapping[str, tuple[str, ...]] = {"conversations": (), "conversation_turns": (), "feedback": ()}
+#: Connections kept open for reuse, per store.
+_KEPT = 8
 
 
 class LiteStore:
-    """An SQLite store file, read with sqlite3; ``connect()`` as an engine's (one snapshot)."""
+    """An SQLite store file read and written with sqlite3; ``connect()`` as an engine's."""
 
     def __init__(self, path: Path, busy_timeout: float = 30.0) -> None:
         self.path = path
         self.busy_timeout = busy_timeout
+        self.url = f"sqlite:///{path}"
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
         """A connection inside one read transaction: its SELECTs see one state of the store."""
-        conn = _open(self.path, self.busy_timeout)
-        try:
-            conn.execute("BEGIN")
+        with self._transaction("BEGIN", "ROLLBACK") as conn:  # nothing written: nothing to keep
             yield conn
-        finally:
-            conn.close()  # nothing written: the transaction ends with the connection
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """A connection in a write transaction (``BEGIN IMMEDIATE``: it waits for another
+        writer up to the busy timeout), committed when the block ends without an error."""
+        with self._transaction("BEGIN IMMEDIATE", "COMMIT") as conn:
+            yield conn
+
+    @contextmanager
+    def _transaction(self, begin: str, end: str) -> Iterator[sqlite3.Connection]:
+        conn = self._take()
+        try:
+            conn.execute(begin)
+            yield conn
+            conn.execute(end)
+        except BaseException:
+            conn.close()  # what the transaction did is rolled back with it
+            raise
+        self._give(conn)
+
+    def _take(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._pid != os.getpid():  # a forked child opens its own
+                self._idle, self._pid = [], os.getpid()
+            if self._idle:
+                return self._idle.pop()
+        return _open(self.path, self.busy_timeout)
+
+    def _give(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            if len(self._idle) < _KEPT and self._pid == os.getpid():
+                self._idle.append(conn)
+                return
+        conn.close()
 
     def dispose(self) -> None:
-        """Nothing is kept open between reads (an engine's ``dispose``)."""
+        """Close the connections kept (an engine's ``dispose``)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
 
 
-def open_lite(url: str, busy_timeout: float = 30.0) -> LiteStore | None:
-    """The store at this SQLite URL for sqlite3 reads; None unless it exists with every table
-    and column these reads use (then ``store.connect`` creates or updates it)."""
+def open_lite(
+    url: str, busy_timeout: float = 30.0, tables: Mapping[str, tuple[str, ...]] = RECORDS
+) -> LiteStore | None:
+    """The SQLite file at this URL for sqlite3; None unless it exists with every one of
+    ``tables`` and their added columns (then SQLAlchemy creates or updates it first)."""
     prefix = "sqlite:///"
     if not url.startswith(prefix) or "?" in url:
         return None
@@ -88,9 +124,9 @@ def open_lite(url: str, busy_timeout: float = 30.0) -> LiteStore | None:
     except sqlite3.Error:
         return None
     try:
-        for table, needed in _NEEDED.items():
+        for table, added in tables.items():
             have = {row.name for row in conn.execute(f"PRAGMA table_info({table})")}
-            if not needed <= have:
+            if not have or not set(added) <= have:
                 return None
     except sqlite3.Error:
         return None
@@ -99,75 +135,47 @@ def open_lite(url: str, busy_timeout: float = 30.0) -> LiteStore | None:
     return LiteStore(path, busy_timeout)
 
 
+def reader(engine: Any) -> Any:
+    """What to read the records of this engine with: a :class:`LiteStore` for an SQLAlchemy
+    engine on an SQLite file in place (or a LiteStore itself), else the engine."""
+    if isinstance(engine, LiteStore) or getattr(getattr(engine, "dialect", None), "name", "") != "sqlite":
+        return engine
+    return open_lite(str(engine.url)) or engine
+
+
+def sqlite_pragmas(conn: Any, busy_timeout: float) -> None:
+    """A new SQLite connection's settings (sqlite3's, or the one under SQLAlchemy's): the busy
+    timeout first (so the others may wait), foreign keys, WAL. Switching a new file to WAL needs
+    it unlocked and SQLite does not wait for that (the busy handler is not asked), so two
+    processes opening one new file at once retry it within the busy timeout rather than one
+    failing with "database is locked"."""
+    cur = conn.cursor()
+    try:
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        deadline = time.monotonic() + busy_timeout
+        while True:
+            try:
+                cur.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        cur.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cur.close()
+
+
 def _open(path: Path, busy_timeout: float) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-    conn.row_factory = _row
+    # check_same_thread off: a kept connection serves the next thread; one thread at a time.
+    conn = sqlite3.connect(
+        f"{path.as_uri()}?mode=rw", uri=True, isolation_level=None, check_same_thread=False
+    )
+    try:
+        sqlite_pragmas(conn, busy_timeout)
+    except sqlite3.Error:
+        conn.close()
+        raise
+    conn.row_factory = row_factory
     return conn
-
-
-def _row(cursor: sqlite3.Cursor, values: tuple) -> SimpleNamespace:
-    """A row whose columns read as attributes, JSON decoded, as SQLAlchemy's rows read."""
-    names = [d[0] for d in cursor.description]
-    return SimpleNamespace(
-        **{
-            n: json.loads(v) if n in _JSON and v is not None else v
-            for n, v in zip(names, values, strict=True)
-        }
-    )
-
-
-# --- the reads (as in store.queries) ------------------------------------------------------------
-
-
-def list_reports(conn: sqlite3.Connection, which: Which = "current") -> list[StoredReport]:
-    """``store.queries.list_reports``."""
-    query = f"SELECT {_META} FROM reports WHERE {_WHICH[which]} ORDER BY body, year, version"
-    return [rows.stored_report(r) for r in conn.execute(query)]
-
-
-def get_report(conn: sqlite3.Connection, report_id: str) -> StoredReport | None:
-    """``store.queries.get_report``."""
-    row = conn.execute(f"SELECT {_META} FROM reports WHERE id = ?", (report_id,)).fetchone()
-    return rows.stored_report(row) if row else None
-
-
-def cell_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    """``store.queries.cell_counts``."""
-    query = "SELECT report_id, count(*) AS n FROM cells GROUP BY report_id"
-    return {row.report_id: row.n for row in conn.execute(query)}
-
-
-def load_cells(conn: sqlite3.Connection, report_id: str) -> list[Cell]:
-    """``store.queries.load_cells``."""
-    return [
-        rows.cell(r) for r in conn.execute(f"SELECT {_CELL} FROM cells WHERE report_id = ?", (report_id,))
-    ]
-
-
-def stored_cells(
-    conn: sqlite3.Connection, report_ids: Sequence[str], keys: Iterable[str] | None = None
-) -> list[StoredCell]:
-    """``store.queries.stored_cells``."""
-    ids = list(report_ids)
-    wanted = None if keys is None else list(keys)
-    if len(ids) + len(wanted or ()) > _BATCH:  # SQLite's bound: one report at a time
-        return [c for i in ids for c in stored_cells(conn, [i], wanted)]
-    columns = ", ".join(f"cells.{c.strip()}" for c in _CELL.split(","))
-    query = (
-        f"SELECT reports.source, reports.body, reports.year, {columns} FROM reports "
-        f"JOIN cells ON cells.report_id = reports.id WHERE reports.id IN ({_marks(ids)})"
-    )
-    if wanted is not None:
-        query += f' AND cells."key" IN ({_marks(wanted)})'
-    return [rows.stored_cell(r) for r in conn.execute(query, [*ids, *(wanted or ())])]
-
-
-def load_findings(conn: sqlite3.Connection, report_id: str) -> list[Finding]:
-    """``store.queries.load_findings``."""
-    query = "SELECT report_id, rule, keys, numbers, message, quote FROM findings WHERE report_id = ?"
-    return [rows.finding(r) for r in conn.execute(query, (report_id,))]
-
-
-def _marks(values: Sequence[object]) -> str:
-    return ",".join("?" * len(values))

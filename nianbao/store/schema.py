@@ -11,8 +11,6 @@ restored or purged what, and when.
 
 from __future__ import annotations
 
-import sqlite3
-import time
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -33,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from nianbao.store.lite import sqlite_pragmas
 from nianbao.store.transactions import begin_statement, writing
 
 if TYPE_CHECKING:
@@ -187,29 +186,6 @@ def engine_url(url: str) -> str:
 def is_postgresql(url: str | None) -> bool:
     """Whether a database URL names PostgreSQL (any driver)."""
     return bool(url) and engine_url(str(url)).startswith("postgresql+")
-
-
-def sqlite_pragmas(dbapi_conn: Any, busy_timeout: float) -> None:
-    """A new SQLite connection's settings: the busy timeout first (so the others may wait), foreign
-    keys, WAL. Switching a new file to WAL needs it unlocked and SQLite does not wait for that
-    (the busy handler is not asked), so two processes opening one new file at once retry it
-    within the busy timeout rather than one failing with "database is locked"."""
-    cur = dbapi_conn.cursor()
-    try:
-        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        cur.execute("PRAGMA foreign_keys=ON")
-        deadline = time.monotonic() + busy_timeout
-        while True:
-            try:
-                cur.execute("PRAGMA journal_mode=WAL")
-                break
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        cur.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        cur.close()
 
 
 def open_engine(settings: Settings) -> Engine:

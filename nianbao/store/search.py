@@ -40,7 +40,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR, insert
 
-from nianbao.store.queries import IS_CURRENT
 from nianbao.store.schema import reports
 
 search_metadata = MetaData()
@@ -285,4 +284,4 @@ def indexed_sections(conn: Connection, containing: str) -> list[str]:
 
 def current_bodies(conn: Connection) -> list[str]:
     """The bodies of the current report versions (what the index holds chunks of)."""
-    return list(conn.execute(select(reports.c.body).distinct().where(IS_CURRENT)).scalars())
+    return list(conn.execute(select(reports.c.body).distinct().where(reports.c.current.is_(True))).scalars())

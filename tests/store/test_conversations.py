@@ -133,6 +133,18 @@ def test_an_expired_conversation_is_deleted_when_another_starts(
     assert stored.load(old) is None
 
 
+def test_the_limit_is_kept_by_trimming_now_and_then(stored: StoredConversations, clock: Clock) -> None:
+    """Trimming counts every conversation, so it runs every ``trim_every`` conversations started:
+    between trims the store may hold up to ``trim_every - 1`` past the limit."""
+    stored.trim_every = 3
+    counts = []
+    for _ in range(6):
+        clock.now += 1
+        stored.save(new_id(), STATE, turn("问", clock.now))
+        counts.append(stored.count())
+    assert counts == [1, 2, 3, 4, 5, 3]  # the limit is 3; trimmed at the 3rd and 6th start
+
+
 def test_only_the_most_recent_turns_are_kept(stored: StoredConversations) -> None:
     stored.max_turns = 5
     cid = new_id()
