@@ -635,30 +635,33 @@ def jobs(limit: int, as_json: bool) -> None:
 def ask(question: str, json_output: bool, conversation_id: str | None) -> None:
     """Answer one question from the stored reports, with its citations."""
     from nianbao.answer.engine import build_answerer
-    from nianbao.api.schemas import ChatResponse
+    from nianbao.cli.records import chat_json, chat_record
     from nianbao.settings import Settings
 
     settings = Settings()
     catalog = _catalog(settings, light=True)
     # The search index opens only if the question needs text search across reports.
     answer = build_answerer(settings, catalog, lambda: _open_index(settings)).ask(question, conversation_id)
-    response = ChatResponse.from_answer(answer, catalog.cited_keys(answer.citations))
+    # A plain dict with the API's fields (cli/records.py): pydantic is no part of a figure answer.
+    response = chat_record(answer, catalog.cited_keys(answer.citations))
     if json_output:
-        print(response.model_dump_json(indent=1))
+        print(chat_json(response))
         return
     console = _console()
-    style = {"answered": "green", "not_found": "red", "clarify": "yellow"}[response.status]
-    console.print(response.status, style=style, end=" ")
-    console.print(response.answer, markup=False, highlight=False)  # report text is not markup
-    for option in response.options:
+    style = {"answered": "green", "not_found": "red", "clarify": "yellow"}[response["status"]]
+    console.print(response["status"], style=style, end=" ")
+    console.print(response["answer"], markup=False, highlight=False)  # report text is not markup
+    for option in response["options"]:
         console.print(f"  · {option}", markup=False, highlight=False)
-    for i, c in enumerate(response.citations, 1):
+    for i, c in enumerate(response["citations"], 1):
         console.print(
-            f"[{i}] {c.body} {c.year or ''} · {c.locator}\n    「{c.quote}」 ({c.source})",
+            f"[{i}] {c['body']} {c['year'] or ''} · {c['locator']}\n    「{c['quote']}」 ({c['source']})",
             markup=False,
             highlight=False,
         )
-    console.print(f"conversation {response.conversation_id} (continue with --conversation-id)", style="dim")
+    console.print(
+        f"conversation {response['conversation_id']} (continue with --conversation-id)", style="dim"
+    )
 
 
 def _open_index(settings: Settings) -> ReportSearch | None:
