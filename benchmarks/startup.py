@@ -1,6 +1,6 @@
 """Start-up: what a person waits for, cold, next to the same work inside a warm process.
 
-    .venv/bin/python benchmarks/startup.py [--runs 5] [--data-dir DIR] [--files 6] [--light]
+    .venv/bin/python benchmarks/startup.py [--runs 5] [--data-dir DIR] [--files 6] [--light | --figure-ask]
 
 Each command runs in a fresh process, ``--runs`` times; printed are the medians of its wall time,
 its CPU time (user + system: on a machine shared with other work, closer to what an idle machine's
@@ -19,7 +19,8 @@ wall time would be) and its peak memory (``ru_maxrss`` of the child, from ``wait
 
 The in-process column is the same answer inside one warm process (Catalog, Answerer, SearchIndex
 built once), median of 20. ``--light``: only the commands that read records (figures, reports,
-check), which need no search index (a data dir ingested with ``--records-only`` will do). Without
+check), which need no search index (a data dir ingested with ``--records-only`` will do);
+``--figure-ask``: only ``nianbao ask`` with the figure question (no search index needed either). Without
 ``--data-dir``, ``--files`` corpus reports are ingested (with the search index) into a temporary
 directory first. The load average is printed with the table: on a busy machine every wall time is
 longer.
@@ -87,10 +88,11 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="an ingested data dir (default: a temporary one)")
     parser.add_argument("--files", type=int, default=len(FILES), help="corpus files to ingest first")
     parser.add_argument("--light", action="store_true", help="only figures, reports and check")
+    parser.add_argument("--figure-ask", action="store_true", help="only ask with a figure question")
     parser.add_argument("--in-process", type=Path, help=argparse.SUPPRESS)  # the child that times warm work
     args = parser.parse_args()
     if args.in_process:
-        print(json.dumps(in_process(args.in_process, args.light)))
+        print(json.dumps(in_process(args.in_process, args.light, args.figure_ask)))
         return
     tmp = None
     data_dir = args.data_dir
@@ -110,7 +112,7 @@ def main() -> None:
     }
     env.pop("NIANBAO_LLM_BASE_URL", None)
     try:
-        rows = measure(env, data_dir, args.runs, args.light)
+        rows = measure(env, data_dir, args.runs, args.light, args.figure_ask)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -141,12 +143,23 @@ def ingest(data_dir: Path, names: list[str]) -> None:
 
 
 def measure(
-    env: dict[str, str], data_dir: Path, runs: int, light: bool = False
+    env: dict[str, str], data_dir: Path, runs: int, light: bool = False, figure_ask: bool = False
 ) -> list[tuple[str, list[Run], float | None]]:
     # In a child: a parent that had loaded the model would lend its memory to every child's
     # ru_maxrss (a forked child starts with the parent's pages).
-    child = [sys.executable, __file__, "--in-process", str(data_dir), *(["--light"] if light else [])]
+    flags = [*(["--light"] if light else []), *(["--figure-ask"] if figure_ask else [])]
+    child = [sys.executable, __file__, "--in-process", str(data_dir), *flags]
     warm = json.loads(subprocess.run(child, env=env, capture_output=True, text=True, check=True).stdout)
+
+    def ask_figure() -> tuple[str, list[Run], float | None]:
+        return (
+            "nianbao ask, a figure question",
+            [command(["ask", FIGURE], env) for _ in range(runs)],
+            warm["figure"],
+        )
+
+    if figure_ask:
+        return [ask_figure()]
     figures = ["figures", "--body", "市中区人民政府办公室", "--year", "2023", "--format", "json"]
     rows: list[tuple[str, list[Run], float | None]] = [
         ("nianbao figures (body, year, json)", [command(figures, env) for _ in range(runs)], warm["figures"]),
@@ -160,11 +173,7 @@ def measure(
     if light:
         return rows
     rows += [
-        (
-            "nianbao ask, a figure question",
-            [command(["ask", FIGURE], env) for _ in range(runs)],
-            warm["figure"],
-        ),
+        ask_figure(),
         (
             "nianbao ask, a text question naming its body",
             [command(["ask", TEXT_NAMED], env) for _ in range(runs)],
@@ -291,7 +300,7 @@ def wait_for(port: int, done: Callable[[dict], bool], timeout: float = 60) -> di
     raise SystemExit(f"the server on port {port} did not get there in {timeout:.0f} s")
 
 
-def in_process(data_dir: Path, light: bool = False) -> dict[str, float]:
+def in_process(data_dir: Path, light: bool = False, figure_ask: bool = False) -> dict[str, float]:
     """The same answers inside one warm process: the median of 20 after one warm-up each."""
     from nianbao import store
     from nianbao.catalog import Catalog
@@ -304,7 +313,12 @@ def in_process(data_dir: Path, light: bool = False) -> dict[str, float]:
         "reports": lambda: catalog.reports(),
         "check": lambda: catalog.findings(),
     }
-    if not light:
+    if figure_ask:
+        from nianbao.answer.engine import build_answerer
+
+        answerer = build_answerer(settings, catalog)
+        work = {"figure": lambda: answerer.ask(FIGURE)}
+    elif not light:
         from nianbao.answer.engine import build_answerer
         from nianbao.retrieval.index import SearchIndex
 
