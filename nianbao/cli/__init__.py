@@ -3,7 +3,8 @@
 Each command imports what it needs when it runs: reading figures, reports and findings, and
 answering a figure question, never load the search stack (Chroma, the embedding model, langchain)
 or the web app, and print with rich only where they print a table; those that only read records
-(figures, reports, check) import neither SQLAlchemy nor pydantic. tests/cli/test_imports.py
+(figures, reports, check) and a figure answer import neither SQLAlchemy nor pydantic (their rows
+and answers are plain dicts, cli/records.py). tests/cli/test_imports.py
 keeps it so. The commands are click's: typer, built on click, imports pydantic and builds a
 validator per option at every start (~0.2 s of a command that reads a few rows).
 """
